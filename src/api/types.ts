@@ -1,0 +1,88 @@
+/**
+ * The contract of the CometAPI client (implemented by `createCometClient` in ./client.ts).
+ * The executor and the CLI depend on this interface only, so tests can pass fakes.
+ */
+import type { ServerKey } from '../model.js';
+
+/** Fields a create sends: every editable field, explicitly (SPEC §7.6). */
+export interface CreateFields {
+  name: string;
+  expired_time: number;
+  remain_quota: number;
+  unlimited_quota: boolean;
+  model_limits_enabled: boolean;
+  model_limits: string;
+  allow_ips: string;
+  group: string;
+  cross_group_retry: boolean;
+}
+
+declare const completeBody: unique symbol;
+
+/**
+ * A complete update body: a full record with the read-only fields removed and planned values
+ * laid over it. Only `buildUpdateBody` (./body.ts) makes one, so an incomplete body cannot be
+ * written (SPEC §7.2; cometapi-api.md "Update ... Full replace").
+ */
+export type UpdateBody = Readonly<Record<string, unknown>> & {
+  readonly id: number;
+  readonly status: number;
+  readonly [completeBody]: true;
+};
+
+export interface CreateResult {
+  /** The new key as found by listing after the POST (secret stripped). */
+  record: ServerKey;
+  /** The secret when the server returned it unmasked; null otherwise. Never print it. */
+  secret: string | null;
+}
+
+export interface ListProgress {
+  pagesDone: number;
+  pagesTotal: number;
+}
+
+export interface CometClient {
+  /** All keys of the account, de-duplicated by id, secrets stripped (SPEC §4.2). */
+  listKeys(opts?: { onProgress?: (p: ListProgress) => void }): Promise<ServerKey[]>;
+  /** One key; throws CometApiError with `notFound: true` for "record not found". */
+  getKey(id: number): Promise<ServerKey>;
+  /**
+   * POST the key, then resolve its id by listing: the key with this name and an id above
+   * `highestKnownId` (SPEC §7.6, §7.9 for failures).
+   */
+  createKey(fields: CreateFields, opts: { highestKnownId: number }): Promise<CreateResult>;
+  /**
+   * Plain full update. `before` is the record the body was built from; it is used to judge a
+   * PUT whose outcome is unknown (SPEC §7.9). Returns the response's `data`.
+   */
+  updateKey(body: UpdateBody, before: ServerKey): Promise<ServerKey>;
+  /**
+   * `PUT /api/token/?status_only=true` with the current record, only `status` changed
+   * (SPEC §7.4). Returns the response's `data`.
+   */
+  setStatus(current: ServerKey, status: 1 | 2): Promise<ServerKey>;
+  /** DELETE; "record not found" counts as done (returns 'not_found'). */
+  deleteKey(id: number): Promise<'deleted' | 'not_found'>;
+}
+
+/** What `createCometClient` takes. */
+export interface CometClientOptions {
+  baseUrl: string;
+  /** Access token, sent raw as `Authorization`. Never appears in errors or logs. */
+  token: string;
+  /** Sent as `New-Api-User` when set. */
+  userId?: number;
+  fetch?: typeof globalThis.fetch;
+  timeoutMs?: number;
+  retries?: number;
+  parallelism?: number;
+  maxRequestsPerSecond?: number;
+  maxRateLimitWaitSeconds?: number;
+  /** Injected for tests: sleeping and the clock. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  /** Called with human-readable notices (e.g. "rate limited, resuming in 12 s"). */
+  onNotice?: (message: string) => void;
+}

@@ -1,0 +1,53 @@
+/** Examples appended to each command's --help. */
+export const HELP_EXAMPLES = {
+  main: `
+Examples:
+  $ cometkeys validate -f keys.yaml
+  $ COMETAPI_ACCESS_TOKEN=... cometkeys plan --out plan.json
+  $ COMETAPI_ACCESS_TOKEN=... cometkeys apply plan.json
+  $ cometkeys emulator --seed 50
+
+Environment: COMETAPI_ACCESS_TOKEN (required for API commands), COMETAPI_USER_ID,
+COMETAPI_BASE_URL. Exit codes: 0 ok, 1 error (nothing written), 2 changes/drift
+(plan --detailed-exitcode, drift), 3 apply began but did not fully succeed.
+`,
+  validate: `
+Examples:
+  $ cometkeys validate                       # keys.yaml, or the config's files
+  $ cometkeys validate -f 'keys/*.yaml'
+  $ cometkeys validate -f keys.yaml --format json
+`,
+  plan: `
+Examples:
+  $ cometkeys plan
+  $ cometkeys plan --out plan.json --format markdown > plan.md
+  $ cometkeys plan --detailed-exitcode --target 'ci-*'
+`,
+  apply: `
+Examples:
+  $ cometkeys apply plan.json                # a saved plan
+  $ cometkeys apply --auto-approve           # plan afresh and apply (CI)
+  $ cometkeys apply plan.json --force=updates --audit-log audit.jsonl
+`,
+  show: `
+Examples:
+  $ cometkeys show plan.json
+  $ cometkeys show plan.json --format markdown
+`,
+  drift: `
+Examples:
+  $ cometkeys drift                          # exit 2 when the account drifted
+  $ cometkeys drift --format json
+`,
+  export: `
+Examples:
+  $ cometkeys export --out keys.yaml
+  $ cometkeys export --target 'ci-*'
+`,
+  emulator: `
+Examples:
+  $ cometkeys emulator --seed 100            # prints {"url":...,"token":...}
+  $ cometkeys emulator --port 8080 --latency 50 --status-mode docs
+  $ cometkeys emulator --rate-limit 20/1 --fail-rate 0.1 --state emu.json
+`,
+} as const;

@@ -1,0 +1,277 @@
+/**
+ * The process owner: parses argv with commander, dispatches to one command module (loaded
+ * lazily so `--version` starts fast), prints errors and returns the exit code (SPEC §1).
+ * Only src/cli/ reads argv, prints and sets the exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, resolveColor, type CliIo, type CommandContext } from './context.js';
+import { HELP_EXAMPLES } from './help.js';
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function parsePositiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new CliError(`${name} must be a positive integer, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+const FORMAT_CHOICES = ['text', 'json', 'markdown'];
+
+type Runner = (
+  opts: Record<string, unknown>,
+  args: string[],
+  ctx: CommandContext,
+) => Promise<number>;
+
+/** Builds the commander program; each action stores the runner to call and its inputs. */
+function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<number>) => void) {
+  const program = new Command('cometkeys');
+  program
+    .description('GitOps for CometAPI API keys: declare keys in YAML, plan, apply, detect drift.')
+    .version(version, '--version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option(
+      '--config <file>',
+      'config file (default: discovered cometkeys.config.* / .cometkeysrc*)',
+    )
+    .option('--base-url <url>', 'API origin (env COMETAPI_BASE_URL)')
+    .option('--parallelism <n>', 'requests in flight at once', parsePositiveInt('--parallelism'))
+    .option('--no-color', 'never colour output')
+    .option('--quiet', 'no progress on stderr')
+    .option('--verbose', 'more detail on stderr')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addHelpText('after', HELP_EXAMPLES.main);
+
+  const ctxOf = (cmd: Command): CommandContext => {
+    const g = cmd.optsWithGlobals<Record<string, unknown>>();
+    return {
+      io,
+      version,
+      global: {
+        config: g.config as string | undefined,
+        baseUrl: g.baseUrl as string | undefined,
+        parallelism: g.parallelism as number | undefined,
+        color: resolveColor(io.env, io.stdout.isTTY, g.color === false),
+        quiet: g.quiet === true,
+        verbose: g.verbose === true,
+      },
+    };
+  };
+
+  const define = (
+    name: string,
+    describe: (cmd: Command) => Command,
+    load: () => Promise<Runner>,
+  ): void => {
+    const cmd = program.command(name);
+    describe(cmd)
+      .showSuggestionAfterError(true)
+      .addHelpText('after', HELP_EXAMPLES[name.split(' ')[0] as keyof typeof HELP_EXAMPLES] ?? '')
+      .action((...actionArgs: unknown[]) => {
+        const self = actionArgs[actionArgs.length - 1] as Command;
+        const opts = self.opts<Record<string, unknown>>();
+        const positional = self.args;
+        onAction(async () => (await load())(opts, positional, ctxOf(self)));
+      });
+  };
+
+  const fileOpt = () =>
+    new Option(
+      '-f, --file <file>',
+      'key file or glob (repeatable; default: config files or keys.yaml)',
+    ).argParser(collect);
+  const targetOpt = () =>
+    new Option('--target <name>', 'only keys with this exact name or glob (repeatable)').argParser(
+      collect,
+    );
+  const formatOpt = () =>
+    new Option('--format <format>', 'output format').choices(FORMAT_CHOICES).default('text');
+  const allowEmptyOpt = () =>
+    new Option('--allow-empty', 'allow key files that match nothing or declare no keys');
+
+  define(
+    'validate',
+    (c) =>
+      c
+        .description('parse, schema-check and semantically check the key files (offline)')
+        .addOption(fileOpt())
+        .addOption(
+          new Option('--format <format>', 'output format')
+            .choices(['text', 'json'])
+            .default('text'),
+        )
+        .addOption(allowEmptyOpt()),
+    async () => (await import('./commands/validate.js')).runValidate,
+  );
+  define(
+    'plan',
+    (c) =>
+      c
+        .description('list the account, diff against the key files and print the plan')
+        .addOption(fileOpt())
+        .option('--out <plan>', 'save the plan (JSON) for a later apply')
+        .addOption(formatOpt())
+        .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when in sync')
+        .addOption(targetOpt())
+        .addOption(allowEmptyOpt()),
+    async () => (await import('./commands/plan.js')).runPlan,
+  );
+  define(
+    'apply',
+    (c) =>
+      c
+        .description('apply a saved plan, or plan afresh, confirm and apply')
+        .argument('[plan]', 'a plan saved with plan --out')
+        .addOption(fileOpt())
+        .option('--auto-approve', 'do not ask for confirmation (required without a TTY)')
+        .addOption(targetOpt())
+        .option(
+          '--force [limits]',
+          'override safety limits: all, or a comma list of updates,quota,unlimited,deletes',
+        )
+        .option('--allow-delete', 'allow deleting keys')
+        .option('--audit-log <file>', 'append one JSON line per write attempt')
+        .option('--new-keys-out <file>', "write created keys' ids, names and secrets (mode 0600)")
+        .addOption(
+          new Option('--format <format>', 'result format')
+            .choices(['text', 'json'])
+            .default('text'),
+        )
+        .addOption(allowEmptyOpt()),
+    async () => (await import('./commands/apply.js')).runApply,
+  );
+  define(
+    'show',
+    (c) =>
+      c
+        .description('render a saved plan (warns when it is more than 24 h old)')
+        .argument('<plan>', 'a plan saved with plan --out')
+        .addOption(formatOpt()),
+    async () => (await import('./commands/show.js')).runShow,
+  );
+  define(
+    'drift',
+    (c) =>
+      c
+        .description('plan for schedules: exit 2 on any drift, 0 when in sync')
+        .addOption(fileOpt())
+        .addOption(formatOpt())
+        .addOption(allowEmptyOpt()),
+    async () => (await import('./commands/drift.js')).runDrift,
+  );
+  define(
+    'export',
+    (c) =>
+      c
+        .description("write the account's keys as a key file that plans with zero changes")
+        .option('--out <file>', 'write to this file instead of stdout')
+        .addOption(targetOpt()),
+    async () => (await import('./commands/export.js')).runExport,
+  );
+  define(
+    'emulator',
+    (c) =>
+      c
+        .description('run a local CometAPI-compatible server on 127.0.0.1')
+        .option('--port <n>', 'port (0 = any free port)', '0')
+        .option('--seed <fileOrCount>', 'seed records from a JSON/YAML file, or N generated keys')
+        .option('--latency <ms>', 'added latency per request', '0')
+        .option('--fail-rate <r>', 'fraction of requests that fail (5xx, resets, hangs, HTML)', '0')
+        .option('--rate-limit <n/seconds>', 'sliding-window limit, e.g. 20/1')
+        .addOption(
+          new Option('--status-mode <mode>', 'status behaviour of updates')
+            .choices(['upstream', 'docs'])
+            .default('upstream'),
+        )
+        .option('--state <file>', 'persist state in this file across restarts')
+        .option('--token <token>', 'access token to accept (default: generated)'),
+    async () => (await import('./commands/emulator.js')).runEmulator,
+  );
+  return program;
+}
+
+/** Runs the CLI with the given argv (without node and script) and io; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const version = readVersion();
+  let pending: (() => Promise<number>) | undefined;
+  const program = buildProgram(io, version, (run) => {
+    pending = run;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed.
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    return reportError(err, io, argv.includes('--verbose'));
+  }
+  if (!pending) return 0;
+  try {
+    return await pending();
+  } catch (err) {
+    return reportError(err, io, argv.includes('--verbose'));
+  }
+}
+
+function reportError(err: unknown, io: CliIo, verbose: boolean): number {
+  if (err instanceof CliError) {
+    io.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const e = err as { name?: string; message?: string; stack?: string; exitCode?: number };
+  if (
+    e &&
+    typeof e.message === 'string' &&
+    e.name &&
+    e.name !== 'Error' &&
+    e.name !== 'TypeError'
+  ) {
+    // Typed library errors (CometApiError, ConfigError, PlanError, ...) carry safe messages.
+    io.stderr.write(`error: ${e.message}\n`);
+    return typeof e.exitCode === 'number' ? e.exitCode : 1;
+  }
+  io.stderr.write(`error: internal error (this is a bug): ${e?.message ?? String(err)}\n`);
+  if (verbose && e?.stack) io.stderr.write(`${e.stack}\n`);
+  return 1;
+}
+
+/** Entry point for bin/cometkeys.js: owns the process. */
+export function runMain(): void {
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`error: internal error (this is a bug): ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

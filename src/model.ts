@@ -1,0 +1,160 @@
+/**
+ * The shared vocabulary of cometkeys: the API's key record, the normalised desired key, and
+ * the helpers that convert between the API's wire forms and ours. Field names follow the API
+ * (see ../shared/cometapi-api.md) so code, key file, plan and API docs line up.
+ */
+
+/** Key status as the API stores it: 1 enabled, 2 disabled, 3 expired, 4 exhausted. */
+export type KeyStatus = 1 | 2 | 3 | 4;
+
+/** The status a key file may declare (3 and 4 are server-owned). */
+export type DeclaredStatus = 1 | 2;
+
+/**
+ * A key record as the server returns it, with the secret (`key`) already stripped by the
+ * client. Unknown fields a newer server adds are kept (index signature) so that update bodies
+ * can pass them through unchanged (SPEC §7.2).
+ */
+export interface ServerKey {
+  id: number;
+  name: string;
+  status: number;
+  expired_time: number;
+  remain_quota: number;
+  used_quota: number;
+  unlimited_quota: boolean;
+  model_limits_enabled: boolean;
+  /** Comma-separated model ids, as stored. */
+  model_limits: string;
+  /** Newline-separated IPs/CIDRs, as stored; null and "" both mean no restriction. */
+  allow_ips: string | null;
+  group: string;
+  cross_group_retry: boolean;
+  user_id?: number;
+  created_time?: number;
+  accessed_time?: number;
+  [extra: string]: unknown;
+}
+
+/** Fields a key file manages, by API name; also the values allowed in `ignore_changes`. */
+export const MANAGED_FIELDS = [
+  'name',
+  'status',
+  'expired_time',
+  'remain_quota',
+  'model_limits',
+  'allow_ips',
+  'group',
+  'cross_group_retry',
+] as const;
+export type ManagedField = (typeof MANAGED_FIELDS)[number];
+
+/** Fields the server owns; never sent in a body (SPEC §7.2). */
+export const READ_ONLY_FIELDS = [
+  'key',
+  'user_id',
+  'used_quota',
+  'created_time',
+  'accessed_time',
+  'DeletedAt',
+] as const;
+
+/** Fields cometkeys knows; any other field of a record is passed through untouched. */
+export const KNOWN_FIELDS = [
+  'id',
+  'name',
+  'status',
+  'expired_time',
+  'remain_quota',
+  'unlimited_quota',
+  'model_limits_enabled',
+  'model_limits',
+  'allow_ips',
+  'group',
+  'cross_group_retry',
+  ...READ_ONLY_FIELDS,
+] as const;
+
+/** The three quota forms of SPEC §2, in quota units. */
+export type QuotaSpec =
+  { kind: 'unlimited' } | { kind: 'budget'; amount: number } | { kind: 'remain'; amount: number };
+
+/** Where something was declared, for messages `file:line:col`. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * A desired key after loading, merging `defaults`, validation and normalisation: API units,
+ * canonical sorted lists. Normalising it again changes nothing.
+ */
+export interface DesiredKey {
+  name: string;
+  /** Pinned server id, when declared. */
+  id?: number;
+  previous_names: string[];
+  status: DeclaredStatus;
+  /** Unix seconds; -1 = never. */
+  expired_time: number;
+  /** null only when `remain_quota` is in ignore_changes and no form was declared. */
+  quota: QuotaSpec | null;
+  model_limits_enabled: boolean;
+  /** Sorted, unique model ids. */
+  model_limits: string[];
+  /** Sorted, unique canonical addresses/CIDRs. */
+  allow_ips: string[];
+  group: string;
+  cross_group_retry: boolean;
+  /** Sorted, unique. */
+  ignore_changes: ManagedField[];
+  /** Where the key's entry starts. */
+  source: SourcePos;
+}
+
+/** A problem found in a key file or config. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  file: string;
+  line: number;
+  col: number;
+  /** Path inside the document, e.g. `keys[2].allow_ips[1]`; "" for the whole file. */
+  path: string;
+  message: string;
+}
+
+/** Formats a diagnostic as `file:line:col: error: path: message`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = `${d.file}:${d.line}:${d.col}`;
+  return d.path
+    ? `${where}: ${d.severity}: ${d.path}: ${d.message}`
+    : `${where}: ${d.severity}: ${d.message}`;
+}
+
+/** Splits the API's comma-separated model list into ids (empty entries dropped). */
+export function parseModelLimits(stored: string): string[] {
+  return stored
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Joins model ids into the API's comma-separated form. */
+export function formatModelLimits(models: readonly string[]): string {
+  return models.join(',');
+}
+
+/** Splits the API's newline-separated IP list (null and "" mean none). */
+export function parseAllowIps(stored: string | null): string[] {
+  if (stored === null) return [];
+  return stored
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Joins IPs into the API's newline-separated form; no restriction is "". */
+export function formatAllowIps(ips: readonly string[]): string {
+  return ips.join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * The plan as data (SPEC §4): produced by the pure planner (./create-plan.ts), rendered by
+ * src/render/, saved by `plan --out`, and carried out by src/apply/. JSON field names are the
+ * ones of SPEC §4 "Plan output" and `schemas/plan.schema.json`.
+ */
+
+export type ChangeAction = 'create' | 'update' | 'delete';
+
+/** How a change found its server key. `new` = a create; `unmanaged` = the unmanaged action. */
+export type MatchedBy = 'id' | 'name' | 'previous_name' | 'unmanaged' | 'new';
+
+/**
+ * One field's difference, in API units: status 1–4, unix seconds, quota units; `model_limits`
+ * and `allow_ips` as sorted arrays. A budget change is the field `quota_budget`
+ * (before = remain + used, after = N).
+ */
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * Planned values of the fields a change sets, in wire form (what a body carries): lists
+ * joined as the API stores them. `quota_budget` is the budget N; apply computes
+ * `remain_quota = max(0, N - used_quota)` from the record it reads just before writing.
+ */
+export interface PlannedValues {
+  name?: string;
+  status?: 1 | 2;
+  expired_time?: number;
+  unlimited_quota?: boolean;
+  remain_quota?: number;
+  quota_budget?: number;
+  model_limits_enabled?: boolean;
+  model_limits?: string;
+  allow_ips?: string;
+  group?: string;
+  cross_group_retry?: boolean;
+}
+
+/**
+ * The calls of one change, in order (SPEC §7):
+ * - `update`: plain PUT with the planned fields; status in the body is 2 when disabling,
+ *   otherwise the stored status (never 1 — enabling is its own step);
+ * - `disable` / `enable`: the status call with the current record, only `status` changed;
+ * - `create`: POST with every field; `create_inert`: POST with the declared fields but
+ *   `model_limits_enabled: true` and no models, for keys declared disabled;
+ * - `delete`: DELETE.
+ */
+export type WriteStep = 'update' | 'disable' | 'enable' | 'create' | 'create_inert' | 'delete';
+
+/**
+ * What must still hold when apply reads the key again (SPEC §4 "Saved plans").
+ * `record`: the observed value of every managed field not in ignore_changes except the quota
+ * counters, plus `status`, in wire form (keys are API field names).
+ * `absent`: no server key outside the listing's known ids has one of these names.
+ */
+export type Precondition =
+  { kind: 'record'; values: Record<string, unknown> } | { kind: 'absent'; names: string[] };
+
+export interface KeyChange {
+  action: ChangeAction;
+  name: string;
+  /** Server id; null for a create. */
+  id: number | null;
+  matched_by: MatchedBy;
+  fields: FieldChange[];
+  planned: PlannedValues;
+  sequence: WriteStep[];
+  precondition: Precondition;
+  /** True when the only change is topping up a `remain_quota: N` key (safety "updates"). */
+  refill_only?: boolean;
+}
+
+export interface UnmanagedKey {
+  id: number;
+  name: string;
+  action: 'ignore' | 'disable' | 'delete';
+}
+
+export interface MissingKey {
+  id: number;
+  name: string;
+  message: string;
+}
+
+export interface PlanWarning {
+  name?: string;
+  id?: number;
+  message: string;
+}
+
+export type SafetyLimit = 'updates' | 'deletes' | 'quota' | 'unlimited';
+
+/** A safety limit the plan crosses (SPEC §6); apply refuses unless forced. */
+export interface SafetyViolation {
+  limit: SafetyLimit;
+  /** e.g. "updates 12 of 20 keys (60%) > safety.maxUpdatePercent 30" */
+  message: string;
+  value: number;
+  threshold: number;
+  setting: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  unchanged: number;
+  unmanaged: number;
+  missing: number;
+}
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export interface Plan {
+  format_version: typeof PLAN_FORMAT_VERSION;
+  tool_version: string;
+  /** ISO-8601 UTC, from the `now` the planner was given. */
+  created_at: string;
+  base_url: string;
+  account: { user_id: number | null };
+  summary: PlanSummary;
+  /** Sorted by (name, id). */
+  changes: KeyChange[];
+  unmanaged: UnmanagedKey[];
+  missing: MissingKey[];
+  warnings: PlanWarning[];
+  safety: SafetyViolation[];
+  /** Names given with --target, when the plan was restricted. */
+  targets?: string[];
+  /** Highest server id seen in the listing (creates resolve ids above it). */
+  highest_id: number;
+  /** Number of keys the account held when listed. */
+  account_keys: number;
+}
