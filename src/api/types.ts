@@ -64,6 +64,11 @@ export interface CometClient {
   setStatus(current: ServerKey, status: 1 | 2): Promise<ServerKey>;
   /** DELETE; "record not found" counts as done (returns 'not_found'). */
   deleteKey(id: number): Promise<'deleted' | 'not_found'>;
+  /**
+   * True once this client has spent `maxRateLimitWaitSeconds` paused by 429s: the executor
+   * then starts no new key (SPEC §7.10).
+   */
+  rateLimitExhausted(): boolean;
 }
 
 /** What `createCometClient` takes. */

@@ -1,0 +1,73 @@
+/**
+ * Resolved settings (SPEC §3): every value present, after precedence
+ * flag > environment > config file > default. Unset limits are `undefined` = no limit.
+ */
+
+export type UnmanagedAction = 'ignore' | 'disable' | 'delete';
+
+export interface SafetySettings {
+  /** Percent of the account's keys an apply may update (default 30). */
+  maxUpdatePercent: number;
+  /** The update limit applies once the account holds at least this many keys (default 10). */
+  minKeys: number;
+  /** Percent of keys an apply may disable or delete (default 10). */
+  maxDeletePercent: number;
+  /** Keys an apply may disable or delete, whatever the account's size (default 5). */
+  maxDeleteCount: number;
+  /** Quota units an apply may add (unset: no limit). */
+  maxQuotaIncrease?: number;
+  /** Keys an apply may switch to or create as unlimited (unset: no limit). */
+  maxNewUnlimited?: number;
+}
+
+/** Organisation rules checked by validate and plan (SPEC §6). */
+export interface PolicySettings {
+  maxExpiryDays?: number;
+  forbidUnlimitedQuota?: boolean;
+  requireAllowIps?: boolean;
+  allowedGroups?: string[];
+  /** In quota units (the config may say "$100"; the loader converts). */
+  maxBudget?: number;
+}
+
+export interface Settings {
+  baseUrl: string;
+  files: string[];
+  parallelism: number;
+  maxRequestsPerSecond?: number;
+  timeoutSeconds: number;
+  retries: number;
+  maxRateLimitWaitSeconds: number;
+  quotaPerUsd: number;
+  unmanaged: { action: UnmanagedAction; ignoreNames: string[] };
+  safety: SafetySettings;
+  warnExpiryDays: number;
+  policy?: PolicySettings;
+  auditLog?: string;
+  /** The config file the settings came from, when one was found. */
+  configFile?: string;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
+export const DEFAULT_PARALLELISM = 10;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_RETRIES = 4;
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 1800;
+export const DEFAULT_QUOTA_PER_USD = 500_000;
+export const DEFAULT_WARN_EXPIRY_DAYS = 14;
+
+/** The settings when nothing is configured. */
+export function defaultSettings(): Settings {
+  return {
+    baseUrl: DEFAULT_BASE_URL,
+    files: ['keys.yaml'],
+    parallelism: DEFAULT_PARALLELISM,
+    timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
+    retries: DEFAULT_RETRIES,
+    maxRateLimitWaitSeconds: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+    quotaPerUsd: DEFAULT_QUOTA_PER_USD,
+    unmanaged: { action: 'ignore', ignoreNames: [] },
+    safety: { maxUpdatePercent: 30, minKeys: 10, maxDeletePercent: 10, maxDeleteCount: 5 },
+    warnExpiryDays: DEFAULT_WARN_EXPIRY_DAYS,
+  };
+}
