@@ -1,10 +1,113 @@
+/**
+ * `cometkeys emulator`: runs the local CometAPI-compatible server (SPEC §9) until SIGINT or
+ * SIGTERM. stdout gets exactly one JSON line `{url, token, user_id}` so scripts can read it;
+ * `--verbose` adds one stderr line per request (the token is never logged).
+ */
+import path from 'node:path';
+import { startEmulator, type EmulatorOptions, type LoggedRequest } from '../../emulator/index.js';
 import { CliError, type CommandContext } from '../context.js';
 
-/** `cometkeys emulator` — placeholder until its issue lands. */
+function parseNumber(flag: string, value: unknown, check: (n: number) => boolean, want: string) {
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || !check(n)) {
+    throw new CliError(`${flag} must be ${want}, got "${String(value)}"`);
+  }
+  return n;
+}
+
+function parseRateLimit(value: string): { requests: number; windowSeconds: number } {
+  const m = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
+  const requests = Number(m?.[1]);
+  const windowSeconds = Number(m?.[2]);
+  if (!m || requests < 1 || windowSeconds <= 0) {
+    throw new CliError(`--rate-limit must be N/SECONDS with N >= 1, e.g. 20/1, got "${value}"`);
+  }
+  return { requests, windowSeconds };
+}
+
+/** Turns the command's flags into emulator options; throws CliError for a bad value. */
+export function parseEmulatorOptions(opts: Record<string, unknown>, cwd: string): EmulatorOptions {
+  const out: EmulatorOptions = {
+    port: parseNumber(
+      '--port',
+      opts.port ?? '0',
+      (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+      'an integer 0-65535',
+    ),
+    latencyMs: parseNumber('--latency', opts.latency ?? '0', (n) => n >= 0, 'a number of ms >= 0'),
+    failRate: parseNumber(
+      '--fail-rate',
+      opts.failRate ?? '0',
+      (n) => n >= 0 && n <= 1,
+      'a fraction between 0 and 1',
+    ),
+    statusMode: opts.statusMode === 'docs' ? 'docs' : 'upstream',
+  };
+  if (
+    opts.statusMode !== undefined &&
+    opts.statusMode !== 'docs' &&
+    opts.statusMode !== 'upstream'
+  ) {
+    throw new CliError(`--status-mode must be upstream or docs, got "${String(opts.statusMode)}"`);
+  }
+  if (typeof opts.seed === 'string') {
+    // A bare integer is a count of generated keys; anything else is a seed file.
+    out.seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : path.resolve(cwd, opts.seed);
+  }
+  if (typeof opts.rateLimit === 'string') out.rateLimit = parseRateLimit(opts.rateLimit);
+  if (typeof opts.state === 'string') out.stateFile = path.resolve(cwd, opts.state);
+  if (opts.token !== undefined) {
+    if (typeof opts.token !== 'string' || opts.token.trim() === '' || /\s/.test(opts.token)) {
+      throw new CliError('--token must be a non-empty value without spaces');
+    }
+    out.token = opts.token;
+  }
+  return out;
+}
+
+/** One stderr line per request: no headers, no body, so no token and no secret. */
+function formatRequestLine(r: LoggedRequest): string {
+  const query = new URLSearchParams(r.query).toString();
+  const success = r.success === undefined ? '' : ` success=${r.success}`;
+  const fault = r.fault ? ` fault=${r.fault}` : '';
+  return `emulator: #${r.seq} ${r.method} ${r.path}${query ? `?${query}` : ''} -> ${r.status || 'no response'}${success}${fault}\n`;
+}
+
+/** Waits for SIGINT or SIGTERM (the only way the emulator stops). */
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** `cometkeys emulator`. */
 export async function runEmulator(
-  _opts: Record<string, unknown>,
+  opts: Record<string, unknown>,
   _args: string[],
-  _ctx: CommandContext,
+  ctx: CommandContext,
 ): Promise<number> {
-  throw new CliError('emulator is not implemented yet');
+  const options = parseEmulatorOptions(opts, ctx.io.cwd);
+  if (ctx.global.verbose) options.onRequest = (r) => ctx.io.stderr.write(formatRequestLine(r));
+  let emulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new CliError(`port ${options.port} is already in use`);
+    if (e.name === 'SeedError' || e instanceof RangeError) throw new CliError(e.message);
+    throw err;
+  }
+  const stopped = waitForSignal();
+  ctx.io.stdout.write(
+    `${JSON.stringify({ url: emulator.url, token: emulator.token, user_id: emulator.userId })}\n`,
+  );
+  await stopped;
+  await emulator.close();
+  return 0;
 }

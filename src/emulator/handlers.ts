@@ -1,0 +1,209 @@
+/**
+ * The token endpoints, as new-api's controller/token.go behaves (cometapi-api.md "Endpoints"):
+ * business errors are HTTP 200 with `success: false`, creates answer without data, updates are
+ * full replaces, and `status` follows the configured status mode (SPEC §7).
+ */
+import { decodeTokenBody, type TokenBody } from './body.js';
+import { listModels } from './models.js';
+import { generateSecret, maskSecret } from './random.js';
+import type { KeyStore } from './store.js';
+import type { StatusMode, StoredKey } from './types.js';
+
+/** The English messages new-api sends (relayed by clients, never matched exactly). */
+export const MESSAGES = {
+  notFound: 'record not found',
+  nameTooLong: 'Token name is too long',
+  quotaNegative: 'Quota value cannot be negative',
+  quotaTooLarge: (max: number) => `Quota value exceeds valid range, maximum is ${max}`,
+  expiredCannotEnable:
+    'Token has expired and cannot be enabled. Please modify the expiration time or set it to never expire',
+  exhaustedCannotEnable:
+    'Token quota is exhausted and cannot be enabled. Please modify the remaining quota or set it to unlimited quota',
+  keyCap: (max: number) => `已达到最大令牌数量限制 (${max})`,
+} as const;
+
+/** new-api's limits: names in bytes, the largest limited quota. */
+export const MAX_NAME_BYTES = 50;
+export const MAX_QUOTA_VALUE = 500_000_000_000_000;
+export const DEFAULT_PAGE_SIZE = 10;
+export const MAX_PAGE_SIZE = 100;
+
+/** What a handler answers; the server writes it. */
+export interface Reply {
+  status: number;
+  json: unknown;
+}
+
+/** What the handlers need from the running emulator. */
+export interface ApiContext {
+  store: KeyStore;
+  userId: number;
+  nowSec(): number;
+  statusMode: StatusMode;
+  maskKeys: boolean;
+  maxKeys: number;
+  /** Called after every committed write (persists the state file). */
+  committed(): void;
+}
+
+const ok = (data?: unknown): Reply => ({
+  status: 200,
+  json: data === undefined ? { success: true, message: '' } : { success: true, message: '', data },
+});
+const fail = (message: string): Reply => ({ status: 200, json: { success: false, message } });
+
+/** A record as the API shows it: new-api's field order, masked key, gorm's `DeletedAt`. */
+export function presentRecord(r: StoredKey, maskKeys: boolean): Record<string, unknown> {
+  return {
+    id: r.id,
+    user_id: r.user_id,
+    key: maskKeys ? maskSecret(r.key) : r.key,
+    status: r.status,
+    name: r.name,
+    created_time: r.created_time,
+    accessed_time: r.accessed_time,
+    expired_time: r.expired_time,
+    remain_quota: r.remain_quota,
+    unlimited_quota: r.unlimited_quota,
+    model_limits_enabled: r.model_limits_enabled,
+    model_limits: r.model_limits,
+    allow_ips: r.allow_ips,
+    used_quota: r.used_quota,
+    group: r.group,
+    cross_group_retry: r.cross_group_retry,
+    DeletedAt: null,
+  };
+}
+
+/** Go's strconv.Atoi, for query values: junk is 0 (new-api ignores the error). */
+function atoiOrZero(text: string | undefined): number {
+  return text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : 0;
+}
+
+/** Parses a path id like Go's Atoi; the error text is what new-api relays. */
+function parseId(text: string): number | { error: string } {
+  if (/^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  return { error: `strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax` };
+}
+
+/** Name length and quota range, checked on the body before anything is read (new-api order). */
+function checkBody(body: TokenBody): string | undefined {
+  if (Buffer.byteLength(body.name, 'utf8') > MAX_NAME_BYTES) return MESSAGES.nameTooLong;
+  if (!body.unlimited_quota) {
+    if (body.remain_quota < 0) return MESSAGES.quotaNegative;
+    if (body.remain_quota > MAX_QUOTA_VALUE) return MESSAGES.quotaTooLarge(MAX_QUOTA_VALUE);
+  }
+  return undefined;
+}
+
+/** The editable fields a full write stores, with the server's own rewrites applied. */
+function editableFields(body: TokenBody) {
+  return {
+    name: body.name,
+    expired_time: body.expired_time,
+    remain_quota: body.remain_quota,
+    unlimited_quota: body.unlimited_quota,
+    model_limits_enabled: body.model_limits_enabled,
+    model_limits: body.model_limits,
+    // cometapi-api.md: commas inside a line are deleted by the server.
+    allow_ips: body.allow_ips === null ? null : body.allow_ips.replace(/,/g, ''),
+    group: body.group,
+    // cross_group_retry only means something with group "auto"; the server forces false otherwise.
+    cross_group_retry: body.group === 'auto' ? body.cross_group_retry : false,
+  };
+}
+
+/** `GET /api/token/?p=&page_size=`: newest first, page from 1, size default 10, cap 100. */
+export function listTokens(ctx: ApiContext, query: Record<string, string>): Reply {
+  const page = Math.max(1, atoiOrZero(query.p));
+  let size = atoiOrZero(query.page_size);
+  if (size <= 0) size = DEFAULT_PAGE_SIZE;
+  if (size > MAX_PAGE_SIZE) size = MAX_PAGE_SIZE;
+  const all = ctx.store.listNewestFirst();
+  const items = all
+    .slice((page - 1) * size, page * size)
+    .map((r) => presentRecord(r, ctx.maskKeys));
+  return ok({ page, page_size: size, total: all.length, items });
+}
+
+/** `GET /api/token/{id}`. */
+export function getToken(ctx: ApiContext, idText: string): Reply {
+  const id = parseId(idText);
+  if (typeof id !== 'number') return fail(id.error);
+  const record = ctx.store.get(id);
+  return record ? ok(presentRecord(record, ctx.maskKeys)) : fail(MESSAGES.notFound);
+}
+
+/** `POST /api/token/`: omitted fields are zero values, status is always 1, no data back. */
+export function createToken(ctx: ApiContext, raw: string): Reply {
+  const decoded = decodeTokenBody(raw);
+  if (!decoded.ok) return fail(decoded.message);
+  const problem = checkBody(decoded.body);
+  if (problem) return fail(problem);
+  if (ctx.store.size >= ctx.maxKeys) return fail(MESSAGES.keyCap(ctx.maxKeys));
+  const now = ctx.nowSec();
+  ctx.store.add((id) => ({
+    id,
+    user_id: ctx.userId,
+    key: generateSecret(),
+    status: 1,
+    created_time: now,
+    accessed_time: now,
+    used_quota: 0,
+    ...editableFields(decoded.body),
+  }));
+  ctx.committed();
+  return ok();
+}
+
+/** The enable guard: refuses status 1 for a stored expired or exhausted key. */
+function enableGuard(stored: StoredKey, nowSec: number): string | undefined {
+  if (stored.status === 3 && stored.expired_time !== -1 && stored.expired_time <= nowSec) {
+    return MESSAGES.expiredCannotEnable;
+  }
+  if (stored.status === 4 && stored.remain_quota <= 0 && !stored.unlimited_quota) {
+    return MESSAGES.exhaustedCannotEnable;
+  }
+  return undefined;
+}
+
+/** `PUT /api/token/[?status_only=...]`: full replace or status only, per status mode. */
+export function updateToken(ctx: ApiContext, raw: string, query: Record<string, string>): Reply {
+  const decoded = decodeTokenBody(raw);
+  if (!decoded.ok) return fail(decoded.message);
+  const body = decoded.body;
+  const problem = checkBody(body);
+  if (problem) return fail(problem);
+  const stored = ctx.store.get(body.id);
+  if (!stored) return fail(MESSAGES.notFound);
+  if (body.status === 1) {
+    const refused = enableGuard(stored, ctx.nowSec());
+    if (refused) return fail(refused);
+  }
+  // new-api treats any non-empty status_only as set; a 'docs' server ignores the parameter.
+  const statusOnly = ctx.statusMode === 'upstream' && (query.status_only ?? '') !== '';
+  let next: StoredKey;
+  if (statusOnly) {
+    next = { ...stored, status: body.status };
+  } else {
+    next = { ...stored, ...editableFields(body) };
+    if (ctx.statusMode === 'docs') next.status = body.status;
+  }
+  ctx.store.put(next);
+  ctx.committed();
+  return ok(presentRecord(next, ctx.maskKeys));
+}
+
+/** `DELETE /api/token/{id}`: soft delete; unknown or deleted ids are "record not found". */
+export function deleteToken(ctx: ApiContext, idText: string): Reply {
+  const id = parseId(idText);
+  if (typeof id !== 'number') return fail(id.error);
+  if (!ctx.store.delete(id)) return fail(MESSAGES.notFound);
+  ctx.committed();
+  return ok();
+}
+
+/** `GET /api/models` (public). */
+export function getModels(): Reply {
+  return ok(listModels());
+}

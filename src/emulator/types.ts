@@ -1,0 +1,152 @@
+/**
+ * The emulator's public types: its options, its test controls and the records it stores.
+ * Behaviour follows ../shared/cometapi-api.md (new-api where CometAPI's docs are silent).
+ */
+
+/** The ways a request can fail on purpose when `failRate` > 0. */
+export type FaultKind = '500' | 'html502' | 'reset' | 'hang' | 'malformed' | 'after_commit';
+
+/** Every fault kind, in a fixed order (the PRNG picks by index). */
+export const FAULT_KINDS: readonly FaultKind[] = [
+  '500',
+  'html502',
+  'reset',
+  'hang',
+  'malformed',
+  'after_commit',
+];
+
+/** How updates treat `status` (SPEC §7): new-api's behaviour, or CometAPI's documentation. */
+export type StatusMode = 'upstream' | 'docs';
+
+/** A key record as the emulator stores it: the full record, secret included. */
+export interface StoredKey {
+  /** Numeric identity; names repeat. */
+  id: number;
+  /** Owner; always the emulator's user. */
+  user_id: number;
+  /** The whole secret (`sk-...`, 48 characters); masked in responses unless `maskKeys` false. */
+  key: string;
+  /** 1 enabled, 2 disabled, 3 expired, 4 exhausted (any integer a body wrote). */
+  status: number;
+  name: string;
+  /** Unix seconds. */
+  created_time: number;
+  /** Unix seconds; moves with use. */
+  accessed_time: number;
+  /** Unix seconds; -1 = never. */
+  expired_time: number;
+  remain_quota: number;
+  unlimited_quota: boolean;
+  model_limits_enabled: boolean;
+  /** Comma-separated model ids, stored verbatim. */
+  model_limits: string;
+  /** Newline-separated addresses; null and "" both mean none. */
+  allow_ips: string | null;
+  used_quota: number;
+  group: string;
+  cross_group_retry: boolean;
+}
+
+/** A seed record: any subset of a stored key; missing fields get defaults. */
+export type SeedRecord = Partial<StoredKey>;
+
+/** Options of `startEmulator`. */
+export interface EmulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) = any free port. */
+  port?: number;
+  /** Access token to accept; default a random `ck-emu-...`. */
+  token?: string;
+  /** The account's user id (default 1). */
+  userId?: number;
+  /** Answer 401 unless `New-Api-User` equals `userId` (some new-api versions do). */
+  requireUserIdHeader?: boolean;
+  /** N generated keys, explicit records, or the path of a JSON/YAML seed file. */
+  seed?: number | SeedRecord[] | string;
+  /** PRNG seed for generated keys and faults (default 42). */
+  seedRandom?: number;
+  /** Delay added to every request, in ms. */
+  latencyMs?: number;
+  /** Fraction (0..1) of /api requests that get a fault. */
+  failRate?: number;
+  /** Which faults may be chosen (default all). */
+  faultKinds?: FaultKind[];
+  /** How long a 'hang' holds the request before destroying the socket (default 60000 ms). */
+  hangMs?: number;
+  /** Sliding-window limit shared by all /api routes. */
+  rateLimit?: { requests: number; windowSeconds: number };
+  /** Send `Retry-After` on 429 (default true). */
+  retryAfter?: boolean;
+  /** Status behaviour of updates (default 'upstream'). */
+  statusMode?: StatusMode;
+  /** Load state from this file when it exists; save it after every write. */
+  stateFile?: string;
+  /** The account's key cap (default 1000). */
+  maxKeys?: number;
+  /** Mask secrets in responses (default true). */
+  maskKeys?: boolean;
+  /** Clock in ms (default Date.now). */
+  now?: () => number;
+  /** Called once per finished request (after it is logged), e.g. for `--verbose`. */
+  onRequest?: (entry: LoggedRequest) => void;
+}
+
+/** One request as the emulator saw it; the access token is never kept. */
+export interface LoggedRequest {
+  /** 1, 2, 3... in arrival order. */
+  seq: number;
+  /** Arrival time, ms (the emulator's clock). */
+  time: number;
+  method: string;
+  /** Path without the query. */
+  path: string;
+  query: Record<string, string>;
+  /** Lower-case names; `authorization` is '<redacted>'. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, the raw text when it is not JSON, undefined when empty. */
+  body: unknown;
+  /** HTTP status sent; 0 when the socket was destroyed without a response. */
+  status: number;
+  /** The envelope's `success`, when the response was one. */
+  success?: boolean;
+  /** The fault injected, if any. */
+  fault?: FaultKind;
+}
+
+/** Options `set()` may change while the emulator runs. */
+export type RuntimeOptions = Partial<
+  Pick<
+    EmulatorOptions,
+    'latencyMs' | 'failRate' | 'faultKinds' | 'rateLimit' | 'statusMode' | 'maskKeys'
+  >
+>;
+
+/** A running emulator and its test controls. */
+export interface Emulator {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  token: string;
+  userId: number;
+  /** Stops listening, drops open connections and pending hangs. */
+  close(): Promise<void>;
+  /** Every request so far, in order. */
+  requests(): LoggedRequest[];
+  clearRequests(): void;
+  /** Live (not deleted) records, full, id ascending. */
+  records(): StoredKey[];
+  /** A live record by id (a copy). */
+  get(id: number): StoredKey | undefined;
+  /** Out-of-band change: bypasses every check. Throws for an unknown id. */
+  edit(id: number, patch: Partial<StoredKey>): void;
+  /**
+   * Simulated usage: remain -= quota, used += quota, accessed_time = now, then the server's
+   * lazy flips for an enabled key: past expiry → 3, limited with remain <= 0 → 4.
+   */
+  use(id: number, quota: number): void;
+  /** Out-of-band create (no cap, no checks); missing fields get defaults. */
+  insert(record: Partial<StoredKey>): StoredKey;
+  /** Out-of-band soft delete. Throws for an unknown id. */
+  remove(id: number): void;
+  /** Changes runtime behaviour. */
+  set(opts: RuntimeOptions): void;
+}
