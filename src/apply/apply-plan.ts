@@ -1,0 +1,152 @@
+/**
+ * The executor (SPEC §7.8, §7.10, §7.13): runs every change of a plan, keys concurrently
+ * within `parallelism`, each key's calls in order, and returns one ledger entry per key.
+ * One key's failure never stops the others; it never throws because a key failed.
+ */
+import pLimit from 'p-limit';
+import { unknownFieldsOf } from '../api/body.js';
+import type { ServerKey } from '../model.js';
+import type { KeyChange } from '../plan/model.js';
+import { describeError, runKeyChange, type KeyRunContext } from './run-key.js';
+import type {
+  ApplyInput,
+  ApplyResult,
+  ApplySummary,
+  AuditRecord,
+  CreatedKey,
+  LedgerEntry,
+} from './types.js';
+
+/** Orders entries by (name, id), a create without id first, so output is byte-stable. */
+export function compareEntries(a: LedgerEntry, b: LedgerEntry): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return (a.id ?? -1) - (b.id ?? -1);
+}
+
+/** Counts the entries per outcome. */
+export function summarizeEntries(entries: readonly LedgerEntry[]): ApplySummary {
+  const summary: ApplySummary = {
+    applied: 0,
+    failed: 0,
+    skipped: 0,
+    missing: 0,
+    did_not_converge: 0,
+  };
+  for (const e of entries) summary[e.outcome] += 1;
+  return summary;
+}
+
+/** Names of keys that appeared since the plan: listed with an id above its highest. */
+function namesCreatedSince(listing: readonly ServerKey[], highestId: number): Set<string> {
+  return new Set(listing.filter((k) => k.id > highestId).map((k) => k.name));
+}
+
+/** Applies `input.plan`; see the module comment. */
+export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
+  const { plan, client } = input;
+  const warn = input.onWarning ?? (() => {});
+  const created: CreatedKey[] = [];
+  const entries: LedgerEntry[] = plan.missing.map((m) => ({
+    name: m.name,
+    id: m.id,
+    action: 'missing',
+    outcome: 'missing',
+    detail: m.message,
+  }));
+
+  const changes = plan.changes;
+  const total = changes.length;
+  let done = 0;
+  let failed = 0;
+  const report = () => input.onProgress?.({ done, total, failed });
+
+  // Creates check their names against the account as it is now, listed once (SPEC §4).
+  let highestKnownId = plan.highest_id;
+  let namesCreatedSincePlan = new Set<string>();
+  if (changes.some((c) => c.action === 'create')) {
+    try {
+      const listing = input.listing ?? (await client.listKeys());
+      namesCreatedSincePlan = namesCreatedSince(listing, plan.highest_id);
+      for (const k of listing) highestKnownId = Math.max(highestKnownId, k.id);
+    } catch (err) {
+      // Without the listing no create can be checked; the updates can still go ahead.
+      const reason = `could not list the account before creating: ${describeError(err)}`;
+      for (const c of changes.filter((x) => x.action === 'create')) {
+        entries.push({
+          name: c.name,
+          id: null,
+          action: c.action,
+          outcome: 'failed',
+          detail: reason,
+        });
+      }
+    }
+  }
+  const runnable = changes.filter(
+    (c) => c.action !== 'create' || !entries.some((e) => e.action === 'create'),
+  );
+  done = total - runnable.length;
+  failed = done;
+
+  const warnedFields = new Set<string>();
+  let auditBroken = false;
+  const ctx: KeyRunContext = {
+    client,
+    highestKnownId,
+    namesCreatedSincePlan,
+    async audit(record) {
+      if (!input.audit || auditBroken) return;
+      const full: AuditRecord = {
+        time: input.now().toISOString(),
+        ...record,
+        git_commit: input.gitCommit ?? null,
+      };
+      try {
+        await input.audit.write(full);
+      } catch (err) {
+        auditBroken = true;
+        warn(`the audit log could not be written, no further records: ${describeError(err)}`);
+      }
+    },
+    inspectRecord(record) {
+      const unknown = unknownFieldsOf(record).filter((f) => !warnedFields.has(f));
+      if (unknown.length === 0) return;
+      for (const f of unknown) warnedFields.add(f);
+      warn(
+        `the server returned fields cometkeys does not know; they are passed through unchanged: ${unknown.join(', ')}`,
+      );
+    },
+    onCreated(key) {
+      created.push(key);
+    },
+  };
+
+  const limit = pLimit(Math.max(1, input.parallelism));
+  const runOne = async (change: KeyChange): Promise<LedgerEntry> => {
+    // Past the 429 budget no new key starts; keys mid-sequence finish (SPEC §7.10).
+    const entry = client.rateLimitExhausted()
+      ? {
+          name: change.name,
+          id: change.id,
+          action: change.action,
+          outcome: 'failed' as const,
+          detail: 'rate limited',
+        }
+      : await runKeyChange(change, ctx).catch((err: unknown): LedgerEntry => ({
+          name: change.name,
+          id: change.id,
+          action: change.action,
+          outcome: 'failed',
+          detail: `internal error (this is a bug): ${describeError(err)}`,
+        }));
+    done += 1;
+    if (entry.outcome !== 'applied') failed += 1;
+    report();
+    return entry;
+  };
+  report();
+  entries.push(...(await Promise.all(runnable.map((c) => limit(() => runOne(c))))));
+  entries.sort(compareEntries);
+  created.sort((a, b) => a.id - b.id);
+  return { entries, summary: summarizeEntries(entries), created };
+}

@@ -1,0 +1,91 @@
+/**
+ * Field comparisons shared by the precondition check and the convergence check, on wire-form
+ * values the way the planner compares them (SPEC §4.4): lists as sets, `allow_ips` "" = null.
+ */
+import { parseAllowIps, parseModelLimits, type ServerKey } from '../model.js';
+import type { PlannedValues } from '../plan/model.js';
+
+function asSet(field: 'model_limits' | 'allow_ips', value: unknown): Set<string> | undefined {
+  if (Array.isArray(value)) return new Set(value.map(String));
+  if (value === null || value === undefined) return field === 'allow_ips' ? new Set() : undefined;
+  if (typeof value !== 'string') return undefined;
+  return new Set(field === 'allow_ips' ? parseAllowIps(value) : parseModelLimits(value));
+}
+
+function sameSet(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
+  if (!a || !b) return false;
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** True when two wire values of `field` mean the same thing. */
+export function sameFieldValue(field: string, a: unknown, b: unknown): boolean {
+  if (field === 'model_limits' || field === 'allow_ips') {
+    return sameSet(asSet(field, a), asSet(field, b));
+  }
+  return Object.is(a, b);
+}
+
+/**
+ * The fields of a precondition that no longer hold on `fresh` (SPEC §4 "Saved plans").
+ * An empty list means the key may be written.
+ */
+export function findPreconditionMismatches(
+  expected: Record<string, unknown>,
+  fresh: ServerKey,
+): string[] {
+  return Object.keys(expected)
+    .filter((field) => !sameFieldValue(field, expected[field], fresh[field]))
+    .sort();
+}
+
+/** Plain fields of PlannedValues a response is checked against as they are. */
+const DIRECT_FIELDS = [
+  'name',
+  'expired_time',
+  'unlimited_quota',
+  'model_limits_enabled',
+  'model_limits',
+  'allow_ips',
+  'group',
+] as const;
+
+/**
+ * The planned fields that did not take in a write's response `after` (SPEC §7.12).
+ * `before` is the record the body was built from. Counters moved by use are not failures:
+ * a budget is judged as `remain + used == N` (or spent and `remain <= 0`), an absolute
+ * `remain_quota` may have fallen by no more than `used_quota` rose since `before`.
+ */
+export function findUnconvergedFields(
+  planned: PlannedValues,
+  before: ServerKey,
+  after: ServerKey,
+): string[] {
+  const bad: string[] = [];
+  for (const field of DIRECT_FIELDS) {
+    const want = planned[field];
+    if (want !== undefined && !sameFieldValue(field, want, after[field])) bad.push(field);
+  }
+  if (planned.cross_group_retry !== undefined) {
+    // The server stores false unless the group is `auto` (cometapi-api.md, record table).
+    const forcedFalse = planned.cross_group_retry && after.group !== 'auto';
+    if (!forcedFalse && after.cross_group_retry !== planned.cross_group_retry) {
+      bad.push('cross_group_retry');
+    }
+  }
+  if (planned.quota_budget !== undefined) {
+    const n = planned.quota_budget;
+    const inSync =
+      after.remain_quota + after.used_quota === n ||
+      (after.used_quota >= n && after.remain_quota <= 0);
+    if (!inSync || after.unlimited_quota) bad.push('quota_budget');
+  }
+  if (planned.remain_quota !== undefined && planned.unlimited_quota !== true) {
+    const n = planned.remain_quota;
+    const spentSince = Math.max(0, after.used_quota - before.used_quota);
+    const inSync = after.remain_quota <= n && after.remain_quota >= n - spentSince;
+    if (!inSync) bad.push('remain_quota');
+  }
+  return bad.sort();
+}

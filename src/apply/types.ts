@@ -1,0 +1,94 @@
+/**
+ * The executor's inputs and results (SPEC §7.13): one ledger entry per key, a summary, and the
+ * audit records written per write attempt.
+ */
+import type { CometClient } from '../api/types.js';
+import type { ServerKey } from '../model.js';
+import type { ChangeAction, Plan, WriteStep } from '../plan/model.js';
+
+/** How one key ended. `missing` comes from the plan (a pinned id that is not on the server). */
+export type Outcome = 'applied' | 'failed' | 'skipped' | 'missing' | 'did_not_converge';
+
+/** One line of the result, per key. */
+export interface LedgerEntry {
+  name: string;
+  /** Server id; null for a create that never got one. */
+  id: number | null;
+  action: ChangeAction | 'missing';
+  outcome: Outcome;
+  /** Why: the failure reason, "changed since plan", "already deleted", ... Never a secret. */
+  detail?: string;
+  /** Fields that did not converge, or that no longer match the precondition. */
+  fields?: string[];
+}
+
+/** Counts per outcome. */
+export interface ApplySummary {
+  applied: number;
+  failed: number;
+  skipped: number;
+  missing: number;
+  did_not_converge: number;
+}
+
+/** A key this apply created, for `--new-keys-out`. `secret` is null when the server masked it. */
+export interface CreatedKey {
+  id: number;
+  name: string;
+  secret: string | null;
+}
+
+/** What `applyPlan` returns; it never throws because one key failed. */
+export interface ApplyResult {
+  /** Sorted by (name, id). */
+  entries: LedgerEntry[];
+  summary: ApplySummary;
+  /** Keys created by this run (with their secret, which must never be printed). */
+  created: CreatedKey[];
+}
+
+/** One write attempt, as the audit log records it (SPEC §7 "Audit log"). No secrets. */
+export interface AuditRecord {
+  /** ISO-8601 UTC. */
+  time: string;
+  id: number | null;
+  name: string;
+  action: ChangeAction;
+  step: WriteStep;
+  /** Changed fields: value before the call and the value the call sets. */
+  fields: { field: string; before: unknown; after: unknown }[];
+  outcome: 'ok' | 'error' | 'did_not_converge';
+  /** HTTP status when the client reported one; null otherwise. */
+  http_status: number | null;
+  /** The error message for a failed attempt. */
+  error?: string;
+  git_commit: string | null;
+}
+
+/** Receives one record per write attempt. */
+export interface AuditSink {
+  write(record: AuditRecord): Promise<void>;
+}
+
+/** What `applyPlan` takes. */
+export interface ApplyInput {
+  plan: Plan;
+  client: CometClient;
+  /** Keys worked on at once (each key's calls run in order). */
+  parallelism: number;
+  /**
+   * The request pace. The client enforces it on every request (CometClientOptions); the
+   * executor does not pace a second time, so the two never compound.
+   */
+  maxRequestsPerSecond?: number;
+  audit?: AuditSink;
+  onProgress?: (p: { done: number; total: number; failed: number }) => void;
+  onWarning?: (msg: string) => void;
+  now: () => Date;
+  gitCommit?: string | null;
+  /**
+   * A listing made by the caller in this run (e.g. to check the account of a saved plan);
+   * reused for the creates' "absent" check instead of listing again.
+   */
+  listing?: ServerKey[];
+}

@@ -1,0 +1,86 @@
+/**
+ * Planned values → what a call carries (SPEC §7.2, §7.5, §7.6). Only wire fields the plan
+ * sets are laid over the fresh record; `buildUpdateBody` (src/api/body.ts) does the rest.
+ */
+import type { CreateFields } from '../api/types.js';
+import type { ServerKey } from '../model.js';
+import type { PlannedValues } from '../plan/model.js';
+
+const COPIED_FIELDS = [
+  'name',
+  'expired_time',
+  'unlimited_quota',
+  'model_limits_enabled',
+  'model_limits',
+  'allow_ips',
+  'group',
+  'cross_group_retry',
+] as const;
+
+/** The planned fields in the wire form they are written in (no status). */
+function plannedWireFields(planned: PlannedValues, usedQuota: number): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of COPIED_FIELDS) {
+    if (planned[field] !== undefined) values[field] = planned[field];
+  }
+  if (planned.remain_quota !== undefined) values.remain_quota = planned.remain_quota;
+  if (planned.quota_budget !== undefined) {
+    // Spending is never drift: the budget becomes what is left of it right now (SPEC §2).
+    values.remain_quota = Math.max(0, planned.quota_budget - usedQuota);
+    values.unlimited_quota = false;
+  }
+  return values;
+}
+
+/**
+ * Values of a plain update built on `current`: the planned fields, and `status` 2 when the
+ * change disables the key, otherwise the stored status — never 1, since enabling is its own
+ * call after the fix (SPEC §7.5; the enable guard of cometapi-api.md "Update").
+ */
+export function buildUpdateValues(
+  planned: PlannedValues,
+  current: ServerKey,
+): Record<string, unknown> {
+  return {
+    ...plannedWireFields(planned, current.used_quota),
+    status: planned.status === 2 ? 2 : current.status,
+  };
+}
+
+/**
+ * Every field of a create, explicitly (SPEC §7.6: an omitted `expired_time` expires the key,
+ * an omitted quota exhausts it). `inert`: limits on with no models, so the key serves nothing
+ * until it has been disabled and given its declared fields.
+ */
+export function buildCreateFields(
+  name: string,
+  planned: PlannedValues,
+  inert: boolean,
+): CreateFields {
+  const remain = planned.quota_budget ?? planned.remain_quota ?? 0;
+  return {
+    name: planned.name ?? name,
+    expired_time: planned.expired_time ?? -1,
+    remain_quota: Math.max(0, remain),
+    unlimited_quota: planned.unlimited_quota ?? false,
+    model_limits_enabled: inert ? true : (planned.model_limits_enabled ?? false),
+    model_limits: inert ? '' : (planned.model_limits ?? ''),
+    allow_ips: planned.allow_ips ?? '',
+    group: planned.group ?? '',
+    cross_group_retry: planned.cross_group_retry ?? false,
+  };
+}
+
+/** The fields a create's planned values set, with the inert ones left out for an inert create. */
+export function plannedForCreate(planned: PlannedValues, inert: boolean): PlannedValues {
+  const { status: _status, ...rest } = planned;
+  if (!inert) return rest;
+  const { model_limits_enabled: _mle, model_limits: _ml, ...others } = rest;
+  return others;
+}
+
+/** `planned` without `status` (status is judged by the status calls). */
+export function withoutStatus(planned: PlannedValues): PlannedValues {
+  const { status: _status, ...rest } = planned;
+  return rest;
+}
