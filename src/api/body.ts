@@ -1,0 +1,83 @@
+/**
+ * Update bodies are complete records (SPEC §7.2): the update endpoint replaces every editable
+ * field and resets what is omitted (cometapi-api.md "Update ... Full replace"), so a body is
+ * always built from a full record. These builders are the only way to get an `UpdateBody`.
+ */
+import { KNOWN_FIELDS, READ_ONLY_FIELDS } from '../model.js';
+import type { ServerKey } from '../model.js';
+import type { UpdateBody } from './types.js';
+
+/** Fields a write may set (the API's editable fields). */
+export const EDITABLE_FIELDS = [
+  'name',
+  'status',
+  'expired_time',
+  'remain_quota',
+  'unlimited_quota',
+  'model_limits_enabled',
+  'model_limits',
+  'allow_ips',
+  'group',
+  'cross_group_retry',
+] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
+const EDITABLE = new Set<string>(EDITABLE_FIELDS);
+const KNOWN = new Set<string>(KNOWN_FIELDS);
+
+/**
+ * The body of a plain update: `record` minus the read-only fields, `values` laid over it,
+ * fields cometkeys does not know passed through. A limited key's negative `remain_quota` is
+ * sent as 0, because the server refuses negative values even in status-only mode (SPEC §7.2).
+ * Throws if the result would lack an editable field (a bug: records are complete).
+ */
+export function buildUpdateBody(
+  record: ServerKey,
+  values: Partial<Record<EditableField, unknown>>,
+): UpdateBody {
+  const body: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    if (!READ_ONLY.has(field)) body[field] = value;
+  }
+  for (const [field, value] of Object.entries(values)) {
+    if (!EDITABLE.has(field)) {
+      throw new Error(`buildUpdateBody: "${field}" is not an editable field (this is a bug)`);
+    }
+    if (value !== undefined) body[field] = value;
+  }
+  if (
+    body['unlimited_quota'] !== true &&
+    typeof body['remain_quota'] === 'number' &&
+    body['remain_quota'] < 0
+  ) {
+    body['remain_quota'] = 0;
+  }
+  assertComplete(body);
+  return body as unknown as UpdateBody;
+}
+
+/**
+ * The body of a status call (SPEC §7.4): the current record with only `status` changed —
+ * never planned values, so an unrelated bad field cannot block a disable.
+ */
+export function buildStatusBody(current: ServerKey, status: 1 | 2): UpdateBody {
+  return buildUpdateBody(current, { status });
+}
+
+/** The record's fields cometkeys does not know (passed through; the executor warns once). */
+export function unknownFieldsOf(record: ServerKey): string[] {
+  return Object.keys(record)
+    .filter((field) => !KNOWN.has(field))
+    .sort();
+}
+
+function assertComplete(body: Record<string, unknown>): void {
+  if (!Number.isInteger(body['id'])) {
+    throw new Error('update body has no integer id (this is a bug)');
+  }
+  const missing = EDITABLE_FIELDS.filter((field) => body[field] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`update body lacks ${missing.join(', ')}: refusing to send (this is a bug)`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The CometAPI client (issue 3): composes the request layer, listing and the write protocol's
+ * failure handling behind the `CometClient` interface the executor and CLI use.
+ */
+import type { ServerKey } from '../model.js';
+import { buildStatusBody } from './body.js';
+import { CometApiError } from './errors.js';
+import { createHttp } from './http.js';
+import { createLimiter } from './limiter.js';
+import { listAllKeys } from './listing.js';
+import { createPacer } from './pacer.js';
+import { parseRecord } from './record.js';
+import type { CometClient, CometClientOptions } from './types.js';
+import { checkBaseUrl } from './url.js';
+import { createAndResolve, putWithRecovery } from './write.js';
+import type { WriteContext } from './write.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRIES = 4;
+export const DEFAULT_PARALLELISM = 10;
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 1_800;
+
+/**
+ * Creates a client. Throws `BaseUrlError` for a base URL it refuses (plain http to another
+ * machine) and a plain Error for a token that cannot be sent as a header (not echoed).
+ */
+export function createCometClient(opts: CometClientOptions): CometClient {
+  const baseUrl = checkBaseUrl(opts.baseUrl);
+  if (opts.token === '' || /[\r\n\0]/.test(opts.token)) {
+    // Checked here because fetch would put the whole header value into its error message.
+    throw new Error('the access token is empty or contains line breaks');
+  }
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const retries = opts.retries ?? DEFAULT_RETRIES;
+  const pacer = createPacer({
+    maxRequestsPerSecond: opts.maxRequestsPerSecond,
+    maxRateLimitWaitSeconds: opts.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+    now,
+    sleep,
+    ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
+  });
+  const http = createHttp({
+    baseUrl,
+    token: opts.token,
+    userId: opts.userId,
+    fetch: opts.fetch ?? globalThis.fetch,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retries,
+    limiter: createLimiter(opts.parallelism ?? DEFAULT_PARALLELISM),
+    pacer,
+    sleep,
+    random: opts.random ?? Math.random,
+  });
+
+  async function getKey(id: number): Promise<ServerKey> {
+    const path = `/api/token/${id}`;
+    const envelope = await http.call('GET', path, undefined, 'transient');
+    const parsed = parseRecord(envelope.data);
+    if ('problem' in parsed || parsed.record.id !== id) {
+      throw http.error({
+        method: 'GET',
+        path,
+        status: 200,
+        kind: 'protocol',
+        detail: `— bad key record: ${'problem' in parsed ? parsed.problem : `id ${parsed.record.id} instead of ${id}`}`,
+      });
+    }
+    return parsed.record;
+  }
+
+  const writes: WriteContext = { http, retries, now, sleep, getKey };
+
+  return {
+    listKeys: (listOpts) => listAllKeys(http, listOpts?.onProgress),
+    getKey,
+    createKey: (fields, { highestKnownId }) => createAndResolve(writes, fields, highestKnownId),
+    updateKey: (body, before) => putWithRecovery(writes, '/api/token/', body, before),
+    setStatus: (current, status) =>
+      putWithRecovery(
+        writes,
+        '/api/token/?status_only=true',
+        buildStatusBody(current, status),
+        current,
+      ),
+    async deleteKey(id) {
+      try {
+        await http.call('DELETE', `/api/token/${id}`, undefined, 'transient');
+        return 'deleted';
+      } catch (err) {
+        if (err instanceof CometApiError && err.kind === 'not_found') return 'not_found';
+        throw err;
+      }
+    },
+    rateLimitExhausted: () => pacer.exhausted(),
+  };
+}

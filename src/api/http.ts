@@ -1,0 +1,275 @@
+/**
+ * One CometAPI request: headers, timeout, classification by HTTP status before the body is
+ * read, the envelope check, and the retries SPEC §7.9–7.11 allow. The token never reaches an
+ * error: every error built here passes through `redact`.
+ */
+import { CometApiError, isConnectionRefused, isTransientError } from './errors.js';
+import type { CometApiErrorInit } from './errors.js';
+import type { Limiter } from './limiter.js';
+import type { Pacer } from './pacer.js';
+
+/** First retry delay of GET/DELETE; doubles per failure, jittered. */
+export const RETRY_BASE_DELAY_MS = 500;
+/** Ceiling of the retry delay. */
+export const RETRY_MAX_DELAY_MS = 30_000;
+
+/** A checked envelope with `success: true`. */
+export interface Envelope {
+  message: string;
+  data?: unknown;
+}
+
+/** Which failures a call may retry: transient ones (GET, DELETE), refused connections only
+ * (POST: nothing was sent), or none (PUT handles its own recovery). */
+export type RetryPolicy = 'transient' | 'refused' | 'none';
+
+export interface HttpContext {
+  baseUrl: URL;
+  token: string;
+  userId: number | undefined;
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  retries: number;
+  limiter: Limiter;
+  pacer: Pacer;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export interface Http {
+  /** Sends a request with retries per `policy`; 429s are waited out and never count. */
+  call(method: string, path: string, body: unknown, policy: RetryPolicy): Promise<Envelope>;
+  /** Builds an error with the token redacted. */
+  error(init: CometApiErrorInit): CometApiError;
+  /** The jittered backoff before retry number `failures + 1`. */
+  retryDelayMs(failures: number): number;
+}
+
+const RATE_LIMITED = Symbol('rate limited');
+
+/** Creates the request layer of a client. */
+export function createHttp(ctx: HttpContext): Http {
+  const prefix = ctx.baseUrl.pathname === '/' ? '' : ctx.baseUrl.pathname;
+  const redact = (text: string): string => text.split(ctx.token).join('[redacted]');
+
+  const error = (init: CometApiErrorInit): CometApiError =>
+    new CometApiError({
+      ...init,
+      detail: redact(init.detail),
+      ...(init.serverMessage === undefined ? {} : { serverMessage: redact(init.serverMessage) }),
+      ...(init.cause === undefined ? {} : { cause: sanitizeCause(init.cause, ctx.token) }),
+    });
+
+  const headers = (hasBody: boolean): Record<string, string> => {
+    const h: Record<string, string> = { Authorization: ctx.token, Accept: 'application/json' };
+    if (ctx.userId !== undefined) h['New-Api-User'] = String(ctx.userId);
+    if (hasBody) h['Content-Type'] = 'application/json';
+    return h;
+  };
+
+  async function attempt(
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<Envelope | typeof RATE_LIMITED> {
+    const url = `${ctx.baseUrl.origin}${prefix}${path}`;
+    const fail = (status: number | null, kind: CometApiErrorInit['kind'], detail: string) =>
+      error({ method, path, status, kind, detail });
+    return ctx.limiter.run(async () => {
+      await ctx.pacer.acquire();
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), ctx.timeoutMs);
+      const transportError = (status: number | null, cause: unknown): CometApiError =>
+        controller.signal.aborted
+          ? error({
+              method,
+              path,
+              status,
+              kind: 'timeout',
+              detail: `timed out after ${ctx.timeoutMs} ms`,
+              cause,
+            })
+          : error({ method, path, status, kind: 'network', detail: networkDetail(cause), cause });
+      try {
+        let res: Response;
+        try {
+          res = await ctx.fetch(url, {
+            method,
+            headers: headers(body !== undefined),
+            body: body === undefined ? null : JSON.stringify(body),
+            redirect: 'manual',
+            signal: controller.signal,
+          });
+        } catch (cause) {
+          throw transportError(null, cause);
+        }
+        const status = res.status;
+        // Classified by status first: a 429's body is empty (cometapi-api.md "Transport").
+        if (status === 429) {
+          await discard(res);
+          if (ctx.pacer.recordRateLimited(res.headers.get('retry-after')) === 'paused') {
+            return RATE_LIMITED;
+          }
+          throw fail(status, 'rate_limited', '— rate limited for longer than allowed');
+        }
+        ctx.pacer.recordAccepted();
+        if (status >= 300 && status < 400) {
+          await discard(res);
+          const location = res.headers.get('location');
+          throw fail(
+            status,
+            'protocol',
+            `— redirect not followed${location ? ` (to ${location})` : ''}`,
+          );
+        }
+        let text: string;
+        try {
+          text = await res.text();
+        } catch (cause) {
+          throw transportError(status, cause);
+        }
+        const parsed = parseBody(text, res.headers.get('content-type'));
+        if (status === 401 || status === 403 || status < 200 || status >= 300) {
+          const serverMessage = parsed.type === 'json' ? messageOf(parsed.value) : undefined;
+          const said = serverMessage
+            ? `— ${serverMessage}`
+            : `— ${parsed.type === 'json' ? 'no message' : BODY_NAMES[parsed.type]}`;
+          const hint =
+            status === 401 && ctx.userId === undefined
+              ? ' (hint: this server may require your numeric user id: set COMETAPI_USER_ID)'
+              : '';
+          throw error({
+            method,
+            path,
+            status,
+            kind: status === 401 || status === 403 ? 'auth' : 'http',
+            detail: `${said}${hint}`,
+            ...(serverMessage ? { serverMessage } : {}),
+          });
+        }
+        if (parsed.type !== 'json') throw fail(status, 'protocol', `— ${BODY_NAMES[parsed.type]}`);
+        const envelope = parsed.value;
+        if (!isObject(envelope) || typeof envelope['success'] !== 'boolean') {
+          throw fail(status, 'protocol', '— not a CometAPI envelope (no boolean "success")');
+        }
+        const message = typeof envelope['message'] === 'string' ? envelope['message'] : '';
+        if (envelope['success'] === false) {
+          // The one message recognised by its text: the API has no code for it
+          // (cometapi-api.md "Get", "Delete").
+          const notFound = /record not found/i.test(message);
+          throw error({
+            method,
+            path,
+            status,
+            kind: notFound ? 'not_found' : 'api',
+            detail: `success:false — ${message || '(no message)'}`,
+            serverMessage: message,
+          });
+        }
+        return 'data' in envelope ? { message, data: envelope['data'] } : { message };
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+
+  const retryDelayMs = (failures: number): number =>
+    Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** failures) * (0.5 + ctx.random() / 2);
+
+  async function call(
+    method: string,
+    path: string,
+    body: unknown,
+    policy: RetryPolicy,
+  ): Promise<Envelope> {
+    let failures = 0;
+    for (;;) {
+      try {
+        const result = await attempt(method, path, body);
+        if (result !== RATE_LIMITED) return result;
+      } catch (err) {
+        const retryable =
+          policy === 'transient'
+            ? isTransientError(err)
+            : policy === 'refused' && isConnectionRefused(err);
+        if (!retryable || !(err instanceof CometApiError)) throw err;
+        if (failures >= ctx.retries) {
+          throw error({
+            method,
+            path,
+            status: err.status,
+            kind: err.kind,
+            detail: `${err.detail} (gave up after ${failures + 1} attempts)`,
+            cause: err,
+          });
+        }
+        await ctx.sleep(retryDelayMs(failures));
+        failures++;
+      }
+    }
+  }
+
+  return { call, error, retryDelayMs };
+}
+
+type ParsedBody =
+  { type: 'json'; value: unknown } | { type: 'empty' } | { type: 'html' } | { type: 'malformed' };
+
+const BODY_NAMES: Record<Exclude<ParsedBody['type'], 'json'>, string> = {
+  empty: 'empty body',
+  html: 'HTML page instead of JSON',
+  malformed: 'malformed JSON',
+};
+
+function parseBody(text: string, contentType: string | null): ParsedBody {
+  const trimmed = text.trim();
+  if (trimmed === '') return { type: 'empty' };
+  if (trimmed.startsWith('<') || /text\/html/i.test(contentType ?? '')) return { type: 'html' };
+  try {
+    return { type: 'json', value: JSON.parse(trimmed) as unknown };
+  } catch {
+    return { type: 'malformed' };
+  }
+}
+
+/** The message of a JSON error body: the envelope's or an OpenAI-style `error.message`. */
+function messageOf(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  if (typeof value['message'] === 'string' && value['message'] !== '') return value['message'];
+  const inner = value['error'];
+  if (isObject(inner) && typeof inner['message'] === 'string') return inner['message'];
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function networkDetail(cause: unknown): string {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 5 && isObject(current); depth++) {
+    if (typeof current['code'] === 'string') return `network error (${current['code']})`;
+    current = current['cause'];
+  }
+  return 'network error';
+}
+
+async function discard(res: Response): Promise<void> {
+  try {
+    await res.body?.cancel();
+  } catch {
+    // Nothing to do: the body is not needed.
+  }
+}
+
+/** The cause, or a stand-in if its text (message, stack, causes) contains the token. */
+function sanitizeCause(cause: unknown, token: string): unknown {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (`${current.message}\n${current.stack ?? ''}`.includes(token)) {
+      return new Error('(cause withheld: it contained the access token)');
+    }
+    current = current.cause;
+  }
+  return cause;
+}

@@ -1,0 +1,135 @@
+/**
+ * Request pacing and the client-wide 429 pause (SPEC §7.8, §7.10). One pacer per client: a
+ * 429 on any request holds back every new request until `Retry-After`, then requests go out
+ * no faster than the rate the server accepted before it objected.
+ */
+
+/** First pause after a 429 without `Retry-After`; doubles per consecutive 429. */
+export const RATE_LIMIT_BACKOFF_START_MS = 1_000;
+/** Ceiling of that backoff. */
+export const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
+/** A pause is never shorter than this, so `Retry-After: 0` or a past date cannot spin. */
+export const RATE_LIMIT_MIN_PAUSE_MS = 100;
+
+export interface PacerOptions {
+  /** Client-side ceiling (SPEC §3); undefined = none until a 429 teaches one. */
+  maxRequestsPerSecond?: number;
+  /** Total pause time allowed before giving up (SPEC §7.10). */
+  maxRateLimitWaitSeconds: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  onNotice?: (message: string) => void;
+}
+
+export interface Pacer {
+  /** Resolves when a request may start: after any pause, and at most at the current pace. */
+  acquire(): Promise<void>;
+  /** A request was answered with something other than 429. */
+  recordAccepted(): void;
+  /**
+   * A request was answered 429. Schedules (or extends) the pause and returns 'paused' — the
+   * request is to be sent again — or 'exhausted' when the total pause budget would be
+   * exceeded (then nothing is paused and the request fails).
+   */
+  recordRateLimited(retryAfter: string | null): 'paused' | 'exhausted';
+  /** True once the pause budget has been spent. */
+  exhausted(): boolean;
+  /** The pace in requests per second now in force (undefined = unpaced); for tests and logs. */
+  currentRate(): number | undefined;
+}
+
+/** Creates a pacer. */
+export function createPacer(opts: PacerOptions): Pacer {
+  const { now, sleep } = opts;
+  const budgetMs = opts.maxRateLimitWaitSeconds * 1000;
+  let pausedUntil = 0;
+  let nextSlotAt = 0;
+  let pausedTotalMs = 0;
+  let isExhausted = false;
+  let consecutive429 = 0;
+  // The rate learnt from 429s: requests accepted since `windowStart` over the time until the
+  // server let us resume. With a sliding-window limit of N per W this comes out at N/W.
+  let learntRate: number | undefined;
+  let windowStart: number | undefined;
+  let acceptedInWindow = 0;
+
+  const rate = (): number | undefined => {
+    const limits = [opts.maxRequestsPerSecond, learntRate].filter(
+      (r): r is number => r !== undefined && r > 0,
+    );
+    return limits.length === 0 ? undefined : Math.min(...limits);
+  };
+
+  return {
+    async acquire() {
+      windowStart ??= now();
+      for (;;) {
+        const t = now();
+        const start = Math.max(t, pausedUntil, nextSlotAt);
+        if (start <= t) {
+          const r = rate();
+          nextSlotAt = r === undefined ? t : t + 1000 / r;
+          return;
+        }
+        // Sleep, then look again: the pause may have been extended meanwhile.
+        await sleep(start - t);
+      }
+    },
+
+    recordAccepted() {
+      consecutive429 = 0;
+      acceptedInWindow++;
+    },
+
+    recordRateLimited(retryAfter) {
+      if (isExhausted) return 'exhausted';
+      const t = now();
+      const alreadyPaused = t < pausedUntil;
+      const requested = parseRetryAfter(retryAfter, t) ?? backoffMs(consecutive429);
+      const resumeAt = t + Math.max(requested, RATE_LIMIT_MIN_PAUSE_MS);
+      // Requests that were in flight when the pause began count only what they add.
+      const addedMs = Math.max(0, resumeAt - Math.max(t, pausedUntil));
+      if (pausedTotalMs + addedMs > budgetMs) {
+        isExhausted = true;
+        opts.onNotice?.(
+          `rate limited: the ${opts.maxRateLimitWaitSeconds} s allowed for pauses ` +
+            '(maxRateLimitWaitSeconds) are spent; giving up on rate-limited requests',
+        );
+        return 'exhausted';
+      }
+      if (!alreadyPaused) {
+        consecutive429++;
+        if (acceptedInWindow > 0 && windowStart !== undefined && resumeAt > windowStart) {
+          learntRate = acceptedInWindow / ((resumeAt - windowStart) / 1000);
+        }
+        windowStart = resumeAt;
+        acceptedInWindow = 0;
+      }
+      if (addedMs > 0) {
+        pausedTotalMs += addedMs;
+        pausedUntil = resumeAt;
+        opts.onNotice?.(`rate limited, resuming in ${Math.ceil((resumeAt - t) / 1000)} s`);
+      }
+      return 'paused';
+    },
+
+    exhausted: () => isExhausted,
+    currentRate: rate,
+  };
+}
+
+/** `Retry-After` as milliseconds from `nowMs`: delta-seconds or an HTTP date; null if absent/bad. */
+export function parseRetryAfter(header: string | null, nowMs: number): number | null {
+  if (header === null) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // Only an HTTP date (it names a weekday or month): Date.parse would read "1.5" as a year.
+  if (!/[a-z]/i.test(value)) return null;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - nowMs);
+}
+
+function backoffMs(consecutive: number): number {
+  return Math.min(RATE_LIMIT_BACKOFF_MAX_MS, RATE_LIMIT_BACKOFF_START_MS * 2 ** consecutive);
+}

@@ -1,0 +1,52 @@
+/**
+ * Checks the API base URL before any request: the access token must never travel in clear
+ * text to another machine (SPEC §3 `baseUrl`; issue 3 "`http://` is refused except for loopback").
+ */
+import ipaddr from 'ipaddr.js';
+
+/** A base URL cometkeys refuses to use; a configuration problem, not an API failure. */
+export class BaseUrlError extends Error {
+  override readonly name = 'BaseUrlError';
+}
+
+/**
+ * Parses and checks a base URL: https anywhere, http only on loopback (127.0.0.0/8, ::1,
+ * localhost), nothing else, no credentials. The returned URL's pathname has no trailing slash
+ * (the root stays "/"), so paths can be appended.
+ */
+export function checkBaseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new BaseUrlError(`base URL ${JSON.stringify(url)} is not a URL`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // Not echoed: the credentials are secrets.
+    throw new BaseUrlError('base URL must not contain credentials');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new BaseUrlError(
+      `base URL ${parsed.origin === 'null' ? JSON.stringify(url) : parsed.origin} must use https://`,
+    );
+  }
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+    throw new BaseUrlError(
+      `base URL ${parsed.origin} uses http://, which would send the access token unencrypted; ` +
+        'use https:// (http:// is allowed only for 127.0.0.1, ::1 and localhost)',
+    );
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw new BaseUrlError(`base URL ${parsed.origin} must not have a query or fragment`);
+  }
+  parsed.pathname = parsed.pathname.replace(/\/+$/, '') || '/';
+  return parsed;
+}
+
+/** localhost, 127.0.0.0/8 or ::1 (URL keeps IPv6 hosts in brackets). */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost') return true;
+  if (!ipaddr.isValid(host)) return false;
+  return ipaddr.parse(host).range() === 'loopback';
+}

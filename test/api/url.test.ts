@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { BaseUrlError, checkBaseUrl } from '../../src/api/url.js';
+
+describe('checkBaseUrl', () => {
+  it('accepts https and strips the trailing slash of a path', () => {
+    expect(checkBaseUrl('https://api.cometapi.com/').href).toBe('https://api.cometapi.com/');
+    expect(checkBaseUrl('https://proxy.example/comet/').pathname).toBe('/comet');
+  });
+
+  it.each(['http://127.0.0.1:8080', 'http://127.9.8.7', 'http://[::1]:3000', 'http://localhost'])(
+    'accepts loopback over http: %s',
+    (url) => {
+      expect(checkBaseUrl(url).protocol).toBe('http:');
+    },
+  );
+
+  it.each(['http://api.cometapi.com', 'http://10.0.0.1', 'http://[::2]', 'http://128.0.0.1'])(
+    'refuses plain http to another machine: %s',
+    (url) => {
+      expect(() => checkBaseUrl(url)).toThrow(/uses http:\/\//);
+    },
+  );
+
+  it.each(['ftp://api.cometapi.com', 'file:///etc/passwd', 'not a url'])(
+    'refuses other schemes and junk: %s',
+    (url) => {
+      expect(() => checkBaseUrl(url)).toThrow(BaseUrlError);
+    },
+  );
+
+  it('refuses credentials without echoing them', () => {
+    let message = '';
+    try {
+      checkBaseUrl('https://user:s3cret@api.cometapi.com');
+    } catch (err) {
+      expect(err).toBeInstanceOf(BaseUrlError);
+      expect((err as Error).name).toBe('BaseUrlError');
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/credentials/);
+    expect(message).not.toContain('s3cret');
+  });
+});
