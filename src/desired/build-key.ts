@@ -1,0 +1,188 @@
+/**
+ * One key entry → a normalised DesiredKey: its own fields merged over `defaults` (the key's
+ * own fields win; its quota form replaces the defaults' form), then the rules that need the
+ * merged key (quota form, past expiry, cross_group_retry, policy).
+ */
+import type { PolicySettings } from '../config/types.js';
+import type { DesiredKey, QuotaSpec } from '../model.js';
+import { errorAt, warningAt, type Located } from './diagnostics.js';
+import { formatExpiry } from './expiry.js';
+import { normalizeDesiredKey } from './normalize.js';
+import {
+  parseFields,
+  QUOTA_FIELDS,
+  toPointer,
+  type FileContext,
+  type ParsedFields,
+} from './parse-fields.js';
+import { checkPolicy } from './policy.js';
+import { isBad } from './schema-check.js';
+import { checkName, nameByteWarning } from './text-values.js';
+
+/** Options for building keys. */
+export interface BuildOptions {
+  policy?: PolicySettings;
+  now: Date;
+}
+
+type Merged = Omit<ParsedFields, 'declared' | 'invalid'>;
+
+function quotaOf(f: ParsedFields): QuotaSpec | null {
+  if (f.unlimited_quota === true) return { kind: 'unlimited' };
+  if (f.quota_budget !== undefined) return { kind: 'budget', amount: f.quota_budget };
+  if (f.remain_quota !== undefined) return { kind: 'remain', amount: f.remain_quota };
+  return null;
+}
+
+/** Builds the key at `keys[index]`; undefined when it has errors (they are reported). */
+export function buildKey(
+  raw: unknown,
+  index: number,
+  defaults: ParsedFields,
+  ctx: FileContext,
+  opts: BuildOptions,
+): DesiredKey | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const obj = raw as Record<string, unknown>;
+  const base = ['keys', index] as const;
+  const diagnosticsBefore = ctx.diagnostics.length;
+  const err = (at: Located, message: string) =>
+    ctx.diagnostics.push(errorAt(ctx.file, at, message));
+  const warn = (at: Located, message: string) =>
+    ctx.diagnostics.push(warningAt(ctx.file, at, message));
+  const ok = (field: string) =>
+    Object.hasOwn(obj, field) && !isBad(ctx.shape, toPointer([...base, field]));
+
+  const own = parseFields(obj, base, ctx);
+  let broken = !ok('name') || (Object.hasOwn(obj, 'id') && !ok('id'));
+  const name = ok('name') ? (obj.name as string) : '';
+  if (ok('name')) {
+    const why = checkName(name);
+    if (why) err(ctx.locate([...base, 'name']), why);
+    const bytes = nameByteWarning(name);
+    if (!why && bytes) warn(ctx.locate([...base, 'name']), bytes);
+  }
+  const id = ok('id') ? (obj.id as number) : undefined;
+  const previous: string[] = [];
+  if (Object.hasOwn(obj, 'previous_names')) {
+    if (!ok('previous_names')) broken = true;
+    else {
+      (obj.previous_names as string[]).forEach((p, i) => {
+        const at = ctx.locate([...base, 'previous_names', i]);
+        const why = checkName(p);
+        if (why) err(at, why);
+        else if (p === name) err(at, `${JSON.stringify(p)} is the key's own name`);
+        else if (previous.includes(p)) err(at, `duplicate previous name ${JSON.stringify(p)}`);
+        else previous.push(p);
+      });
+    }
+  }
+
+  // Merge: a field the key declares wins; a declared-but-invalid one breaks the key.
+  const merged: Merged = {};
+  const ownQuota = QUOTA_FIELDS.some((f) => own.declared.has(f));
+  const fromDefaults = new Set<string>();
+  for (const field of Object.keys(ownFieldsTemplate) as (keyof Merged)[]) {
+    const isQuota = (QUOTA_FIELDS as readonly string[]).includes(field);
+    const source = (isQuota ? ownQuota : own.declared.has(field)) ? own : defaults;
+    if (source.invalid.has(field)) broken = true;
+    if (source[field] !== undefined) {
+      (merged as Record<string, unknown>)[field] = source[field];
+      if (source === defaults) fromDefaults.add(field);
+    }
+  }
+  const at = (field: string): Located => {
+    if (own.declared.has(field)) return ctx.locate([...base, field]);
+    if (fromDefaults.has(field)) return ctx.locate(['defaults', field]);
+    return ctx.locate(base);
+  };
+  const who = JSON.stringify(name);
+  const ignore = merged.ignore_changes ?? [];
+  if (ignore.includes('name') && id === undefined) {
+    const field = 'ignore_changes';
+    const where = at(field);
+    err(where, `"name" may be in ignore_changes only on a key that pins id (key ${who} does not)`);
+  }
+  const quota = quotaOf({ ...merged, declared: new Set(), invalid: new Set() });
+  if (quota === null && !ignore.includes('remain_quota') && !broken) {
+    const formsInvalid =
+      QUOTA_FIELDS.some((f) => own.invalid.has(f)) ||
+      QUOTA_FIELDS.some((f) => defaults.invalid.has(f));
+    if (!formsInvalid) {
+      err(
+        ctx.locate(base),
+        `key ${who} has no quota form: declare unlimited_quota: true, quota_budget or remain_quota (on the key or in defaults)`,
+      );
+    }
+  }
+  const status = merged.status ?? 1;
+  const expired = merged.expired_time ?? -1;
+  const nowSeconds = Math.floor(opts.now.getTime() / 1000);
+  if (status === 1 && expired !== -1 && expired <= nowSeconds && !ignore.includes('expired_time')) {
+    warn(
+      at('expired_time'),
+      `enabled but expired on ${formatExpiry(expired)}: it cannot serve requests`,
+    );
+  }
+  const models = merged.model_limits ?? [];
+  const modelsOn = merged.model_limits_enabled ?? models.length > 0;
+  if (modelsOn && models.length === 0 && !ignore.includes('model_limits')) {
+    warn(
+      at('model_limits_enabled'),
+      'model_limits_enabled is true with no models: this key may use no model at all',
+    );
+  }
+  const group = merged.group ?? '';
+  const retry = merged.cross_group_retry ?? false;
+  if (
+    retry &&
+    group !== 'auto' &&
+    !ignore.includes('group') &&
+    !ignore.includes('cross_group_retry')
+  ) {
+    warn(
+      at('cross_group_retry'),
+      `cross_group_retry is true but group is ${JSON.stringify(group)}, not "auto": the server stores false, so it is treated as false`,
+    );
+  }
+  const newErrors = ctx.diagnostics.slice(diagnosticsBefore).some((d) => d.severity === 'error');
+  if (broken || newErrors) return undefined;
+
+  const key = normalizeDesiredKey({
+    name,
+    ...(id !== undefined ? { id } : {}),
+    previous_names: previous,
+    status,
+    expired_time: expired,
+    quota,
+    model_limits_enabled: modelsOn,
+    model_limits: models,
+    allow_ips: merged.allow_ips ?? [],
+    group,
+    cross_group_retry: retry,
+    ignore_changes: ignore,
+    source: { file: ctx.file, ...pos(ctx.locate(base)) },
+  });
+  const violations = checkPolicy(key, opts.policy, opts.now, ctx.quotaPerUsd);
+  for (const v of violations) err(at(v.field), v.message);
+  return violations.length > 0 ? undefined : key;
+}
+
+function pos(l: Located): { line: number; col: number } {
+  return { line: l.line, col: l.col };
+}
+
+/** The mergeable fields, in a fixed order (values unused). */
+const ownFieldsTemplate: Record<keyof Merged, true> = {
+  status: true,
+  expired_time: true,
+  unlimited_quota: true,
+  quota_budget: true,
+  remain_quota: true,
+  model_limits_enabled: true,
+  model_limits: true,
+  allow_ips: true,
+  group: true,
+  cross_group_retry: true,
+  ignore_changes: true,
+};

@@ -1,0 +1,96 @@
+/**
+ * `expired_time` forms (SPEC §2 "Values"): never/-1, an ISO date (midnight UTC), an ISO
+ * date-time with a zone, or unix seconds. Relative forms are refused: they drift daily.
+ */
+import type { Parsed } from './quota-amount.js';
+
+/** 9999-12-31T23:59:59Z: beyond this a "unix seconds" value is almost surely milliseconds. */
+export const MAX_EXPIRY_SECONDS = 253_402_300_799;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+const RELATIVE =
+  /^[+-]?\d+(\.\d+)?\s*(s|sec|m|min|h|d|w|mo|y|days?|weeks?|months?|years?|hours?)$|^P[\dT]|\bago\b|^now\b|^in\s/i;
+
+const FORMS =
+  'use never, -1, a date such as 2027-06-30, a date-time with a zone such as 2027-06-30T12:00:00Z, or unix seconds';
+
+function validDate(y: number, mo: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+function fromSeconds(n: number): Parsed<number> {
+  if (n === -1) return { ok: true, value: -1 };
+  if (!Number.isSafeInteger(n) || n < 0) {
+    return { ok: false, message: `${n} is not a time: ${FORMS}` };
+  }
+  if (n > MAX_EXPIRY_SECONDS) {
+    return { ok: false, message: `${n} is after the year 9999 (milliseconds instead of seconds?)` };
+  }
+  return { ok: true, value: n };
+}
+
+/** Parses an `expired_time` value to unix seconds (-1 = never). */
+export function parseExpiry(value: unknown): Parsed<number> {
+  if (typeof value === 'number') return fromSeconds(value);
+  if (typeof value !== 'string') return { ok: false, message: FORMS };
+  const s = value.trim();
+  if (s === 'never' || s === '-1') return { ok: true, value: -1 };
+  if (/^\d+$/.test(s)) return fromSeconds(Number(s));
+  const d = DATE.exec(s);
+  if (d) {
+    const [y, mo, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+    if (!validDate(y, mo, day))
+      return { ok: false, message: `${JSON.stringify(value)} is not a real date` };
+    return { ok: true, value: Date.UTC(y, mo - 1, day) / 1000 };
+  }
+  const t = DATE_TIME.exec(s);
+  if (t) {
+    const [y, mo, day, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(t[i] ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (!validDate(y, mo, day) || h > 23 || mi > 59 || sec > 59) {
+      return { ok: false, message: `${JSON.stringify(value)} is not a real date and time` };
+    }
+    if (!t[8] && !t[9]) {
+      return {
+        ok: false,
+        message: `${JSON.stringify(value)} has no time zone: add Z (UTC) or an offset such as +02:00`,
+      };
+    }
+    let offsetMin = 0;
+    if (t[9]) {
+      const oh = Number(t[10]);
+      const om = Number(t[11]);
+      if (oh > 23 || om > 59)
+        return {
+          ok: false,
+          message: `${JSON.stringify(value)} has an impossible time zone offset`,
+        };
+      offsetMin = (t[9] === '-' ? -1 : 1) * (oh * 60 + om);
+    }
+    const ms = Date.UTC(y, mo - 1, day, h, mi, sec) - offsetMin * 60_000;
+    return fromSeconds(Math.floor(ms / 1000));
+  }
+  if (RELATIVE.test(s)) {
+    return {
+      ok: false,
+      message: `${JSON.stringify(value)} is a relative time; relative forms are refused because they drift daily: write a date such as 2027-06-30`,
+    };
+  }
+  return { ok: false, message: `${JSON.stringify(value)} is not a time: ${FORMS}` };
+}
+
+/** Formats unix seconds for messages: `2027-06-30` at midnight UTC, else a UTC date-time. */
+export function formatExpiry(seconds: number): string {
+  if (seconds === -1) return 'never';
+  const iso = new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return iso.endsWith('T00:00:00Z') ? iso.slice(0, 10) : iso;
+}

@@ -1,0 +1,37 @@
+/**
+ * Key files (SPEC §2): load, validate and normalise them into desired keys in API units.
+ * The public surface of src/desired/; other modules import from here.
+ */
+import { checkAcrossKeys } from './cross-checks.js';
+import { sortDiagnostics } from './diagnostics.js';
+import { compareKeys, type LoadResult } from './load-files.js';
+import { loadFileEntries, type LoadTextOptions } from './load-text.js';
+
+export { loadKeyFiles, compareKeys, type LoadResult, type LoadFilesOptions } from './load-files.js';
+export type { LoadTextOptions } from './load-text.js';
+export {
+  hasErrors,
+  sortDiagnostics,
+  formatDiagnostics,
+  formatDiagnosticLine,
+} from './diagnostics.js';
+export { normalizeDesiredKey } from './normalize.js';
+export { canonicalizeIp, parseIpEntry } from './ip-address.js';
+export { parseQuotaAmount, isDollarString, MAX_QUOTA_UNITS } from './quota-amount.js';
+export { parseExpiry, formatExpiry } from './expiry.js';
+export { checkPolicy } from './policy.js';
+export { MAX_KEY_FILE_BYTES } from './read-key-file.js';
+
+/**
+ * Loads one key file from memory (export validates its own output with it). Names are checked
+ * for uniqueness within the file. `file` is the name used in diagnostics.
+ */
+export function loadKeyFileText(text: string, file: string, opts: LoadTextOptions): LoadResult {
+  const loaded = loadFileEntries(text, file, opts);
+  const diagnostics = [...loaded.diagnostics, ...checkAcrossKeys(loaded.entries)];
+  return {
+    keys: loaded.entries.map((e) => e.key).sort(compareKeys),
+    diagnostics: sortDiagnostics(diagnostics),
+    files: [file],
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * `allow_ips` entries: IPv4/IPv6 addresses or CIDR ranges in canonical form (SPEC §2), so that
+ * `2001:DB8::1` and `2001:db8::1` compare equal. The planner uses the same canonical form for
+ * the server's stored list.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Parsed } from './quota-amount.js';
+
+/** A canonical entry and, when host bits are set, the network it names. */
+export interface CanonicalIp {
+  canonical: string;
+  /** Set when a CIDR range has host bits set: the range's network form. */
+  network?: string;
+}
+
+function formatAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
+  if (addr.kind() === 'ipv4') return addr.toString();
+  const v6 = addr as ipaddr.IPv6;
+  // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad, which people recognise.
+  if (v6.isIPv4MappedAddress()) return `::ffff:${v6.toIPv4Address().toString()}`;
+  return v6.toRFC5952String();
+}
+
+function parseAddress(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  // Only the four-part decimal IPv4 form: ipaddr.js also takes "10", "0x0a.1" and octal, which
+  // the server's Go parser does not.
+  if (ipaddr.IPv4.isValidFourPartDecimal(s)) return ipaddr.IPv4.parse(s);
+  if (ipaddr.IPv6.isValid(s)) {
+    const v6 = ipaddr.IPv6.parse(s);
+    return v6.zoneId ? undefined : v6;
+  }
+  return undefined;
+}
+
+/** Parses one `allow_ips` entry into its canonical form. */
+export function parseIpEntry(value: string): Parsed<CanonicalIp> {
+  const bad = (why = ''): Parsed<CanonicalIp> => ({
+    ok: false,
+    message: `${JSON.stringify(value)} is not an IPv4/IPv6 address or CIDR range${why}`,
+  });
+  if (value.includes(',')) return bad(' (write one address or range per list item)');
+  if (value !== value.trim()) return bad(' (it has leading or trailing white space)');
+  const slash = value.lastIndexOf('/');
+  if (slash === -1) {
+    const addr = parseAddress(value);
+    return addr ? { ok: true, value: { canonical: formatAddress(addr) } } : bad();
+  }
+  const addr = parseAddress(value.slice(0, slash));
+  const prefixText = value.slice(slash + 1);
+  if (!addr || !/^\d{1,3}$/.test(prefixText)) return bad();
+  const prefix = Number(prefixText);
+  if (prefix > (addr.kind() === 'ipv4' ? 32 : 128)) return bad(' (the prefix length is too long)');
+  const canonical = `${formatAddress(addr)}/${prefix}`;
+  const networkAddr =
+    addr.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${prefix}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(
+          `${(addr as ipaddr.IPv6).toNormalizedString()}/${prefix}`,
+        );
+  const network = `${formatAddress(networkAddr)}/${prefix}`;
+  return { ok: true, value: network === canonical ? { canonical } : { canonical, network } };
+}
+
+/** The canonical form of an entry, or the entry unchanged when it does not parse. */
+export function canonicalizeIp(value: string): string {
+  const parsed = parseIpEntry(value);
+  return parsed.ok ? parsed.value.canonical : value;
+}

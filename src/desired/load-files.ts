@@ -1,0 +1,139 @@
+/**
+ * Key files from disk: `-f` values and config globs (plain paths or globs, via tinyglobby),
+ * read defensively, loaded, then checked across files. An empty desired state must be
+ * deliberate (SPEC §1): a pattern matching nothing, or no keys at all, is an error unless
+ * `allowEmpty`.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import type { Diagnostic, DesiredKey } from '../model.js';
+import { checkAcrossKeys } from './cross-checks.js';
+import { hasErrors, sortDiagnostics } from './diagnostics.js';
+import { loadFileEntries, type LoadedEntry, type LoadTextOptions } from './load-text.js';
+import { readKeyFile } from './read-key-file.js';
+
+/** What the loaders return: normalised keys (sorted by name, id), diagnostics, files read. */
+export interface LoadResult {
+  keys: DesiredKey[];
+  /** Sorted by file, line, column. */
+  diagnostics: Diagnostic[];
+  /** The files read, as shown in diagnostics (relative to cwd when inside it), sorted. */
+  files: string[];
+}
+
+/** Options of loadKeyFiles. */
+export interface LoadFilesOptions extends LoadTextOptions {
+  /** Plain paths or globs, relative to cwd or absolute. */
+  patterns: string[];
+  cwd: string;
+  /** Allow patterns that match nothing and files that declare no keys. */
+  allowEmpty?: boolean;
+}
+
+function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+}
+
+async function exists(abs: string): Promise<boolean> {
+  try {
+    await stat(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Orders keys by (name, id), keys without id first, as all output is (SPEC §1). */
+export function compareKeys(a: DesiredKey, b: DesiredKey): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return (a.id ?? -1) - (b.id ?? -1);
+}
+
+/** Expands the patterns into absolute file paths, reporting those that match nothing. */
+async function expandPatterns(
+  opts: LoadFilesOptions,
+  diagnostics: Diagnostic[],
+): Promise<string[]> {
+  const found = new Set<string>();
+  const severity = opts.allowEmpty ? 'warning' : 'error';
+  for (const pattern of opts.patterns) {
+    const abs = path.resolve(opts.cwd, pattern);
+    // A path that exists is taken as is, even if it contains glob characters.
+    if (await exists(abs)) {
+      found.add(abs);
+      continue;
+    }
+    if (isDynamicPattern(pattern)) {
+      const matches = await glob([pattern], { cwd: opts.cwd, absolute: true, onlyFiles: true });
+      if (matches.length === 0) {
+        diagnostics.push({
+          severity,
+          file: pattern,
+          line: 0,
+          col: 0,
+          path: '',
+          message: 'no file matches this pattern',
+        });
+      }
+      for (const m of matches) found.add(path.resolve(m));
+      continue;
+    }
+    diagnostics.push({
+      severity,
+      file: displayPath(opts.cwd, abs),
+      line: 0,
+      col: 0,
+      path: '',
+      message: 'file not found',
+    });
+  }
+  return [...found];
+}
+
+/** Loads, validates and normalises every key file the patterns name. Never throws for bad input. */
+export async function loadKeyFiles(opts: LoadFilesOptions): Promise<LoadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const absFiles = await expandPatterns(opts, diagnostics);
+  const files = absFiles
+    .map((abs) => ({ abs, shown: displayPath(opts.cwd, abs) }))
+    .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
+  const texts = await Promise.all(files.map((f) => readKeyFile(f.abs)));
+  const entries: LoadedEntry[] = [];
+  files.forEach((f, i) => {
+    const read = texts[i];
+    if (!read) return;
+    if (!read.ok) {
+      diagnostics.push({
+        severity: 'error',
+        file: f.shown,
+        line: read.line,
+        col: read.col,
+        path: '',
+        message: read.message,
+      });
+      return;
+    }
+    const loaded = loadFileEntries(read.text, f.shown, opts);
+    diagnostics.push(...loaded.diagnostics);
+    entries.push(...loaded.entries);
+  });
+  diagnostics.push(...checkAcrossKeys(entries));
+  if (entries.length === 0 && !opts.allowEmpty && !hasErrors(diagnostics)) {
+    diagnostics.push({
+      severity: 'error',
+      file: files[0]?.shown ?? opts.patterns.join(', '),
+      line: 0,
+      col: 0,
+      path: '',
+      message:
+        'the key files declare no keys; an empty desired state must be deliberate (pass --allow-empty)',
+    });
+  }
+  return {
+    keys: entries.map((e) => e.key).sort(compareKeys),
+    diagnostics: sortDiagnostics(diagnostics),
+    files: files.map((f) => f.shown),
+  };
+}

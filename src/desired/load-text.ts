@@ -1,0 +1,99 @@
+/**
+ * One key file from text: YAML with positions → shape check (ajv) → field rules → merged,
+ * normalised keys. Every problem of the file is collected; nothing throws.
+ */
+import type { PolicySettings } from '../config/types.js';
+import type { Diagnostic, DesiredKey } from '../model.js';
+import { buildKey } from './build-key.js';
+import { errorAt, type Located } from './diagnostics.js';
+import { parseFields, type FileContext, type ParsedFields } from './parse-fields.js';
+import { checkKeyFileShape } from './schema-check.js';
+import { parseYamlSource } from './yaml-source.js';
+
+/** Options shared by the loaders. */
+export interface LoadTextOptions {
+  /** Quota units per US dollar, for `"$12.50"` amounts. */
+  quotaPerUsd: number;
+  /** Organisation rules (SPEC §6); violations are errors. */
+  policy?: PolicySettings;
+  /** The time to judge past expiry and maxExpiryDays against. */
+  now: Date;
+}
+
+/** A key with where it was declared, for checks across keys and files. */
+export interface LoadedEntry {
+  key: DesiredKey;
+  file: string;
+  /** Where its `name` is. */
+  nameAt: Located;
+  /** Where each of its previous names is, by name. */
+  previousAt: Map<string, Located>;
+}
+
+/** The keys and diagnostics of one file, before checks across files. */
+export interface FileLoad {
+  entries: LoadedEntry[];
+  diagnostics: Diagnostic[];
+}
+
+const EXPECTED = 'a key file starts with "version: 1" and lists its keys under "keys:"';
+
+/** Loads one key file from its text; `file` is the name used in diagnostics. */
+export function loadFileEntries(text: string, file: string, opts: LoadTextOptions): FileLoad {
+  const diagnostics: Diagnostic[] = [];
+  const src = parseYamlSource(text);
+  for (const p of src.problems) {
+    diagnostics.push({
+      severity: p.severity,
+      file,
+      line: p.line,
+      col: p.col,
+      path: '',
+      message: p.message,
+    });
+  }
+  if (src.empty) {
+    const what = text.trim() === '' ? 'the file is empty' : 'the file holds only comments';
+    diagnostics.push(errorAt(file, { path: '', line: 1, col: 1 }, `${what}: ${EXPECTED}`));
+    return { entries: [], diagnostics };
+  }
+  if (src.value === undefined) return { entries: [], diagnostics };
+  const shape = checkKeyFileShape(src.value);
+  for (const e of shape.errors) {
+    diagnostics.push(errorAt(file, src.locate(e.path, e.atKey ? 'key' : 'value'), e.message));
+  }
+  const root = src.value;
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    return { entries: [], diagnostics };
+  }
+  const doc = root as Record<string, unknown>;
+  const ctx: FileContext = {
+    file,
+    locate: src.locate,
+    shape,
+    quotaPerUsd: opts.quotaPerUsd,
+    diagnostics,
+  };
+  let defaults: ParsedFields = { declared: new Set(), invalid: new Set() };
+  if (Object.hasOwn(doc, 'defaults')) {
+    const d = doc.defaults;
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) {
+      // Already reported by the shape check; without usable defaults no key can be trusted.
+      return { entries: [], diagnostics };
+    }
+    defaults = parseFields(d as Record<string, unknown>, ['defaults'], ctx);
+  }
+  const entries: LoadedEntry[] = [];
+  if (Array.isArray(doc.keys)) {
+    doc.keys.forEach((raw, i) => {
+      const key = buildKey(raw, i, defaults, ctx, opts);
+      if (!key) return;
+      const previousAt = new Map<string, Located>();
+      (raw as { previous_names?: string[] }).previous_names?.forEach((p, j) => {
+        if (!previousAt.has(p)) previousAt.set(p, src.locate(['keys', i, 'previous_names', j]));
+      });
+      entries.push({ key, file, nameAt: src.locate(['keys', i, 'name']), previousAt });
+    });
+  }
+  return { entries, diagnostics };
+}

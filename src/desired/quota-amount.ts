@@ -1,0 +1,67 @@
+/**
+ * Quota amounts: whole quota units, or dollar strings (`"$12.50"`) converted exactly with
+ * `quotaPerUsd` (SPEC §2 "Quota"). Exact decimal arithmetic, so "$0.1" never becomes 49999.99.
+ */
+
+/** The largest remaining quota the server accepts on a limited key (cometapi-api.md). */
+export const MAX_QUOTA_UNITS = 500_000_000_000_000;
+
+/** A parsed value or the reason it was refused. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const DOLLARS = /^\$(\d+)(?:\.(\d+))?$/;
+
+/** True when a string has the `$N` or `$N.NN` form. */
+export function isDollarString(value: string): boolean {
+  return DOLLARS.test(value);
+}
+
+/**
+ * Converts a quota amount to quota units: a non-negative integer as is, or a dollar string
+ * times `quotaPerUsd`, which must give a whole number of units.
+ */
+export function parseQuotaAmount(value: unknown, quotaPerUsd: number): Parsed<number> {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      return {
+        ok: false,
+        message: `must be a non-negative whole number of quota units, got ${value}`,
+      };
+    }
+    if (value > MAX_QUOTA_UNITS) {
+      return {
+        ok: false,
+        message: `${value} is above the server's maximum of ${MAX_QUOTA_UNITS} quota units`,
+      };
+    }
+    return { ok: true, value };
+  }
+  if (typeof value !== 'string') {
+    return { ok: false, message: 'must be a whole number of quota units or a dollar string' };
+  }
+  const m = DOLLARS.exec(value);
+  if (!m) {
+    return {
+      ok: false,
+      message: `${JSON.stringify(value)} is not a quota amount: use a whole number of quota units or a dollar string such as "$12.50"`,
+    };
+  }
+  const whole = m[1] ?? '0';
+  const fraction = m[2] ?? '';
+  const scale = 10n ** BigInt(fraction.length);
+  const scaled = BigInt(whole + fraction) * BigInt(quotaPerUsd);
+  if (scaled % scale !== 0n) {
+    return {
+      ok: false,
+      message: `${JSON.stringify(value)} is not a whole number of quota units at ${quotaPerUsd} units per dollar`,
+    };
+  }
+  const units = scaled / scale;
+  if (units > BigInt(MAX_QUOTA_UNITS)) {
+    return {
+      ok: false,
+      message: `${JSON.stringify(value)} is ${units} quota units, above the server's maximum of ${MAX_QUOTA_UNITS}`,
+    };
+  }
+  return { ok: true, value: Number(units) };
+}

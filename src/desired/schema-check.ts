@@ -1,0 +1,64 @@
+/**
+ * The shape check of key files with ajv against `schemas/keys.schema.json`, the single source
+ * of the shape (SPEC §2). Semantic rules run afterwards on fields that passed.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { translateAjvError, type PlainSchemaError } from './schema-messages.js';
+
+let compiled: ValidateFunction | undefined;
+
+/** The key-file JSON Schema as shipped in the package. */
+export function readKeysSchema(): Record<string, unknown> {
+  // src/desired/ and dist/desired/ are both two levels below the package root.
+  const url = new URL('../../schemas/keys.schema.json', import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
+}
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    // verbose: errors carry the failing data and parent schema, for plain messages.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false });
+    compiled = ajv.compile(readKeysSchema());
+  }
+  return compiled;
+}
+
+const QUOTA_HINT = (v: unknown): string =>
+  `${JSON.stringify(v)} is not a quota amount: use a whole number of quota units or a dollar string such as "$12.50"`;
+
+/** The result of the shape check. */
+export interface SchemaCheck {
+  errors: PlainSchemaError[];
+  /** JSON pointers (`/keys/2/allow_ips`) of values that failed; their semantics are skipped. */
+  badPointers: Set<string>;
+}
+
+/** Checks a parsed key file against the schema; collects every error (allErrors). */
+export function checkKeyFileShape(value: unknown): SchemaCheck {
+  const validate = validator();
+  if (validate(value)) return { errors: [], badPointers: new Set() };
+  const errors: PlainSchemaError[] = [];
+  const badPointers = new Set<string>();
+  const seen = new Set<string>();
+  for (const err of validate.errors ?? []) {
+    const plain = translateAjvError(err, value, {
+      quota_budget: QUOTA_HINT,
+      remain_quota: QUOTA_HINT,
+    });
+    const id = `${plain.path.join('/')}|${plain.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    errors.push(plain);
+    if (err.keyword !== 'additionalProperties') badPointers.add(err.instancePath);
+  }
+  return { errors, badPointers };
+}
+
+/** True when the value at `pointer`, or anything inside it, failed the shape check. */
+export function isBad(check: SchemaCheck, pointer: string): boolean {
+  for (const p of check.badPointers) {
+    if (p === pointer || p.startsWith(`${pointer}/`)) return true;
+  }
+  return false;
+}

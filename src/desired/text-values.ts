@@ -1,0 +1,44 @@
+/** Names and model ids (SPEC §2 "Names", "Values"). */
+
+/** The most characters (code points) a name may have. */
+export const MAX_NAME_CHARS = 50;
+/** Older servers count bytes: past this many UTF-8 bytes a name gets a warning. */
+export const MAX_NAME_UTF8_BYTES = 50;
+
+/** Length in Unicode code points, as the API documentation counts. */
+export function countCodePoints(s: string): number {
+  return [...s].length;
+}
+
+/** Length in UTF-8 bytes, as new-api counts. */
+export function countUtf8Bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** Errors of a name (or previous name); undefined when it is fine. */
+export function checkName(name: string): string | undefined {
+  if (name.length === 0) return 'must not be empty';
+  const chars = countCodePoints(name);
+  if (chars > MAX_NAME_CHARS) return `must be at most ${MAX_NAME_CHARS} characters, got ${chars}`;
+  if (name !== name.trim()) return `${JSON.stringify(name)} has leading or trailing white space`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    return `${JSON.stringify(name)} contains control characters`;
+  return undefined;
+}
+
+/** The warning for a name past the byte limit of older servers, if any. */
+export function nameByteWarning(name: string): string | undefined {
+  const bytes = countUtf8Bytes(name);
+  return bytes > MAX_NAME_UTF8_BYTES
+    ? `${JSON.stringify(name)} is ${bytes} bytes in UTF-8; servers that count bytes refuse names over ${MAX_NAME_UTF8_BYTES} bytes`
+    : undefined;
+}
+
+/** Errors of a model id; undefined when it is fine. */
+export function checkModelId(id: string): string | undefined {
+  if (/[\s,]/.test(id)) {
+    return `${JSON.stringify(id)} is not a model id: model ids have no commas or white space`;
+  }
+  return undefined;
+}

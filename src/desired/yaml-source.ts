@@ -1,0 +1,147 @@
+/**
+ * YAML with source positions: parses one document, converts it to plain values with a bound on
+ * alias expansion (no "billion laughs"), and maps document paths back to line and column.
+ */
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
+import { formatPath, type Located } from './diagnostics.js';
+
+/** At most this many alias expansions per file; far above any honest key file. */
+export const MAX_YAML_ALIASES = 100;
+
+/** A path into the document: map keys and sequence indexes. */
+export type DocPath = readonly (string | number)[];
+
+/** A problem found while parsing, with its position. */
+export interface YamlProblem {
+  severity: 'error' | 'warning';
+  line: number;
+  col: number;
+  message: string;
+}
+
+/** A parsed key file: its plain value, how to find positions, and parse problems. */
+export interface YamlSource {
+  /** The document as plain data; undefined when it could not be converted. */
+  value: unknown;
+  /** True when the file holds no document at all (empty or only comments). */
+  empty: boolean;
+  problems: YamlProblem[];
+  /** Where a path points: its value, or (`at: 'key'`) the map key that names it. */
+  locate(path: DocPath, at?: 'value' | 'key'): Located;
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  // yaml appends " at line L, column C:" — the position is reported separately.
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function rewordYamlError(code: string, message: string): string {
+  if (code === 'MULTIPLE_DOCS') {
+    return 'a key file holds one YAML document; found more than one (a "---" separator)';
+  }
+  if (code === 'DUPLICATE_KEY') return `${firstLine(message)} (a field is declared twice)`;
+  return firstLine(message);
+}
+
+/** Parses YAML text; never throws. */
+export function parseYamlSource(text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    keepSourceTokens: true,
+    prettyErrors: true,
+    uniqueKeys: true,
+  });
+  const problems: YamlProblem[] = [];
+  for (const [severity, list] of [
+    ['error', doc.errors],
+    ['warning', doc.warnings],
+  ] as const) {
+    for (const e of list) {
+      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      problems.push({
+        severity,
+        line: pos.line,
+        col: pos.col,
+        message: rewordYamlError(e.code, e.message),
+      });
+    }
+  }
+  const empty = doc.contents === null && doc.errors.length === 0;
+  let value: unknown;
+  if (doc.errors.length === 0 && !empty) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      problems.push({
+        severity: 'error',
+        line: 1,
+        col: 1,
+        message: /excessive alias count/i.test(msg)
+          ? `too many YAML alias expansions (more than ${MAX_YAML_ALIASES}); this looks like an alias bomb`
+          : `cannot read the YAML document: ${firstLine(msg)}`,
+      });
+    }
+  }
+  const position = (offset: number): { line: number; col: number } => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, col: p.col };
+  };
+  return {
+    value,
+    empty,
+    problems,
+    locate: (path, at = 'value') => locateNode(doc, path, at, position),
+  };
+}
+
+function locateNode(
+  doc: Document,
+  path: DocPath,
+  at: 'value' | 'key',
+  position: (offset: number) => { line: number; col: number },
+): Located {
+  const display = formatPath(path);
+  const start = (n: Node | null | undefined) => n?.range?.[0];
+  let node: unknown = doc.contents;
+  let best = start(doc.contents as Node | null) ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    if (isAlias(node)) node = node.resolve(doc);
+    const seg = path[i];
+    let next: unknown;
+    let keyOffset: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (p) => isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === String(seg),
+      );
+      if (pair) {
+        next = pair.value;
+        keyOffset = start(pair.key as Node | null);
+      }
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    }
+    if (next === undefined && keyOffset === undefined) break;
+    const last = i === path.length - 1;
+    const valueOffset = start(next as Node | null);
+    // An empty value (`allow_ips:`) has no useful range of its own: point at its key.
+    const scalarNull = isScalar(next) && next.value === null;
+    if (last && at === 'key' && keyOffset !== undefined) best = keyOffset;
+    else if (valueOffset !== undefined && !scalarNull) best = valueOffset;
+    else if (keyOffset !== undefined) best = keyOffset;
+    node = next;
+  }
+  return { path: display, ...position(best) };
+}
