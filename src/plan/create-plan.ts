@@ -1,0 +1,192 @@
+/**
+ * The planner (SPEC §4): a pure function of (desired state, listed state, settings, now).
+ * No I/O, no clock of its own; output sorted by (name, id).
+ */
+import type { Settings } from '../config/types.js';
+import type { DesiredKey, ServerKey } from '../model.js';
+import { createChange, unmanagedChange, updateChange } from './changes.js';
+import { diffKey } from './diff.js';
+import { PlanError } from './errors.js';
+import { matchKeys } from './match.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type KeyChange,
+  type MissingKey,
+  type Plan,
+  type PlanWarning,
+  type UnmanagedKey,
+} from './model.js';
+import { evaluateSafety } from './safety.js';
+import { serveBlockers } from './serve.js';
+import { matchesTarget } from './targets.js';
+import { formatUnixDate, SECONDS_PER_DAY, unixSeconds } from './time.js';
+
+/** Everything the planner needs; nothing else is read. */
+export interface PlanInput {
+  desired: DesiredKey[];
+  /** The listing, secrets already stripped. */
+  server: ServerKey[];
+  settings: Pick<Settings, 'unmanaged' | 'safety' | 'warnExpiryDays' | 'quotaPerUsd'>;
+  now: Date;
+  baseUrl: string;
+  userId: number | null;
+  toolVersion: string;
+  /** `--target`: only these desired keys are planned; the unmanaged action is not applied. */
+  targets?: string[];
+}
+
+/** Orders by name (code units), then id; creates (no id) after keys with ids. */
+export function compareNameId(
+  a: { name?: string | undefined; id?: number | null | undefined },
+  b: { name?: string | undefined; id?: number | null | undefined },
+): number {
+  const an = a.name ?? '';
+  const bn = b.name ?? '';
+  if (an !== bn) return an < bn ? -1 : 1;
+  return (a.id ?? Number.MAX_SAFE_INTEGER) - (b.id ?? Number.MAX_SAFE_INTEGER);
+}
+
+function expiryWarning(expiredTime: number, nowSec: number, warnDays: number): string | null {
+  if (expiredTime === -1 || expiredTime <= nowSec) return null;
+  const left = expiredTime - nowSec;
+  if (left > warnDays * SECONDS_PER_DAY) return null;
+  const days = Math.ceil(left / SECONDS_PER_DAY);
+  return `expires in ${days} day${days === 1 ? '' : 's'} (${formatUnixDate(expiredTime)})`;
+}
+
+/** Computes the plan. Throws PlanError for ambiguous names or creates without quota. */
+export function createPlan(input: PlanInput): Plan {
+  const { settings, now } = input;
+  const nowSec = unixSeconds(now);
+  const targets = input.targets && input.targets.length > 0 ? input.targets : undefined;
+  const isTargeted = (name: string): boolean => !targets || matchesTarget(name, targets);
+  const ignoreNames = settings.unmanaged.ignoreNames;
+
+  const match = matchKeys(input.desired, input.server, ignoreNames);
+
+  const noQuota = match.unmatchedDesired.filter((d) => isTargeted(d.name) && d.quota === null);
+  if (noQuota.length > 0) {
+    throw new PlanError(
+      noQuota
+        .map(
+          (d) =>
+            `${d.source.file}:${d.source.line}:${d.source.col}: "${d.name}" would be created ` +
+            `without quota: declare quota_budget, remain_quota or unlimited_quota ` +
+            `(remain_quota is in its ignore_changes)`,
+        )
+        .join('\n'),
+    );
+  }
+
+  const changes: KeyChange[] = [];
+  const warnings: PlanWarning[] = [];
+  let unchanged = 0;
+
+  for (const { desired: d, server: s, matchedBy } of match.pairs) {
+    if (!isTargeted(d.name)) continue;
+    const diff = diffKey(d, s, nowSec);
+    const change = updateChange(d, s, matchedBy, diff);
+    if (change) changes.push(change);
+    else unchanged++;
+    for (const message of diff.warnings) warnings.push({ name: d.name, id: s.id, message });
+    const ignore = d.ignore_changes;
+    const statusEnabled = ignore.includes('status') ? s.status === 1 : d.status === 1;
+    const expiry = ignore.includes('expired_time') ? s.expired_time : d.expired_time;
+    const soon = statusEnabled ? expiryWarning(expiry, nowSec, settings.warnExpiryDays) : null;
+    if (soon) warnings.push({ name: d.name, id: s.id, message: soon });
+  }
+
+  for (const d of match.unmatchedDesired) {
+    if (!isTargeted(d.name)) continue;
+    const change = createChange(d);
+    changes.push(change);
+    if (d.status === 1) {
+      const blockers = serveBlockers(
+        {
+          expired_time: d.expired_time,
+          unlimited_quota: change.planned.unlimited_quota === true,
+          remain_quota: change.planned.quota_budget ?? change.planned.remain_quota ?? 0,
+        },
+        nowSec,
+      );
+      if (blockers.length > 0) {
+        warnings.push({
+          name: d.name,
+          message: `declared enabled but cannot serve requests (${blockers.join(', ')})`,
+        });
+      }
+      const soon = expiryWarning(d.expired_time, nowSec, settings.warnExpiryDays);
+      if (soon) warnings.push({ name: d.name, message: soon });
+    }
+  }
+
+  const missing: MissingKey[] = match.missing
+    .filter((d) => isTargeted(d.name))
+    .map((d) => ({
+      id: d.id as number,
+      name: d.name,
+      message:
+        `id ${String(d.id)} not found: the key is never recreated ` +
+        `(remove \`id\` from ${d.source.file}:${d.source.line} to create a new key)`,
+    }));
+
+  const unmanaged: UnmanagedKey[] = [];
+  for (const s of match.unmatchedServer) {
+    const exempt = ignoreNames.length > 0 && matchesTarget(s.name, ignoreNames);
+    // --target never applies the unmanaged action (SPEC §6).
+    const action = exempt || targets ? 'ignore' : settings.unmanaged.action;
+    unmanaged.push({ id: s.id, name: s.name, action });
+    if (exempt) continue;
+    if (action !== 'ignore') {
+      const change = unmanagedChange(s, action);
+      if (change) changes.push(change);
+    }
+    const what =
+      action === 'ignore'
+        ? 'left alone'
+        : action === 'disable'
+          ? 'it will be disabled'
+          : 'it will be deleted';
+    warnings.push({
+      name: s.name,
+      id: s.id,
+      message: `not declared in any key file (unmanaged; ${what}${targets ? ' — --target is set' : ''})`,
+    });
+  }
+
+  changes.sort(compareNameId);
+  unmanaged.sort(compareNameId);
+  missing.sort(compareNameId);
+  warnings.sort(
+    (a, b) => compareNameId(a, b) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
+
+  const count = (action: KeyChange['action']): number =>
+    changes.reduce((n, c) => n + (c.action === action ? 1 : 0), 0);
+  let highestId = 0;
+  for (const s of input.server) if (s.id > highestId) highestId = s.id;
+
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    tool_version: input.toolVersion,
+    created_at: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    base_url: input.baseUrl,
+    account: { user_id: input.userId },
+    summary: {
+      create: count('create'),
+      update: count('update'),
+      delete: count('delete'),
+      unchanged,
+      unmanaged: unmanaged.length,
+      missing: missing.length,
+    },
+    changes,
+    unmanaged,
+    missing,
+    warnings,
+    safety: evaluateSafety(changes, input.server.length, settings.safety),
+    ...(targets ? { targets: [...targets] } : {}),
+    highest_id: highestId,
+    account_keys: input.server.length,
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The field diff of one matched key (SPEC §4.4–4.5): normalised comparisons, the three quota
+ * forms, `ignore_changes`, and the server-owned states 3/4.
+ */
+import {
+  formatAllowIps,
+  formatModelLimits,
+  type DesiredKey,
+  type ManagedField,
+  type ServerKey,
+} from '../model.js';
+import { InternalError } from './errors.js';
+import type { FieldChange, PlannedValues } from './model.js';
+import { normaliseStoredIps, normaliseStoredModels, sameSet } from './normalise.js';
+import { serveBlockers, statusName } from './serve.js';
+
+/** The order fields are listed in, everywhere. */
+export const FIELD_ORDER = [
+  'name',
+  'status',
+  'expired_time',
+  'unlimited_quota',
+  'quota_budget',
+  'remain_quota',
+  'model_limits_enabled',
+  'model_limits',
+  'allow_ips',
+  'group',
+  'cross_group_retry',
+] as const;
+
+const FIELD_RANK = new Map<string, number>(FIELD_ORDER.map((f, i) => [f, i]));
+
+/** Sorts field changes into FIELD_ORDER. */
+export function sortFields(fields: FieldChange[]): FieldChange[] {
+  return fields.sort((a, b) => (FIELD_RANK.get(a.field) ?? 99) - (FIELD_RANK.get(b.field) ?? 99));
+}
+
+export interface KeyDiff {
+  /** Non-status field changes plus the status change, in FIELD_ORDER. */
+  fields: FieldChange[];
+  planned: PlannedValues;
+  /** The status the change sets, when it changes status. */
+  statusTo?: 1 | 2;
+  /** Only a `remain_quota: N` top-up. */
+  refillOnly: boolean;
+  warnings: string[];
+}
+
+function remainAfter(s: ServerKey, planned: PlannedValues): number {
+  if (planned.quota_budget !== undefined) return Math.max(0, planned.quota_budget - s.used_quota);
+  if (planned.remain_quota !== undefined) return planned.remain_quota;
+  return s.remain_quota;
+}
+
+/** Diffs a desired key against the server key it matched. */
+export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
+  const ignore = new Set<ManagedField>(d.ignore_changes);
+  const fields: FieldChange[] = [];
+  const planned: PlannedValues = {};
+  const warnings: string[] = [];
+  const add = (field: string, before: unknown, after: unknown): void => {
+    fields.push({ field, before, after });
+  };
+
+  if (!ignore.has('name') && s.name !== d.name) {
+    add('name', s.name, d.name);
+    planned.name = d.name;
+  }
+  if (!ignore.has('expired_time') && s.expired_time !== d.expired_time) {
+    add('expired_time', s.expired_time, d.expired_time);
+    planned.expired_time = d.expired_time;
+  }
+
+  if (!ignore.has('remain_quota')) {
+    const q = d.quota;
+    if (q === null) throw new InternalError(`key "${d.name}" has no quota form but manages it`);
+    const unlimited = q.kind === 'unlimited';
+    if (s.unlimited_quota !== unlimited) {
+      add('unlimited_quota', s.unlimited_quota, unlimited);
+      planned.unlimited_quota = unlimited;
+    }
+    if (q.kind === 'budget') {
+      const total = s.remain_quota + s.used_quota;
+      // SPEC §2: spending is never drift, and a spent budget stays in sync.
+      const inSync = total === q.amount || (s.used_quota >= q.amount && s.remain_quota <= 0);
+      if (!inSync) {
+        add('quota_budget', total, q.amount);
+        planned.quota_budget = q.amount;
+      }
+    } else if (q.kind === 'remain' && s.remain_quota !== q.amount) {
+      add('remain_quota', s.remain_quota, q.amount);
+      planned.remain_quota = q.amount;
+    }
+  }
+
+  if (!ignore.has('model_limits')) {
+    const sOn = s.model_limits_enabled === true;
+    const dOn = d.model_limits_enabled;
+    // While limits are off on both sides the list means nothing to the server.
+    if (sOn || dOn) {
+      const sList = normaliseStoredModels(s.model_limits);
+      const before = fields.length;
+      if (sOn !== dOn) add('model_limits_enabled', sOn, dOn);
+      if (!sameSet(sList, d.model_limits)) add('model_limits', sList, d.model_limits);
+      if (fields.length > before) {
+        planned.model_limits_enabled = dOn;
+        planned.model_limits = formatModelLimits(d.model_limits);
+      }
+    }
+  }
+
+  if (!ignore.has('allow_ips')) {
+    const sIps = normaliseStoredIps(s.allow_ips);
+    if (!sameSet(sIps, d.allow_ips)) {
+      add('allow_ips', sIps, d.allow_ips);
+      planned.allow_ips = formatAllowIps(d.allow_ips);
+    }
+  }
+
+  if (!ignore.has('group') && s.group !== d.group) {
+    add('group', s.group, d.group);
+    planned.group = d.group;
+  }
+  const groupAfter = ignore.has('group') ? s.group : d.group;
+  // The server stores false outside `auto` (cometapi-api.md), so only `auto` can drift.
+  if (
+    !ignore.has('cross_group_retry') &&
+    groupAfter === 'auto' &&
+    s.cross_group_retry !== d.cross_group_retry
+  ) {
+    add('cross_group_retry', s.cross_group_retry, d.cross_group_retry);
+    planned.cross_group_retry = d.cross_group_retry;
+  }
+
+  const refillOnly =
+    fields.length === 1 &&
+    fields[0]?.field === 'remain_quota' &&
+    (fields[0].after as number) > (fields[0].before as number);
+
+  let statusTo: 1 | 2 | undefined;
+  if (!ignore.has('status')) {
+    const blockers = serveBlockers(
+      {
+        expired_time: planned.expired_time ?? s.expired_time,
+        unlimited_quota: planned.unlimited_quota ?? s.unlimited_quota,
+        remain_quota: remainAfter(s, planned),
+        ...(d.quota?.kind === 'budget' ? { budget: d.quota.amount } : {}),
+      },
+      nowSec,
+    );
+    if (d.status === 2) {
+      // Declared disabled is in sync with every state that cannot serve: 2, 3, 4.
+      if (s.status === 1 || ![2, 3, 4].includes(s.status)) statusTo = 2;
+    } else if (s.status === 3 || s.status === 4) {
+      if (blockers.length === 0) statusTo = 1;
+      else {
+        warnings.push(
+          `declared enabled but cannot serve requests (${blockers.join(', ')}); ` +
+            `it stays ${statusName(s.status)}`,
+        );
+      }
+    } else {
+      if (s.status !== 1) statusTo = 1;
+      if (blockers.length > 0) {
+        warnings.push(`declared enabled but cannot serve requests (${blockers.join(', ')})`);
+      }
+    }
+    if (statusTo !== undefined) {
+      add('status', s.status, statusTo);
+      planned.status = statusTo;
+    }
+  }
+
+  return {
+    fields: sortFields(fields),
+    planned,
+    ...(statusTo !== undefined ? { statusTo } : {}),
+    refillOnly: refillOnly && statusTo === undefined,
+    warnings,
+  };
+}

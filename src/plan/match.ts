@@ -1,0 +1,111 @@
+/**
+ * Matching desired keys to server keys in three passes (SPEC §4.3): pinned ids, then exact
+ * names among unmatched server keys, then `previous_names`. Linear in the number of keys.
+ */
+import type { DesiredKey, ServerKey } from '../model.js';
+import { InternalError, PlanError } from './errors.js';
+import type { MatchedBy } from './model.js';
+import { matchesTarget } from './targets.js';
+
+export interface MatchedPair {
+  desired: DesiredKey;
+  server: ServerKey;
+  matchedBy: Exclude<MatchedBy, 'unmanaged' | 'new'>;
+}
+
+export interface MatchResult {
+  pairs: MatchedPair[];
+  /** Desired keys that pin an id the account does not hold. */
+  missing: DesiredKey[];
+  /** Desired keys with no server key: to be created. */
+  unmatchedDesired: DesiredKey[];
+  /** Server keys no desired key claims. */
+  unmatchedServer: ServerKey[];
+}
+
+function ambiguity(d: DesiredKey, name: string, keys: ServerKey[]): PlanError {
+  const ids = keys.map((k) => k.id).sort((a, b) => a - b);
+  return new PlanError(
+    `${d.source.file}:${d.source.line}:${d.source.col}: key "${d.name}": ${ids.length} server keys ` +
+      `are named "${name}" (ids ${ids.join(', ')}); pin the one you mean with \`id\``,
+  );
+}
+
+/** Matches desired to server keys; throws PlanError when a name is ambiguous. */
+export function matchKeys(
+  desired: readonly DesiredKey[],
+  server: readonly ServerKey[],
+  ignoreNames: readonly string[],
+): MatchResult {
+  const byId = new Map<number, ServerKey>();
+  for (const s of server) {
+    if (byId.has(s.id)) throw new InternalError(`server id ${s.id} listed twice`);
+    byId.set(s.id, s);
+  }
+  const claimed = new Set<number>();
+  const pairs: MatchedPair[] = [];
+  const missing: DesiredKey[] = [];
+  const rest: DesiredKey[] = [];
+
+  // Pass (a): pinned ids.
+  for (const d of desired) {
+    if (d.id === undefined) {
+      rest.push(d);
+      continue;
+    }
+    const s = byId.get(d.id);
+    if (s === undefined) {
+      missing.push(d);
+      continue;
+    }
+    if (claimed.has(s.id)) throw new PlanError(`id ${s.id} is pinned by more than one key`);
+    claimed.add(s.id);
+    pairs.push({ desired: d, server: s, matchedBy: 'id' });
+  }
+
+  // Candidates by name: unclaimed and not exempt by `ignoreNames`.
+  const byName = new Map<string, ServerKey[]>();
+  for (const s of server) {
+    if (claimed.has(s.id)) continue;
+    if (ignoreNames.length > 0 && matchesTarget(s.name, ignoreNames)) continue;
+    const list = byName.get(s.name);
+    if (list) list.push(s);
+    else byName.set(s.name, [s]);
+  }
+  const available = (name: string): ServerKey[] =>
+    (byName.get(name) ?? []).filter((s) => !claimed.has(s.id));
+
+  // Pass (b): exact names.
+  const afterNames: DesiredKey[] = [];
+  for (const d of rest) {
+    const found = available(d.name);
+    if (found.length > 1) throw ambiguity(d, d.name, found);
+    const s = found[0];
+    if (s === undefined) {
+      afterNames.push(d);
+      continue;
+    }
+    claimed.add(s.id);
+    pairs.push({ desired: d, server: s, matchedBy: 'name' });
+  }
+
+  // Pass (c): previous names; several candidates across them are as ambiguous as (b).
+  const unmatchedDesired: DesiredKey[] = [];
+  for (const d of afterNames) {
+    const found: ServerKey[] = [];
+    for (const prev of d.previous_names) {
+      for (const s of available(prev)) if (!found.includes(s)) found.push(s);
+    }
+    if (found.length > 1) throw ambiguity(d, d.previous_names.join('" or "'), found);
+    const s = found[0];
+    if (s === undefined) {
+      unmatchedDesired.push(d);
+      continue;
+    }
+    claimed.add(s.id);
+    pairs.push({ desired: d, server: s, matchedBy: 'previous_name' });
+  }
+
+  const unmatchedServer = server.filter((s) => !claimed.has(s.id));
+  return { pairs, missing, unmatchedDesired, unmatchedServer };
+}
