@@ -1,0 +1,54 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAuditLog, formatAuditLine } from '../../src/apply/audit-log.js';
+import type { AuditRecord } from '../../src/apply/types.js';
+
+const record = (id: number): AuditRecord => ({
+  time: '2026-11-26T12:00:00.000Z',
+  id,
+  name: `k${id}`,
+  action: 'update',
+  step: 'update',
+  fields: [{ field: 'group', before: '', after: 'x' }],
+  outcome: 'ok',
+  http_status: null,
+  git_commit: null,
+});
+
+describe('the audit log', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'cometkeys-audit-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the file with mode 0600 and appends one JSON line per record, in order', async () => {
+    const file = path.join(dir, 'audit.jsonl');
+    const log = createAuditLog(file);
+    await Promise.all([1, 2, 3].map((id) => log.write(record(id))));
+
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as AuditRecord).id)).toEqual([1, 2, 3]);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('appends to an existing file without truncating it', async () => {
+    const file = path.join(dir, 'audit.jsonl');
+    await writeFile(file, '{"earlier":true}\n');
+    await createAuditLog(file).write(record(1));
+    expect((await readFile(file, 'utf8')).split('\n')[0]).toBe('{"earlier":true}');
+  });
+
+  it('leaves a secret field out even if one is recorded', () => {
+    const line = formatAuditLine({
+      ...record(1),
+      fields: [{ field: 'key', before: 'sk-secret-1', after: 'sk-secret-2' }],
+    });
+    expect(line).not.toContain('sk-secret');
+    expect(line.endsWith('\n')).toBe(true);
+  });
+});
