@@ -102,6 +102,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     faultRandom: createRandom(seedRandom ^ 0x5bd1e995),
     now,
     log: [],
+    seq: 0,
     onRequest: opts.onRequest,
   };
 

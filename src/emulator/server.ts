@@ -36,6 +36,8 @@ export interface ServerState {
   faultRandom: Random;
   now: () => number;
   log: LoggedRequest[];
+  /** Last sequence number handed out (not reset by clearRequests). */
+  seq: number;
   onRequest: ((entry: LoggedRequest) => void) | undefined;
 }
 
@@ -126,7 +128,7 @@ export function createEmulatorServer(state: ServerState, hangs: Set<NodeJS.Timeo
     const nowMs = state.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const entry: LoggedRequest = {
-      seq: state.log.length + 1,
+      seq: ++state.seq,
       time: nowMs,
       method: req.method ?? 'GET',
       path: url.pathname,
