@@ -194,6 +194,7 @@ export function createHttp(ctx: HttpContext): Http {
             : policy === 'refused' && isConnectionRefused(err);
         if (!retryable || !(err instanceof CometApiError)) throw err;
         if (failures >= ctx.retries) {
+          if (failures === 0) throw err;
           throw error({
             method,
             path,
