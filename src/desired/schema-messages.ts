@@ -129,6 +129,12 @@ export function translateAjvError(
         atKey: false,
         message: `must be ${err.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}, got ${got}`,
       };
+    case 'exclusiveMinimum':
+      return {
+        path,
+        atKey: false,
+        message: `must be more than ${String(params.limit)}, got ${got}`,
+      };
     case 'minLength':
       return {
         path,

@@ -1,10 +1,85 @@
-import { CliError, type CommandContext } from '../context.js';
+/**
+ * `cometkeys validate [-f FILE]...` (SPEC §1): parse, schema-check and semantically check the
+ * key files, offline. Exit 0 when valid (warnings allowed), 1 when not. Text: diagnostics on
+ * stderr, one summary line on stdout. JSON: one document on stdout.
+ */
+import type { Diagnostic } from '../../model.js';
+import type { CommandContext } from '../context.js';
 
-/** `cometkeys validate` — placeholder until its issue lands. */
+interface ValidateOptions {
+  file?: string[];
+  format?: 'text' | 'json';
+  allowEmpty?: boolean;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function colourSeverity(line: string, d: Diagnostic, color: boolean): string {
+  if (!color) return line;
+  const code = d.severity === 'error' ? '\u001b[31m' : '\u001b[33m';
+  return line.replace(`: ${d.severity}: `, `: ${code}${d.severity}\u001b[39m: `);
+}
+
+/** Runs validate; returns the exit code. */
 export async function runValidate(
-  _opts: Record<string, unknown>,
+  opts: Record<string, unknown>,
   _args: string[],
-  _ctx: CommandContext,
+  ctx: CommandContext,
 ): Promise<number> {
-  throw new CliError('validate is not implemented yet');
+  const o = opts as ValidateOptions;
+  const [{ loadSettings }, desired] = await Promise.all([
+    import('../../config/index.js'),
+    import('../../desired/index.js'),
+  ]);
+  const settings = await loadSettings({
+    cwd: ctx.io.cwd,
+    configPath: ctx.global.config,
+    env: ctx.io.env,
+    flags: { baseUrl: ctx.global.baseUrl, parallelism: ctx.global.parallelism },
+  });
+  const fromFlag = o.file !== undefined && o.file.length > 0;
+  const result = await desired.loadKeyFiles({
+    patterns: fromFlag ? (o.file as string[]) : settings.files,
+    cwd: ctx.io.cwd,
+    quotaPerUsd: settings.quotaPerUsd,
+    policy: settings.policy,
+    now: ctx.io.now?.() ?? new Date(),
+    allowEmpty: o.allowEmpty === true,
+  });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
+  const valid = errors.length === 0;
+  if (o.format === 'json') {
+    const strip = ({ file, line, col, path, message }: Diagnostic) => ({
+      file,
+      line,
+      col,
+      path,
+      message,
+    });
+    const doc = {
+      valid,
+      files: result.files,
+      keys: result.keys.length,
+      errors: errors.map(strip),
+      warnings: warnings.map(strip),
+    };
+    ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return valid ? 0 : 1;
+  }
+  for (const d of result.diagnostics) {
+    ctx.io.stderr.write(
+      `${colourSeverity(desired.formatDiagnosticLine(d), d, ctx.global.color)}\n`,
+    );
+  }
+  const head = `${plural(result.files.length, 'file')}, ${plural(result.keys.length, 'key')}`;
+  const counts = [
+    ...(errors.length ? [plural(errors.length, 'error')] : []),
+    ...(warnings.length ? [plural(warnings.length, 'warning')] : []),
+  ].join(', ');
+  const verdict = valid ? 'valid' : 'invalid';
+  ctx.io.stdout.write(`${head}: ${verdict}${counts ? ` (${counts})` : ''}.\n`);
+  return valid ? 0 : 1;
 }

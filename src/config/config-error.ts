@@ -1,0 +1,12 @@
+/** A configuration problem; the message names the config file (or flag/env) at fault. */
+export class ConfigError extends Error {
+  /** Each problem on its own, `file: path: message`. */
+  readonly problems: string[];
+
+  constructor(problems: string[] | string) {
+    const list = Array.isArray(problems) ? problems : [problems];
+    super(list.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = list;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Settings (SPEC §3): the config file found by cosmiconfig (module name `cometkeys`) or given
+ * with `--config`, checked, then overridden by the environment and flags:
+ * flag > environment > config file > default.
+ */
+import path from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import type { PolicySettings, SafetySettings, Settings, UnmanagedAction } from './types.js';
+import { defaultSettings } from './types.js';
+import { ConfigError } from './config-error.js';
+import { checkConfigShape, findTokenFields } from './check-config.js';
+import { parseQuotaAmount } from '../desired/quota-amount.js';
+
+export { ConfigError } from './config-error.js';
+export * from './types.js';
+
+/** Inputs of loadSettings; nothing is read from the process itself. */
+export interface LoadSettingsOptions {
+  cwd: string;
+  /** `--config FILE`, relative to cwd. */
+  configPath?: string;
+  env: Record<string, string | undefined>;
+  flags: { baseUrl?: string; parallelism?: number };
+}
+
+/** Where cosmiconfig looks, in order (SPEC §3). */
+export const CONFIG_SEARCH_PLACES = [
+  'package.json',
+  '.cometkeysrc',
+  '.cometkeysrc.json',
+  '.cometkeysrc.yaml',
+  '.cometkeysrc.yml',
+  '.cometkeysrc.js',
+  '.cometkeysrc.mjs',
+  '.cometkeysrc.cjs',
+  '.cometkeysrc.ts',
+  'cometkeys.config.js',
+  'cometkeys.config.mjs',
+  'cometkeys.config.cjs',
+  'cometkeys.config.ts',
+  'cometkeys.config.json',
+  'cometkeys.config.yaml',
+  'cometkeys.config.yml',
+];
+
+function shown(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+async function findConfig(
+  opts: LoadSettingsOptions,
+): Promise<{ file: string; config: unknown } | undefined> {
+  const explorer = cosmiconfig('cometkeys', {
+    searchPlaces: CONFIG_SEARCH_PLACES,
+    searchStrategy: 'project',
+    cache: false,
+  });
+  if (opts.configPath !== undefined) {
+    const file = path.resolve(opts.cwd, opts.configPath);
+    try {
+      const found = await explorer.load(file);
+      return { file, config: found?.config ?? {} };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new ConfigError(`${opts.configPath}: config file not found`);
+      if (code === 'EISDIR')
+        throw new ConfigError(`${opts.configPath}: is a directory, not a config file`);
+      throw new ConfigError(`${opts.configPath}: cannot be read: ${firstLine(err)}`);
+    }
+  }
+  try {
+    const found = await explorer.search(opts.cwd);
+    return found ? { file: found.filepath, config: found.config ?? {} } : undefined;
+  } catch (err) {
+    const file = (err as { filepath?: string }).filepath;
+    throw new ConfigError(
+      `${file ? shown(opts.cwd, file) : 'config'}: cannot be read: ${firstLine(err)}`,
+    );
+  }
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}
+
+/** Converts a quota limit (units or `"$100"`) to units; the shape check ran before. */
+function quotaLimit(value: unknown, quotaPerUsd: number, where: string): number {
+  const parsed = parseQuotaAmount(value, quotaPerUsd);
+  if (!parsed.ok) throw new ConfigError(`${where}: ${parsed.message}`);
+  return parsed.value;
+}
+
+function checkUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${source}: ${JSON.stringify(value)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${source}: ${JSON.stringify(value)} must be an http(s) URL`);
+  }
+  return value;
+}
+
+/** Applies a checked config object over the defaults. */
+function applyFile(
+  settings: Settings,
+  raw: Record<string, unknown>,
+  file: string,
+  cwd: string,
+): void {
+  const name = shown(cwd, file);
+  const dir = path.dirname(file);
+  const c = raw as Partial<Settings> & {
+    files?: string[] | string;
+    safety?: Partial<SafetySettings> & { maxQuotaIncrease?: number | string };
+    policy?: PolicySettings & { maxBudget?: number | string };
+    unmanaged?: { action?: UnmanagedAction; ignoreNames?: string[] };
+  };
+  if (c.baseUrl !== undefined) settings.baseUrl = checkUrl(c.baseUrl, `${name}: baseUrl`);
+  if (c.quotaPerUsd !== undefined) settings.quotaPerUsd = c.quotaPerUsd;
+  if (c.files !== undefined) {
+    const list = typeof c.files === 'string' ? [c.files] : c.files;
+    // Globs in a config are relative to the config file, wherever the command runs.
+    settings.files = list.map((g) =>
+      path.isAbsolute(g) || path.resolve(dir) === path.resolve(cwd) ? g : path.join(dir, g),
+    );
+  }
+  for (const k of [
+    'parallelism',
+    'maxRequestsPerSecond',
+    'timeoutSeconds',
+    'retries',
+    'maxRateLimitWaitSeconds',
+    'warnExpiryDays',
+  ] as const) {
+    if (c[k] !== undefined) settings[k] = c[k];
+  }
+  if (c.auditLog !== undefined) settings.auditLog = path.resolve(dir, c.auditLog);
+  if (c.unmanaged) settings.unmanaged = { ...settings.unmanaged, ...c.unmanaged };
+  if (c.safety) {
+    const { maxQuotaIncrease, ...rest } = c.safety;
+    settings.safety = { ...settings.safety, ...rest };
+    if (maxQuotaIncrease !== undefined) {
+      settings.safety.maxQuotaIncrease = quotaLimit(
+        maxQuotaIncrease,
+        settings.quotaPerUsd,
+        `${name}: safety.maxQuotaIncrease`,
+      );
+    }
+  }
+  if (c.policy) {
+    const { maxBudget, ...rest } = c.policy;
+    settings.policy = { ...rest };
+    if (maxBudget !== undefined) {
+      settings.policy.maxBudget = quotaLimit(
+        maxBudget,
+        settings.quotaPerUsd,
+        `${name}: policy.maxBudget`,
+      );
+    }
+  }
+}
+
+/**
+ * Resolves the settings: defaults, then the config file, then `COMETAPI_BASE_URL`, then flags.
+ * Throws ConfigError naming the file for a bad config, and refuses one holding a token.
+ */
+export async function loadSettings(opts: LoadSettingsOptions): Promise<Settings> {
+  const settings = defaultSettings();
+  const found = await findConfig(opts);
+  if (found) {
+    const name = shown(opts.cwd, found.file);
+    const raw = found.config;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new ConfigError(`${name}: the config must be a mapping of settings`);
+    }
+    const tokens = findTokenFields(raw);
+    if (tokens.length > 0) {
+      throw new ConfigError(
+        `${name}: ${tokens.join(', ')}: a config file must not hold the access token; set COMETAPI_ACCESS_TOKEN in the environment instead`,
+      );
+    }
+    const problems = checkConfigShape(raw);
+    if (problems.length > 0) throw new ConfigError(problems.map((p) => `${name}: ${p}`));
+    applyFile(settings, raw as Record<string, unknown>, found.file, opts.cwd);
+    settings.configFile = found.file;
+  }
+  const envUrl = opts.env.COMETAPI_BASE_URL?.trim();
+  if (envUrl) settings.baseUrl = checkUrl(envUrl, 'COMETAPI_BASE_URL');
+  if (opts.flags.baseUrl !== undefined)
+    settings.baseUrl = checkUrl(opts.flags.baseUrl, '--base-url');
+  if (opts.flags.parallelism !== undefined) {
+    if (!Number.isInteger(opts.flags.parallelism) || opts.flags.parallelism < 1) {
+      throw new ConfigError(
+        `--parallelism: must be a positive integer, got ${opts.flags.parallelism}`,
+      );
+    }
+    settings.parallelism = opts.flags.parallelism;
+  }
+  return settings;
+}
