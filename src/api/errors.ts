@@ -54,8 +54,10 @@ export class CometApiError extends Error {
   readonly detail: string;
 
   constructor(init: CometApiErrorInit) {
+    // "HTTP 502 — HTML page", but without a status just "network error ...".
+    const said = init.status === null ? init.detail.replace(/^— /, '') : init.detail;
     const status = init.status === null ? '' : `HTTP ${init.status} `;
-    super(`[${init.method}] ${init.path}: ${status}${init.detail}`, { cause: init.cause });
+    super(`[${init.method}] ${init.path}: ${status}${said}`, { cause: init.cause });
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
