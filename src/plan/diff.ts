@@ -85,7 +85,13 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
       // SPEC §2: spending is never drift, and a spent budget stays in sync.
       const inSync = total === q.amount || (s.used_quota >= q.amount && s.remain_quota <= 0);
       if (!inSync) {
-        add('quota_budget', total, q.amount);
+        fields.push({
+          field: 'quota_budget',
+          before: total,
+          after: q.amount,
+          remain_quota: s.remain_quota,
+          used_quota: s.used_quota,
+        });
         planned.quota_budget = q.amount;
       }
     } else if (q.kind === 'remain' && s.remain_quota !== q.amount) {

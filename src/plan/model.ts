@@ -18,6 +18,10 @@ export interface FieldChange {
   field: string;
   before: unknown;
   after: unknown;
+  /** For `quota_budget`: the stored remaining quota behind `before` (renderers show remain+used). */
+  remain_quota?: number;
+  /** For `quota_budget`: the stored used quota behind `before`; apply sets remain = max(0, N - used). */
+  used_quota?: number;
 }
 
 /**

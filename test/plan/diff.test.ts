@@ -141,7 +141,9 @@ describe('quota forms (SPEC §2)', () => {
       { quota: { kind: 'budget', amount: 200 } },
       { remain_quota: 30, used_quota: 70 },
     );
-    expect(c?.fields).toEqual([{ field: 'quota_budget', before: 100, after: 200 }]);
+    expect(c?.fields).toEqual([
+      { field: 'quota_budget', before: 100, after: 200, remain_quota: 30, used_quota: 70 },
+    ]);
     expect(c?.planned).toEqual({ quota_budget: 200 });
     expect(c?.refill_only).toBeUndefined();
   });
@@ -363,5 +365,19 @@ describe('preconditions and planned values', () => {
         message: expect.stringContaining('this is a bug'),
       }),
     );
+  });
+});
+
+describe('stored IP canonicalisation', () => {
+  it('agrees with the loader on forms the fast path does not take', () => {
+    expect(
+      fieldsOf(
+        { allow_ips: ['2001:db8::/32', '::ffff:1.2.3.4'] },
+        { allow_ips: '::FFFF:1.2.3.4\n2001:DB8:0::/32' },
+      ),
+    ).toEqual([]);
+    expect(fieldsOf({ allow_ips: ['10.0.0.1'] }, { allow_ips: '010.0.0.1' })).toEqual([
+      { field: 'allow_ips', before: ['010.0.0.1'], after: ['10.0.0.1'] },
+    ]);
   });
 });

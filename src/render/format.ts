@@ -1,0 +1,138 @@
+/**
+ * Shared pieces of the text and markdown renderers: values as people read them (UTC times,
+ * quota with dollars, status names) and a change as signed lines.
+ */
+import type { FieldChange, KeyChange, Plan } from '../plan/model.js';
+import { statusName } from '../plan/serve.js';
+import { formatUnixTime } from '../plan/time.js';
+
+/** One line of a change block: `+` added, `-` removed, `~` changed, ` ` context. */
+export interface ChangeLine {
+  sign: '+' | '-' | '~' | ' ';
+  text: string;
+}
+
+/** Quota units as dollars: `$12.50`, more decimals only when cents are not exact. */
+export function formatDollars(units: number, quotaPerUsd: number): string {
+  const usd = units / quotaPerUsd;
+  const sign = usd < 0 ? '-' : '';
+  const abs = Math.abs(usd);
+  let text = abs.toFixed(2);
+  if (Number(text) !== abs) text = abs.toFixed(6).replace(/0+$/, '');
+  return `${sign}$${text}`;
+}
+
+/** Quota units with their dollar value: `5000000 ($10.00)`. */
+export function formatQuota(units: unknown, quotaPerUsd: number): string {
+  if (typeof units !== 'number') return String(units);
+  return `${units} (${formatDollars(units, quotaPerUsd)})`;
+}
+
+/** A scalar field value for display. */
+export function formatValue(field: string, value: unknown, quotaPerUsd: number): string {
+  if (value === null || value === undefined) return 'null';
+  switch (field) {
+    case 'status':
+      return statusName(value);
+    case 'expired_time':
+      return typeof value === 'number' ? formatUnixTime(value) : String(value);
+    case 'remain_quota':
+    case 'quota_budget':
+      return formatQuota(value, quotaPerUsd);
+    default:
+      return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  }
+}
+
+function asList(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** The lines of one field change. */
+export function fieldLines(f: FieldChange, create: boolean, quotaPerUsd: number): ChangeLine[] {
+  if (f.field === 'model_limits' || f.field === 'allow_ips') {
+    const before = asList(f.before);
+    const after = asList(f.after);
+    if (create && after.length === 0) return [{ sign: '+', text: `${f.field}: []` }];
+    const removed = before.filter((x) => !after.includes(x));
+    const added = after.filter((x) => !before.includes(x));
+    return [
+      { sign: create ? '+' : '~', text: `${f.field}:` },
+      ...added.map((x): ChangeLine => ({ sign: '+', text: `    ${x}` })),
+      ...removed.map((x): ChangeLine => ({ sign: '-', text: `    ${x}` })),
+    ];
+  }
+  if (create)
+    return [{ sign: '+', text: `${f.field}: ${formatValue(f.field, f.after, quotaPerUsd)}` }];
+  if (f.field === 'quota_budget' && typeof f.after === 'number') {
+    const used = f.used_quota;
+    const stored =
+      f.remain_quota !== undefined && used !== undefined
+        ? `${f.remain_quota}+${used} = ${formatQuota(f.before, quotaPerUsd)}`
+        : formatQuota(f.before, quotaPerUsd);
+    const remain =
+      used !== undefined
+        ? `; apply sets remain_quota to ${formatQuota(Math.max(0, f.after - used), quotaPerUsd)}`
+        : '';
+    return [
+      {
+        sign: '~',
+        text: `quota_budget: ${stored} → ${formatQuota(f.after, quotaPerUsd)}${remain}`,
+      },
+    ];
+  }
+  return [
+    {
+      sign: '~',
+      text: `${f.field}: ${formatValue(f.field, f.before, quotaPerUsd)} → ${formatValue(f.field, f.after, quotaPerUsd)}`,
+    },
+  ];
+}
+
+/** All lines of a change's fields. */
+export function changeLines(c: KeyChange, quotaPerUsd: number): ChangeLine[] {
+  return c.fields.flatMap((f) => fieldLines(f, c.action === 'create', quotaPerUsd));
+}
+
+const VERBS = { create: 'create', update: 'update', delete: 'delete' } as const;
+const SIGNS = { create: '+', update: '~', delete: '-' } as const;
+
+/** The sign of a change's header. */
+export function changeSign(c: KeyChange): '+' | '~' | '-' {
+  return SIGNS[c.action];
+}
+
+/** `update "name" (id 7) (matched by name)`. */
+export function changeTitle(c: KeyChange): string {
+  const id = c.id === null ? '' : ` (id ${c.id})`;
+  const how =
+    c.matched_by === 'name'
+      ? ' (matched by name)'
+      : c.matched_by === 'previous_name'
+        ? ' (matched by previous name)'
+        : c.matched_by === 'unmanaged'
+          ? ` (unmanaged: ${c.action === 'delete' ? 'delete' : 'disable'})`
+          : '';
+  return `${VERBS[c.action]} ${JSON.stringify(c.name)}${id}${how}`;
+}
+
+/** The summary line of SPEC §4 "Plan output". */
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  if (plan.changes.length === 0) {
+    return `No changes. ${s.unchanged} key${s.unchanged === 1 ? '' : 's'} match${s.unchanged === 1 ? 'es' : ''} the key files.`;
+  }
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${s.unchanged} unchanged, ${s.unmanaged} unmanaged.`;
+}
+
+/** Who a warning is about: `"name" (id 7)`. */
+export function subject(w: { name?: string; id?: number }): string {
+  const name = w.name !== undefined ? JSON.stringify(w.name) : '';
+  const id = w.id !== undefined ? `(id ${w.id})` : '';
+  return [name, id].filter(Boolean).join(' ');
+}
+
+/** The `--force=` value that lifts a safety limit. */
+export function forceFlag(limit: string): string {
+  return `--force=${limit}`;
+}

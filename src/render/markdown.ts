@@ -1,0 +1,124 @@
+/**
+ * The markdown plan for pull-request comments (SPEC §4 "Plan output"): counts first, one
+ * `<details>` block per changed key, unchanged keys left out, the whole under
+ * MAX_MARKDOWN_CHARS (GitHub refuses comments past 65,536) with a note pointing to the JSON plan.
+ */
+import { countDrift } from '../plan/drift.js';
+import type { KeyChange, Plan } from '../plan/model.js';
+import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
+import type { RenderOptions } from './types.js';
+
+/** The most characters the markdown output may have. */
+export const MAX_MARKDOWN_CHARS = 60_000;
+/** Room kept for closing tags and the truncation note. */
+const RESERVE_CHARS = 600;
+
+function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+/** A code fence longer than any run of backticks inside `body`. */
+function fenceFor(body: string): string {
+  let longest = 0;
+  for (const run of body.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function changeBlock(c: KeyChange, quotaPerUsd: number): string {
+  const body = changeLines(c, quotaPerUsd)
+    // In a `diff` block `!` lines show as changed, `+`/`-` as added/removed.
+    .map((l) => `${l.sign === '~' ? '!' : l.sign} ${l.text}`)
+    .join('\n');
+  const summary = `<code>${changeSign(c)}</code> ${escapeHtml(changeTitle(c))}`;
+  if (body === '') return `<details><summary>${summary}</summary>\n\n</details>\n`;
+  const fence = fenceFor(body);
+  return `<details><summary>${summary}</summary>\n\n${fence}diff\n${body}\n${fence}\n\n</details>\n`;
+}
+
+/** Renders the plan as GitHub-flavoured markdown. */
+export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
+  const parts: string[] = [];
+  let used = 0;
+  const push = (s: string): void => {
+    parts.push(s);
+    used += s.length;
+  };
+  const fits = (s: string): boolean => used + s.length + RESERVE_CHARS <= MAX_MARKDOWN_CHARS;
+
+  if (opts.heading === 'drift') {
+    const n = countDrift(plan);
+    push(
+      `### cometkeys drift report: ${n === 0 ? 'no drift' : `${n} key${n === 1 ? '' : 's'} drifted`}\n\n`,
+    );
+  } else {
+    push('### cometkeys plan\n\n');
+  }
+  push(`**${summaryLine(plan)}**`);
+  if (plan.summary.missing > 0) push(` ${plan.summary.missing} missing.`);
+  push('\n\n');
+  if (plan.targets) {
+    push(
+      `Targeted plan (\`--target ${escapeHtml(plan.targets.join(', '))}\`): other keys are not planned.\n\n`,
+    );
+  }
+  if (plan.safety.length > 0) {
+    push('> [!CAUTION]\n> `apply` would refuse this plan without `--force`:\n');
+    for (const v of plan.safety) push(`> - ${escapeHtml(v.message)} (\`${forceFlag(v.limit)}\`)\n`);
+    push('\n');
+  }
+
+  let omittedChanges = 0;
+  let omittedOther = 0;
+  for (const c of plan.changes) {
+    const block = changeBlock(c, opts.quotaPerUsd);
+    if (omittedChanges === 0 && fits(block)) push(block);
+    else omittedChanges++;
+  }
+  if (plan.changes.length > 0) push('\n');
+
+  const list = (title: string, items: string[]): void => {
+    if (items.length === 0) return;
+    const open = `<details><summary>${title} (${items.length})</summary>\n\n`;
+    if (!fits(open)) {
+      omittedOther += items.length;
+      return;
+    }
+    push(open);
+    for (const item of items) {
+      const line = `- ${item}\n`;
+      if (fits(line)) push(line);
+      else omittedOther++;
+    }
+    push('\n</details>\n\n');
+  };
+  const who = (w: { name?: string; id?: number }): string => {
+    const s = subject(w);
+    return s ? `<code>${escapeHtml(s)}</code>: ` : '';
+  };
+  list(
+    'Missing',
+    plan.missing.map((m) => `${who(m)}${escapeHtml(m.message)}`),
+  );
+  list(
+    'Warnings',
+    plan.warnings.map((w) => `${who(w)}${escapeHtml(w.message)}`),
+  );
+
+  if (omittedChanges + omittedOther > 0) {
+    const what = [
+      omittedChanges > 0 ? `${omittedChanges} change${omittedChanges === 1 ? '' : 's'}` : '',
+      omittedOther > 0 ? `${omittedOther} other entr${omittedOther === 1 ? 'y' : 'ies'}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    push(
+      `> [!NOTE]\n> Truncated to stay under ${MAX_MARKDOWN_CHARS.toLocaleString('en-US')} characters: ${what} not shown. ` +
+        'The full plan is in the JSON plan (`cometkeys plan --format json`, or `--out plan.json`).\n',
+    );
+  }
+  return parts.join('');
+}

@@ -1,0 +1,72 @@
+/**
+ * The text plan (SPEC §4 "Plan output"): Terraform-like blocks, then missing keys, warnings,
+ * safety refusals and the summary line. Colour only when asked (the CLI decides: TTY, NO_COLOR).
+ */
+import { countDrift } from '../plan/drift.js';
+import type { Plan } from '../plan/model.js';
+import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
+import type { RenderOptions } from './types.js';
+
+const ANSI = {
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  red: '\x1b[31m',
+  bold: '\x1b[1m',
+  reset: '\x1b[0m',
+};
+const SIGN_COLOUR = { '+': ANSI.green, '~': ANSI.yellow, '-': ANSI.red, ' ': '' } as const;
+
+/** Renders the plan as text for people. */
+export function renderText(plan: Plan, opts: RenderOptions): string {
+  const paint = (colour: string, s: string): string =>
+    opts.color && colour ? `${colour}${s}${ANSI.reset}` : s;
+  const out: string[] = [];
+  if (opts.heading === 'drift') {
+    const n = countDrift(plan);
+    out.push(
+      paint(
+        ANSI.bold,
+        `Drift report: ${n === 0 ? 'no drift' : `${n} key${n === 1 ? '' : 's'} drifted`}`,
+      ),
+      '',
+    );
+  }
+  if (plan.targets)
+    out.push(
+      `Targeted plan (--target ${plan.targets.join(', ')}): other keys are not planned.`,
+      '',
+    );
+
+  if (plan.changes.length > 0) {
+    out.push('cometkeys will make these changes:', '');
+    for (const c of plan.changes) {
+      const sign = changeSign(c);
+      out.push(paint(SIGN_COLOUR[sign], `  ${sign} ${changeTitle(c)}`));
+      for (const line of changeLines(c, opts.quotaPerUsd)) {
+        out.push(paint(SIGN_COLOUR[line.sign], `      ${line.sign} ${line.text}`));
+      }
+      out.push('');
+    }
+  }
+  if (plan.missing.length > 0) {
+    out.push('Missing (pinned ids not on the server; never recreated):');
+    for (const m of plan.missing) out.push(paint(ANSI.red, `  ! ${subject(m)}: ${m.message}`));
+    out.push('');
+  }
+  if (plan.warnings.length > 0) {
+    out.push('Warnings:');
+    for (const w of plan.warnings) {
+      const who = subject(w);
+      out.push(paint(ANSI.yellow, `  ! ${who ? `${who}: ` : ''}${w.message}`));
+    }
+    out.push('');
+  }
+  if (plan.safety.length > 0) {
+    out.push('apply would refuse this plan without --force:');
+    for (const v of plan.safety)
+      out.push(paint(ANSI.red, `  ! ${v.message} (${forceFlag(v.limit)})`));
+    out.push('');
+  }
+  out.push(paint(ANSI.bold, summaryLine(plan)));
+  return `${out.join('\n')}\n`;
+}
