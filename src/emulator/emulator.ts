@@ -101,6 +101,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     // A separate stream, so faults do not shift when the seed size changes.
     faultRandom: createRandom(seedRandom ^ 0x5bd1e995),
     now,
+    sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     log: [],
     seq: 0,
     onRequest: opts.onRequest,

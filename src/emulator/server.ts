@@ -35,6 +35,7 @@ export interface ServerState {
   retryAfter: boolean;
   faultRandom: Random;
   now: () => number;
+  sleep: (ms: number) => Promise<void>;
   log: LoggedRequest[];
   /** Last sequence number handed out (not reset by clearRequests). */
   seq: number;
@@ -141,7 +142,7 @@ export function createEmulatorServer(state: ServerState, hangs: Set<NodeJS.Timeo
     void readBody(req)
       .then(async (raw) => {
         entry.body = parseLoggedBody(raw);
-        if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs));
+        if (state.latencyMs > 0) await state.sleep(state.latencyMs);
         handle(state, hangs, req, res, entry, url, raw);
       })
       .catch(() => destroy(req.socket, state, entry));

@@ -87,6 +87,8 @@ export interface EmulatorOptions {
   maskKeys?: boolean;
   /** Clock in ms (default Date.now). */
   now?: () => number;
+  /** Waits `ms` (default setTimeout); injected by tests to observe latency without timing. */
+  sleep?: (ms: number) => Promise<void>;
   /** Called once per finished request (after it is logged), e.g. for `--verbose`. */
   onRequest?: (entry: LoggedRequest) => void;
 }
