@@ -1,0 +1,152 @@
+// `npm run bench`: measures the performance targets of SPEC §10 against the emulator (a child
+// process with 50 ms latency per request), beside their floors and a naive client, prints one
+// table and writes it to bench/results.md. Not part of `npm test`: timing belongs here.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { measureApply, measurePlan, measureRateLimited } from './lib/scenarios.mjs';
+import { measurePlanProcess, measureStartup } from './lib/cli-probes.mjs';
+import {
+  describeMachine,
+  formatMs,
+  formatRatio,
+  renderResults,
+  renderTable,
+} from './lib/report.mjs';
+
+const RESULTS_FILE = fileURLToPath(new URL('./results.md', import.meta.url));
+const NOTES_FILE = fileURLToPath(new URL('./notes.md', import.meta.url));
+
+const PLAN_RATIO_TARGET = 1.5;
+const PLAN_CPU_TARGET_MS = 1000;
+const APPLY_RATIO_TARGET = 1.2;
+const RATE_RATIO_TARGET = 1.25;
+const RATE_LIMIT_PER_S = 20;
+const PEAK_RSS_TARGET_MB = 200;
+const STARTUP_TARGET_MS = 150;
+const STARTUP_RUNS = 10;
+
+const started = performance.now();
+const loadBefore = os.loadavg()[0];
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const rows = [];
+const details = [];
+
+function ratioRow(figure, measuredMs, floorMs, target, naiveMs, extraOk = true) {
+  const ratio = measuredMs / floorMs;
+  rows.push({
+    figure,
+    measured: formatMs(measuredMs),
+    floor: formatMs(floorMs),
+    ratio: formatRatio(measuredMs, floorMs),
+    target: `≤ ${target}× floor`,
+    met: ratio <= target && extraOk,
+    naive:
+      naiveMs === undefined ? undefined : `${formatMs(naiveMs)} (${formatRatio(naiveMs, floorMs)})`,
+  });
+}
+
+log('plan over 1,000 keys');
+const plan1k = await measurePlan(1_000);
+ratioRow(
+  'plan 1,000 keys (list + load + plan)',
+  plan1k.wallMs,
+  plan1k.floorMs,
+  PLAN_RATIO_TARGET,
+  plan1k.naiveMs,
+);
+details.push(
+  `plan 1,000 keys: listing ${formatMs(plan1k.listingMs)} (client CPU ${formatMs(plan1k.listingCpuMs)}, emulator CPU ${formatMs(plan1k.serverCpuMs)}), load + plan ${formatMs(plan1k.planCpuMs)} CPU, ${plan1k.changes} changes (median of 3)`,
+);
+
+log('plan over 10,000 keys');
+const plan10k = await measurePlan(10_000, { keepEmulator: true });
+let planProcess;
+try {
+  ratioRow(
+    'plan 10,000 keys (list + load + plan)',
+    plan10k.wallMs,
+    plan10k.floorMs,
+    PLAN_RATIO_TARGET,
+    plan10k.naiveMs,
+  );
+  rows.push({
+    figure: 'plan 10,000 keys: CPU beyond the listing',
+    measured: formatMs(plan10k.planCpuMs),
+    target: `< ${formatMs(PLAN_CPU_TARGET_MS)}`,
+    met: plan10k.planCpuMs < PLAN_CPU_TARGET_MS,
+    naive: 'same code',
+  });
+  details.push(
+    `plan 10,000 keys: listing ${formatMs(plan10k.listingMs)} (floor ${formatMs(plan10k.floorMs)}; client CPU ${formatMs(plan10k.listingCpuMs)}, emulator CPU ${formatMs(plan10k.serverCpuMs)}), load + plan ${formatMs(plan10k.planCpuMs)} CPU, ${plan10k.changes} changes (median of 3)`,
+  );
+  log('cometkeys plan over 10,000 keys in a child process (peak memory)');
+  planProcess = await measurePlanProcess(plan10k.emulator, plan10k.text);
+} finally {
+  await plan10k.emulator.close();
+}
+rows.push({
+  figure: 'peak RSS of `cometkeys plan`, 10,000 keys',
+  measured: `${planProcess.rssMb.toFixed(0)} MB`,
+  target: `< ${PEAK_RSS_TARGET_MB} MB`,
+  met: planProcess.rssMb < PEAK_RSS_TARGET_MB,
+});
+details.push(
+  `\`cometkeys plan\` process on 10,000 keys: ${formatMs(planProcess.ms)} wall (start, load, list, plan, render), output "${planProcess.summary}"`,
+);
+
+log('apply of 1,000 updates at parallelism 10 (the naive client takes about 2 minutes)');
+const apply = await measureApply(1_000);
+const applyOk = apply.summary.applied === apply.updates && apply.summary.failed === 0;
+ratioRow(
+  `apply ${apply.updates.toLocaleString('en')} updates, parallelism 10`,
+  apply.wallMs,
+  apply.floorMs,
+  APPLY_RATIO_TARGET,
+  apply.naiveMs,
+  applyOk,
+);
+details.push(
+  `apply ${apply.updates} updates: ledger ${JSON.stringify(apply.summary)}; naive client applied ${apply.naiveApplied}`,
+);
+
+log(`apply of 300 updates under a ${RATE_LIMIT_PER_S} requests/second server limit`);
+const rate = await measureRateLimited(300, RATE_LIMIT_PER_S);
+const rateOk = rate.summary.applied === rate.updates && rate.summary.failed === 0;
+ratioRow(
+  `apply ${rate.updates} updates at ${RATE_LIMIT_PER_S} req/s server limit (${rate.summary.failed} failed)`,
+  rate.wallMs,
+  rate.floorMs,
+  RATE_RATIO_TARGET,
+  rate.naiveMs,
+  rateOk,
+);
+details.push(
+  `rate-limited apply: ${rate.neededRequests} requests needed; cometkeys sent ${rate.stats.total} (${rate.stats.rateLimited} answered 429), the naive client ${rate.naiveStats.total} (${rate.naiveStats.rateLimited} answered 429); ledger ${JSON.stringify(rate.summary)}`,
+);
+
+log('cometkeys --version start time');
+const startup = measureStartup(STARTUP_RUNS);
+rows.push({
+  figure: `\`cometkeys --version\` start (median of ${STARTUP_RUNS})`,
+  measured: formatMs(startup.ms),
+  floor: `${formatMs(startup.nodeMs)} (bare node)`,
+  ratio: formatRatio(startup.ms, startup.nodeMs),
+  target: `< ${STARTUP_TARGET_MS} ms`,
+  met: startup.ms < STARTUP_TARGET_MS,
+});
+
+const table = renderTable(rows);
+const durationMs = performance.now() - started;
+process.stdout.write(`${table}\n`);
+details.push(
+  `1-minute load average ${loadBefore.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine slows every figure)`,
+);
+const notes = existsSync(NOTES_FILE) ? readFileSync(NOTES_FILE, 'utf8') : '';
+writeFileSync(
+  RESULTS_FILE,
+  renderResults({ machine: describeMachine(), table, details, notes, durationMs }),
+);
+log(`wrote ${RESULTS_FILE} (${formatMs(durationMs)})`);
+if (rows.some((r) => r.met === false)) log('some targets were missed: see bench/results.md');
