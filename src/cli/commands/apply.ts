@@ -216,6 +216,8 @@ export async function runApply(
       );
     }
   }
+  // A blank line parts the ledger from the plan shown above it.
+  if (!json && !planFile) stdout.write('\n');
   stdout.write(json ? renderApplyJson(result) : renderApplyText(result));
   return applyExitCode(result);
 }
