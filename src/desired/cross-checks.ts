@@ -37,11 +37,11 @@ export function checkAcrossKeys(entries: readonly LoadedEntry[]): Diagnostic[] {
       out.push(
         errorAt(
           e.file,
-          e.nameAt,
+          e.idAt,
           `id ${key.id} is also pinned by key ${JSON.stringify(sameId.name)} at ${where(sameId)}`,
         ),
       );
-    } else byId.set(key.id, { file: e.file, at: e.nameAt, name: key.name });
+    } else byId.set(key.id, { file: e.file, at: e.idAt, name: key.name });
     const sameName = pinnedNames.get(key.name);
     if (sameName) {
       out.push(

@@ -26,6 +26,8 @@ export interface LoadedEntry {
   file: string;
   /** Where its `name` is. */
   nameAt: Located;
+  /** Where its `id` is (its name when it has none). */
+  idAt: Located;
   /** Where each of its previous names is, by name. */
   previousAt: Map<string, Located>;
 }
@@ -92,7 +94,9 @@ export function loadFileEntries(text: string, file: string, opts: LoadTextOption
       (raw as { previous_names?: string[] }).previous_names?.forEach((p, j) => {
         if (!previousAt.has(p)) previousAt.set(p, src.locate(['keys', i, 'previous_names', j]));
       });
-      entries.push({ key, file, nameAt: src.locate(['keys', i, 'name']), previousAt });
+      const nameAt = src.locate(['keys', i, 'name']);
+      const idAt = key.id === undefined ? nameAt : src.locate(['keys', i, 'id']);
+      entries.push({ key, file, nameAt, idAt, previousAt });
     });
   }
   return { entries, diagnostics };

@@ -27,6 +27,18 @@ function validator(): ValidateFunction {
 const QUOTA_HINT = (v: unknown): string =>
   `${JSON.stringify(v)} is not a quota amount: use a whole number of quota units or a dollar string such as "$12.50"`;
 
+const KEY_ONLY_FIELDS = ['name', 'id', 'previous_names'];
+
+/** Key-file wording where the generic message would not help. */
+function rewordForKeyFile(plain: PlainSchemaError): void {
+  const [first, second] = plain.path;
+  if (plain.path.length === 2 && first === 'defaults' && KEY_ONLY_FIELDS.includes(String(second))) {
+    plain.message = `unknown field "${String(second)}": name, id and previous_names belong on each key, not in defaults`;
+  } else if (plain.path.length === 0 && plain.message === 'missing required field "version"') {
+    plain.message = 'missing required field "version" (a key file starts with "version: 1")';
+  }
+}
+
 /** The result of the shape check. */
 export interface SchemaCheck {
   errors: PlainSchemaError[];
@@ -46,6 +58,7 @@ export function checkKeyFileShape(value: unknown): SchemaCheck {
       quota_budget: QUOTA_HINT,
       remain_quota: QUOTA_HINT,
     });
+    rewordForKeyFile(plain);
     const id = `${plain.path.join('/')}|${plain.message}`;
     if (seen.has(id)) continue;
     seen.add(id);

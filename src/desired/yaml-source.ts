@@ -3,6 +3,7 @@
  * alias expansion (no "billion laughs"), and maps document paths back to line and column.
  */
 import {
+  visit,
   isAlias,
   isMap,
   isPair,
@@ -81,6 +82,22 @@ export function parseYamlSource(text: string): YamlSource {
   const empty = doc.contents === null && doc.errors.length === 0;
   let value: unknown;
   if (doc.errors.length === 0 && !empty) {
+    // An alias without its anchor would fail in toJS without a position: find it first.
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) !== undefined) return undefined;
+        const p = lineCounter.linePos(node.range?.[0] ?? 0);
+        problems.push({
+          severity: 'error',
+          line: p.line,
+          col: p.col,
+          message: `alias *${node.source} has no anchor &${node.source} before it`,
+        });
+        return visit.BREAK;
+      },
+    });
+  }
+  if (doc.errors.length === 0 && !empty && problems.every((p) => p.severity !== 'error')) {
     try {
       value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
     } catch (err) {
