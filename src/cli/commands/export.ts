@@ -1,10 +1,32 @@
-import { CliError, type CommandContext } from '../context.js';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CommandContext } from '../context.js';
+import { listAccount, openClient, resolveSettings } from '../pipeline.js';
 
-/** `cometkeys export` — placeholder until its issue lands. */
+/** `cometkeys export`: the account as a key file that plans with zero changes (SPEC §8). */
 export async function runExport(
-  _opts: Record<string, unknown>,
+  opts: Record<string, unknown>,
   _args: string[],
-  _ctx: CommandContext,
+  ctx: CommandContext,
 ): Promise<number> {
-  throw new CliError('export is not implemented yet');
+  const settings = await resolveSettings(ctx);
+  const client = await openClient(ctx, settings);
+  const server = await listAccount(ctx, client);
+  const { exportKeyFile } = await import('../../export/export-keys.js');
+  const result = exportKeyFile(server, {
+    quotaPerUsd: settings.quotaPerUsd,
+    targets: opts.target as string[] | undefined,
+    unmanagedAction: settings.unmanaged.action,
+    now: ctx.io.now?.() ?? new Date(),
+  });
+  for (const w of result.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
+  if (typeof opts.out === 'string') {
+    await writeFile(path.resolve(ctx.io.cwd, opts.out), result.text);
+    if (!ctx.global.quiet) {
+      ctx.io.stderr.write(`Exported ${result.count} keys to ${opts.out}.\n`);
+    }
+  } else {
+    ctx.io.stdout.write(result.text);
+  }
+  return 0;
 }

@@ -1,10 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { CliError, type CommandContext } from '../context.js';
+import { resolveSettings } from '../pipeline.js';
 
-/** `cometkeys show` — placeholder until its issue lands. */
+type Format = 'text' | 'json' | 'markdown';
+
+/** A saved plan older than this gets a warning: the account has likely moved on. */
+export const STALE_PLAN_MS = 24 * 60 * 60 * 1000;
+
+/** `cometkeys show PLAN`: render a saved plan, offline (SPEC §1). */
 export async function runShow(
-  _opts: Record<string, unknown>,
-  _args: string[],
-  _ctx: CommandContext,
+  opts: Record<string, unknown>,
+  args: string[],
+  ctx: CommandContext,
 ): Promise<number> {
-  throw new CliError('show is not implemented yet');
+  const source = args[0];
+  if (!source) throw new CliError('show needs a plan file: cometkeys show plan.json');
+  let text: string;
+  try {
+    text = await readFile(path.resolve(ctx.io.cwd, source), 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read plan ${source}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  const [{ parsePlanFile }, { renderPlan }] = await Promise.all([
+    import('../../plan/plan-file.js'),
+    import('../../render/index.js'),
+  ]);
+  const plan = parsePlanFile(text, source);
+  const now = ctx.io.now?.() ?? new Date();
+  const ageMs = now.getTime() - Date.parse(plan.created_at);
+  if (ageMs > STALE_PLAN_MS) {
+    const hours = Math.floor(ageMs / 3_600_000);
+    ctx.io.stderr.write(
+      `warning: this plan was made ${hours} hours ago (${plan.created_at}); the account may have changed since. Re-plan before applying.\n`,
+    );
+  }
+  const settings = await resolveSettings(ctx);
+  ctx.io.stdout.write(
+    renderPlan(plan, {
+      format: opts.format as Format,
+      color: ctx.global.color,
+      quotaPerUsd: settings.quotaPerUsd,
+      heading: 'plan',
+    }),
+  );
+  return 0;
 }

@@ -1,0 +1,155 @@
+/**
+ * The shared front half of the API commands (SPEC §4 steps 1–2): settings, the token, the
+ * client, the key files, the listing and the plan. Commands call these and own the printing.
+ */
+import path from 'node:path';
+import type { CometClient } from '../api/types.js';
+import type { Settings } from '../config/types.js';
+import { formatDiagnostic, type DesiredKey, type ServerKey } from '../model.js';
+import type { Plan } from '../plan/model.js';
+import { CliError, type CommandContext } from './context.js';
+import { createProgress } from './progress.js';
+
+/** Settings with precedence flag > environment > config file > default (SPEC §3). */
+export async function resolveSettings(ctx: CommandContext): Promise<Settings> {
+  const { loadSettings } = await import('../config/index.js');
+  return loadSettings({
+    cwd: ctx.io.cwd,
+    configPath: ctx.global.config,
+    env: ctx.io.env,
+    flags: { baseUrl: ctx.global.baseUrl, parallelism: ctx.global.parallelism },
+  });
+}
+
+const TOKEN_HELP =
+  'COMETAPI_ACCESS_TOKEN is not set. Create a personal access token in the CometAPI console ' +
+  '(Personal Settings → Access token) and export it: export COMETAPI_ACCESS_TOKEN=...';
+
+/** The access token from the environment only (SPEC §5); never from a file or a flag. */
+export function readToken(env: Record<string, string | undefined>): string {
+  const token = env.COMETAPI_ACCESS_TOKEN?.trim();
+  if (!token) throw new CliError(TOKEN_HELP);
+  return token;
+}
+
+/** `COMETAPI_USER_ID`, when set: a positive integer. */
+export function readUserId(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.COMETAPI_USER_ID?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new CliError(`COMETAPI_USER_ID must be a positive integer, got "${raw}"`);
+  }
+  return n;
+}
+
+/** Creates the API client from settings and environment; refuses plain http off loopback. */
+export async function openClient(ctx: CommandContext, settings: Settings): Promise<CometClient> {
+  const token = readToken(ctx.io.env);
+  const userId = readUserId(ctx.io.env);
+  const [{ createCometClient }, { checkBaseUrl }] = await Promise.all([
+    import('../api/client.js'),
+    import('../api/url.js'),
+  ]);
+  const baseUrl = checkBaseUrl(settings.baseUrl).toString().replace(/\/$/, '');
+  const progress = createProgress(ctx, 'requests');
+  return createCometClient({
+    baseUrl,
+    token,
+    userId,
+    fetch: ctx.io.fetch,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    retries: settings.retries,
+    parallelism: settings.parallelism,
+    maxRequestsPerSecond: settings.maxRequestsPerSecond,
+    maxRateLimitWaitSeconds: settings.maxRateLimitWaitSeconds,
+    onNotice: (message) => progress.notice(message),
+  });
+}
+
+export interface DesiredOptions {
+  files?: string[];
+  allowEmpty?: boolean;
+}
+
+/**
+ * Loads and validates the key files (`-f` relative to the working directory, otherwise the
+ * config's `files` relative to the config file). Prints every diagnostic to stderr; any error
+ * stops the run before the API is touched.
+ */
+export async function loadDesired(
+  ctx: CommandContext,
+  settings: Settings,
+  opts: DesiredOptions,
+  now: Date,
+): Promise<DesiredKey[]> {
+  const { loadKeyFiles, hasErrors } = await import('../desired/index.js');
+  const fromFlag = opts.files !== undefined && opts.files.length > 0;
+  const result = await loadKeyFiles({
+    patterns: fromFlag ? (opts.files as string[]) : settings.files,
+    cwd: fromFlag || !settings.configFile ? ctx.io.cwd : path.dirname(settings.configFile),
+    quotaPerUsd: settings.quotaPerUsd,
+    policy: settings.policy,
+    now,
+    allowEmpty: opts.allowEmpty,
+  });
+  for (const d of result.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (hasErrors(result.diagnostics)) {
+    const n = result.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new CliError(`${n} ${n === 1 ? 'error' : 'errors'} in the key files; nothing was sent`);
+  }
+  return result.keys;
+}
+
+/** Lists every key of the account with progress on stderr. */
+export async function listAccount(ctx: CommandContext, client: CometClient): Promise<ServerKey[]> {
+  const progress = createProgress(ctx, 'listing pages');
+  try {
+    return await client.listKeys({
+      onProgress: (p) => progress.update(p.pagesDone, p.pagesTotal),
+    });
+  } finally {
+    progress.finish();
+  }
+}
+
+/** The account's user id: COMETAPI_USER_ID, else the owner the listing shows, else null. */
+export function accountUserId(
+  env: Record<string, string | undefined>,
+  server: readonly ServerKey[],
+): number | null {
+  const fromEnv = readUserId(env);
+  if (fromEnv !== undefined) return fromEnv;
+  const owner = server.find((k) => typeof k.user_id === 'number')?.user_id;
+  return owner ?? null;
+}
+
+export interface PreparedPlan {
+  plan: Plan;
+  settings: Settings;
+  client: CometClient;
+}
+
+/** Load, list and plan (SPEC §4): what `plan`, `drift` and an interactive `apply` share. */
+export async function preparePlan(
+  ctx: CommandContext,
+  opts: DesiredOptions & { targets?: string[] },
+): Promise<PreparedPlan> {
+  const now = ctx.io.now?.() ?? new Date();
+  const settings = await resolveSettings(ctx);
+  const desired = await loadDesired(ctx, settings, opts, now);
+  const client = await openClient(ctx, settings);
+  const server = await listAccount(ctx, client);
+  const { createPlan } = await import('../plan/create-plan.js');
+  const plan = createPlan({
+    desired,
+    server,
+    settings,
+    now,
+    baseUrl: settings.baseUrl,
+    userId: accountUserId(ctx.io.env, server),
+    toolVersion: ctx.version,
+    targets: opts.targets,
+  });
+  return { plan, settings, client };
+}
