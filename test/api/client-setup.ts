@@ -1,4 +1,5 @@
 /** Shared set-up of the client's nock tests: one client on a fake clock, and checks. */
+import { isDeepStrictEqual } from 'node:util';
 import { expect } from 'vitest';
 import { createCometClient } from '../../src/api/client.js';
 import { CometApiError } from '../../src/api/errors.js';
@@ -76,4 +77,10 @@ export function listPage(
 /** A record as the server sends it, secret included. */
 export function wire(record: ServerKey, key = 'AbCd**********WxYz'): Record<string, unknown> {
   return { ...record, key };
+}
+
+/** A nock body matcher: the request's JSON equals `expected` exactly (no extra fields). */
+export function jsonBody(expected: unknown): (body: unknown) => boolean {
+  const want: unknown = JSON.parse(JSON.stringify(expected));
+  return (body) => isDeepStrictEqual(body, want);
 }

@@ -5,7 +5,7 @@ import { CREATE_SETTLE_MS, PUT_RESEND_WINDOW_MS } from '../../src/api/write.js';
 import type { CreateFields } from '../../src/api/types.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
-import { BASE, failureOf, listPage, ok, setupClient, wire } from './client-setup.js';
+import { BASE, failureOf, jsonBody, listPage, ok, setupClient, wire } from './client-setup.js';
 
 beforeEach(() => {
   nock.disableNetConnect();
@@ -40,7 +40,7 @@ describe('createKey', () => {
     const created = aServerKey({ id: 21, ...FIELDS });
     const other = aServerKey({ id: 22, name: 'someone-else' });
     const scope = nock(BASE)
-      .post('/api/token/', { ...FIELDS })
+      .post('/api/token/', jsonBody(FIELDS))
       .reply(200, ok())
       .get('/api/token/')
       .query(LIST_QUERY)
@@ -181,7 +181,7 @@ describe('updateKey', () => {
 
   it('PUTs the complete body and returns the response data without the secret', async () => {
     const scope = nock(BASE)
-      .put('/api/token/', { ...body })
+      .put('/api/token/', jsonBody(body))
       .reply(200, ok(wire(after)));
     const got = await setupClient().client.updateKey(body, before);
     expect(got).toEqual(after);
@@ -191,9 +191,9 @@ describe('updateKey', () => {
 
   it('resends the same body within 5 s of the first attempt', async () => {
     const scope = nock(BASE)
-      .put('/api/token/', { ...body })
+      .put('/api/token/', jsonBody(body))
       .reply(500, '')
-      .put('/api/token/', { ...body })
+      .put('/api/token/', jsonBody(body))
       .reply(200, ok(wire(after)));
     expect((await setupClient().client.updateKey(body, before)).name).toBe('new');
     expect(scope.isDone()).toBe(true);
@@ -226,7 +226,7 @@ describe('updateKey', () => {
       .reply(slowFailure(clock))
       .get('/api/token/42')
       .reply(200, ok(wire({ ...before, allow_ips: '' })))
-      .put('/api/token/', { ...body })
+      .put('/api/token/', jsonBody(body))
       .reply(200, ok(wire(after)));
     expect((await client.updateKey(body, before)).name).toBe('new');
     expect(scope.isDone()).toBe(true);
@@ -253,7 +253,7 @@ describe('updateKey', () => {
       .reply(slowFailure(clock))
       .get('/api/token/43')
       .reply(200, ok(wire(limited)))
-      .put('/api/token/', { ...refill })
+      .put('/api/token/', jsonBody(refill))
       .reply(200, ok(wire({ ...limited, remain_quota: 500 })));
     expect((await client.updateKey(refill, limited)).remain_quota).toBe(500);
     expect(scope.isDone()).toBe(true);
@@ -270,10 +270,10 @@ describe('updateKey', () => {
 describe('setStatus', () => {
   it('PUTs status_only with the current record, only status changed', async () => {
     const current = aServerKey({ id: 42, status: 1, remain_quota: -20 });
-    const expected = { ...buildUpdateBody(current, {}), status: 2 };
-    expect(expected.remain_quota).toBe(0);
+    const expected: Record<string, unknown> = { ...buildUpdateBody(current, {}), status: 2 };
+    expect(expected['remain_quota']).toBe(0);
     const scope = nock(BASE)
-      .put('/api/token/', expected)
+      .put('/api/token/', jsonBody(expected))
       .query({ status_only: 'true' })
       .reply(200, ok(wire({ ...current, status: 2 })));
     const got = await setupClient().client.setStatus(current, 2);
@@ -285,7 +285,7 @@ describe('setStatus', () => {
     const current = aServerKey({ id: 42, status: 2 });
     const { client, clock } = setupClient();
     const scope = nock(BASE)
-      .put('/api/token/', { ...buildStatusBody(current, 1) })
+      .put('/api/token/', jsonBody(buildStatusBody(current, 1)))
       .query({ status_only: 'true' })
       .reply(() => {
         clock.advance(PUT_RESEND_WINDOW_MS + 1);
