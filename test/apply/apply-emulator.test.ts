@@ -193,7 +193,7 @@ describe.each<StatusMode>(['upstream', 'docs'])(
       emu.edit(1, { group: 'edited-elsewhere' });
       emu.clearRequests();
 
-      const r = await cli(emu, ['apply', 'plan.json', '--format', 'json']);
+      const r = await cli(emu, ['apply', 'plan.json', '--format', 'json', '--verbose']);
       expect(r.code).toBe(3);
       const ledger = JSON.parse(r.out) as { entries: { id: number; outcome: string }[] };
       expect(ledger.entries.find((e) => e.id === 1)).toMatchObject({ outcome: 'skipped' });
@@ -203,6 +203,33 @@ describe.each<StatusMode>(['upstream', 'docs'])(
         .filter((q) => q.method !== 'GET' && (q.body as { id?: number } | undefined)?.id === 1);
       expect(writesTo1).toEqual([]);
       expect(emu.get(1)?.group).toBe('edited-elsewhere');
+      for (const secret of secretsOf(emu)) expect(r.out + r.err).not.toContain(secret);
+    });
+
+    it('carries out the unmanaged actions: disable, and delete with --allow-delete', async () => {
+      const config = (action: string) =>
+        writeFileSync(
+          path.join(dir, 'cometkeys.config.json'),
+          JSON.stringify({ unmanaged: { action, ignoreNames: ['bystander-1*'] } }),
+        );
+      config('disable');
+      const disabled = await cli(emu, ['apply', '--auto-approve', '--force=deletes']);
+      expect(disabled.code).toBe(0);
+      expect(emu.get(100)).toMatchObject({ ...base, name: 'bystander-0', status: 2 });
+      expect(emu.get(110)?.status).toBe(1);
+
+      config('delete');
+      expect((await cli(emu, ['plan', '--out', 'plan.json'])).code).toBe(0);
+      emu.remove(102);
+      const deleted = await cli(emu, ['apply', 'plan.json', '--allow-delete', '--force=deletes']);
+      expect(deleted.code).toBe(0);
+      expect(deleted.out).toContain('bystander-2 (id 102) delete: applied (already deleted)');
+      const left = emu.records().filter((r) => r.name.startsWith('bystander'));
+      // `bystander-1*` is exempt from the action: bystander-1 and bystander-10..19 stay.
+      expect(left.map((r) => r.name)).toEqual([
+        'bystander-1',
+        ...Array.from({ length: 10 }, (_, i) => `bystander-1${i}`),
+      ]);
     });
   },
 );
