@@ -37,6 +37,10 @@ function checkOptions(o: EmulatorOptions): void {
 function seedRecords(o: EmulatorOptions, random: Random, now: () => number, userId: number) {
   if (o.seed === undefined) return [];
   if (typeof o.seed === 'number') return generateKeys(o.seed, { random, now, userId });
+  // A bare number given as text (as `--seed N` arrives) is a count, never a file name.
+  if (typeof o.seed === 'string' && /^\d+$/.test(o.seed)) {
+    return generateKeys(Number(o.seed), { random, now, userId });
+  }
   if (typeof o.seed === 'string') return loadSeedFile(o.seed);
   return checkSeedRecords(o.seed, 'seed');
 }

@@ -97,6 +97,8 @@ describe('emulator seeding', () => {
     const b = await start({ seed: 30, seedRandom: 9 });
     expect(a.records()).toEqual(b.records());
     expect(a.records()).toEqual(generateKeys(30, { random: createRandom(9), now: T0_MS }));
+    const asText = await start({ seed: '30', seedRandom: 9 });
+    expect(asText.records()).toEqual(a.records());
     const c = await start({ seed: 30, seedRandom: 10 });
     expect(c.records()).not.toEqual(a.records());
   });

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseEmulatorOptions } from '../../src/cli/commands/emulator.js';
+import { runCli } from '../../src/cli/main.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { captureIo } from '../helpers/io.js';
+import { offline } from './helpers.js';
+
+offline();
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = path.join(ROOT, 'bin', 'cometkeys.js');
+
+describe('parseEmulatorOptions', () => {
+  it('turns flags into options: N is a count, anything else a file under cwd', () => {
+    expect(
+      parseEmulatorOptions(
+        {
+          port: '8080',
+          seed: '25',
+          latency: '50',
+          failRate: '0.1',
+          rateLimit: '20/1',
+          statusMode: 'docs',
+          state: 'emu.json',
+          token: 'tok',
+        },
+        '/work',
+      ),
+    ).toEqual({
+      port: 8080,
+      seed: 25,
+      latencyMs: 50,
+      failRate: 0.1,
+      rateLimit: { requests: 20, windowSeconds: 1 },
+      statusMode: 'docs',
+      stateFile: '/work/emu.json',
+      token: 'tok',
+    });
+    expect(parseEmulatorOptions({ seed: 'seeds/a.yaml' }, '/w').seed).toBe('/w/seeds/a.yaml');
+  });
+
+  it.each([
+    [{ port: '-1' }, /--port must be an integer 0-65535, got "-1"/],
+    [{ port: 'http' }, /--port must be/],
+    [{ port: '70000' }, /--port must be/],
+    [{ latency: '-5' }, /--latency must be/],
+    [{ failRate: '1.5' }, /--fail-rate must be a fraction between 0 and 1/],
+    [{ failRate: 'lots' }, /--fail-rate must be/],
+    [{ rateLimit: '20' }, /--rate-limit must be N\/SECONDS/],
+    [{ rateLimit: '0/1' }, /--rate-limit must be/],
+    [{ rateLimit: '5/0' }, /--rate-limit must be/],
+    [{ token: '' }, /--token must be a non-empty value/],
+    [{ token: 'a b' }, /--token must be/],
+  ])('refuses %j', (opts, message) => {
+    expect(() => parseEmulatorOptions(opts, '/w')).toThrow(message);
+  });
+});
+
+describe('cometkeys emulator (in process)', () => {
+  it('exits 1 with a clear error for a bad option value', async () => {
+    const io = captureIo();
+    expect(await runCli(['emulator', '--fail-rate', '2'], io)).toBe(1);
+    expect(io.err()).toBe('error: --fail-rate must be a fraction between 0 and 1, got "2"\n');
+    expect(io.out()).toBe('');
+  });
+
+  it('exits 1 naming a seed file that cannot be read', async () => {
+    const io = captureIo({ cwd: '/nonexistent-dir' });
+    expect(await runCli(['emulator', '--seed', 'seed.yaml'], io)).toBe(1);
+    expect(io.err()).toMatch(
+      /^error: cannot read seed file \/nonexistent-dir\/seed.yaml: ENOENT\n$/,
+    );
+  });
+});
+
+describe('cometkeys emulator (port in use)', () => {
+  it('exits 1 naming the port', async () => {
+    const busy = await startEmulator();
+    try {
+      const port = new URL(busy.url).port;
+      const io = captureIo();
+      expect(await runCli(['emulator', '--port', port], io)).toBe(1);
+      expect(io.err()).toBe(`error: port ${port} is already in use\n`);
+    } finally {
+      await busy.close();
+    }
+  });
+});
+
+describe('cometkeys emulator (built CLI)', () => {
+  const children: ChildProcessWithoutNullStreams[] = [];
+  afterEach(() => {
+    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  });
+
+  function spawnEmulator(args: string[]) {
+    if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` before these tests');
+    }
+    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const firstLine = new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`exited early (${code}): ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { child, firstLine, exited, out: () => stdout, err: () => stderr };
+  }
+
+  it('prints one JSON line, serves requests, and exits 0 on SIGTERM', async () => {
+    const emu = spawnEmulator(['--seed', '5', '--token', 'tok-cli-123']);
+    const line = JSON.parse(await emu.firstLine);
+    expect(line).toEqual({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      token: 'tok-cli-123',
+      user_id: 1,
+    });
+    const res = await fetch(`${line.url}/api/token/?p=1&page_size=100`, {
+      headers: { authorization: line.token },
+    });
+    const body = (await res.json()) as { data: { total: number } };
+    expect(body.data.total).toBe(5);
+    emu.child.kill('SIGTERM');
+    expect(await emu.exited).toBe(0);
+    expect(emu.out()).toBe(`${JSON.stringify(line)}\n`);
+    expect(emu.err()).toBe('');
+  });
+
+  it('exits 0 on SIGINT with a generated token', async () => {
+    const emu = spawnEmulator([]);
+    const line = JSON.parse(await emu.firstLine);
+    expect(line.token).toMatch(/^ck-emu-/);
+    emu.child.kill('SIGINT');
+    expect(await emu.exited).toBe(0);
+  });
+
+  it('--verbose logs one stderr line per request, never the token', async () => {
+    const emu = spawnEmulator(['--token', 'tok-verbose-9', '--verbose', '--status-mode', 'docs']);
+    const { url } = JSON.parse(await emu.firstLine);
+    await (
+      await fetch(`${url}/api/token/?p=1`, { headers: { authorization: 'tok-verbose-9' } })
+    ).text();
+    await (await fetch(`${url}/api/token/`, { headers: { authorization: 'Bearer wrong' } })).text();
+    emu.child.kill('SIGTERM');
+    expect(await emu.exited).toBe(0);
+    const lines = emu.err().trimEnd().split('\n');
+    expect(lines).toEqual([
+      'emulator: #1 GET /api/token/?p=1 -> 200 success=true',
+      'emulator: #2 GET /api/token/ -> 401 success=false',
+    ]);
+    expect(emu.err()).not.toContain('tok-verbose-9');
+  });
+});
