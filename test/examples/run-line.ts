@@ -1,0 +1,101 @@
+/**
+ * Runs one cometkeys line of a CI example for real: in bash with pipefail (as both CI systems
+ * run scripts), with `cometkeys` bound to the built CLI of this repository, in a temporary
+ * working directory that plays the CI checkout.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CometkeysCommand } from './workflow-files.js';
+import { REPO_ROOT } from './workflow-files.js';
+
+/** The built CLI (`npm run build`; the test script's `pretest` runs it). */
+export const BIN = path.join(REPO_ROOT, 'bin', 'cometkeys.js');
+
+/** What one line did. */
+export interface LineRun {
+  line: string;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temporary checkout: key files copied in, CI's output files, and cleanup. */
+export interface Workspace {
+  dir: string;
+  /** The file `$GITHUB_OUTPUT` points at. */
+  githubOutput: string;
+  /** The file `$GITHUB_STEP_SUMMARY` points at. */
+  stepSummary: string;
+  read(name: string): string;
+  copy(from: string, to: string): void;
+  /** Every file in the workspace with its text, for leak checks. */
+  allFiles(): Record<string, string>;
+  cleanup(): void;
+}
+
+/** A workspace holding `files` (repository path → name in the workspace). */
+export function createWorkspace(files: Record<string, string>): Workspace {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-examples-'));
+  for (const [from, to] of Object.entries(files)) {
+    cpSync(path.join(REPO_ROOT, from), path.join(dir, to), { recursive: true });
+  }
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((n) => {
+      const p = path.join(d, n);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  return {
+    dir,
+    githubOutput: path.join(dir, '.github-output'),
+    stepSummary: path.join(dir, '.step-summary'),
+    read: (name) => readFileSync(path.join(dir, name), 'utf8'),
+    copy: (from, to) => {
+      cpSync(path.join(dir, from), path.join(dir, to), { recursive: true });
+    },
+    allFiles: () =>
+      Object.fromEntries(walk(dir).map((p) => [path.relative(dir, p), readFileSync(p, 'utf8')])),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Runs `command.line` verbatim in bash. The only translation: `cometkeys` is a shell function
+ * that runs `node <repo>/bin/cometkeys.js`, as `npm install --global cometkeys` would provide.
+ * The environment is the one the CI file gives the line, plus `extraEnv` (the emulator's URL,
+ * CI variables that live in project settings rather than in the file).
+ */
+export function runLine(
+  command: CometkeysCommand,
+  ws: Workspace,
+  extraEnv: Record<string, string>,
+): Promise<LineRun> {
+  const script = [
+    'set -o pipefail',
+    'cometkeys() { node "$COMETKEYS_BIN" "$@"; }',
+    command.line,
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-c', script], {
+      cwd: ws.dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: ws.dir,
+        ...command.env,
+        NO_COLOR: '1',
+        GITHUB_OUTPUT: ws.githubOutput,
+        GITHUB_STEP_SUMMARY: ws.stepSummary,
+        COMETKEYS_BIN: BIN,
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ line: command.line, code, stdout, stderr }));
+  });
+}

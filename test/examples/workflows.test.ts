@@ -1,0 +1,234 @@
+/**
+ * The CI examples' cometkeys commands, run for real: every `cometkeys` line of the GitHub
+ * workflows and the GitLab pipeline, verbatim in bash, against an emulator on 127.0.0.1, in the
+ * order a merge goes through them — plan on the pull request, apply the saved plan, then the
+ * scheduled drift check — from a checkout holding keys.example.yaml as keys.yaml.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import nock from 'nock';
+import { parse } from 'yaml';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulator/index.js';
+import { BIN, createWorkspace, runLine, type LineRun, type Workspace } from './run-line.js';
+import {
+  extractGithubCommands,
+  extractGitlabCommands,
+  GITLAB_FILE,
+  readYamlFile,
+  REPO_ROOT,
+  type CometkeysCommand,
+} from './workflow-files.js';
+
+const SCENARIO_TIMEOUT_MS = 120_000;
+/** A server key no file declares: the default `unmanaged: ignore` reports it, never drift. */
+const UNMANAGED_NAME = 'legacy-intern-laptop';
+
+let emulator: Emulator | undefined;
+let workspace: Workspace | undefined;
+
+beforeAll(() => {
+  if (!existsSync(path.join(REPO_ROOT, 'dist/cli/main.js')) || !existsSync(BIN)) {
+    throw new Error('the built CLI is missing: run `npm run build` (npm test does it first)');
+  }
+  // The CLI runs in child processes; this process only hosts the emulator on 127.0.0.1.
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+
+afterAll(() => {
+  nock.enableNetConnect();
+});
+
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+  workspace?.cleanup();
+  workspace = undefined;
+});
+
+interface DeclaredKey {
+  name: string;
+  id?: number;
+  previous_names?: string[];
+  ignore_changes?: string[];
+}
+
+function declaredKeys(ws: Workspace): DeclaredKey[] {
+  return (parse(ws.read('keys.yaml')) as { keys: DeclaredKey[] }).keys;
+}
+
+/**
+ * A checkout with keys.example.yaml as keys.yaml, and an account that holds the keys it pins by
+ * id (under a previous name and with other values, so the plan renames and updates them), plus
+ * one key no file declares.
+ */
+async function setUp(): Promise<{ ws: Workspace; emu: Emulator }> {
+  workspace = createWorkspace({ 'keys.example.yaml': 'keys.yaml' });
+  const declared = declaredKeys(workspace);
+  expect(declared.map((k) => k.name)).not.toContain(UNMANAGED_NAME);
+  const seed: SeedRecord[] = [
+    ...declared.flatMap((k) =>
+      k.id === undefined
+        ? []
+        : [{ id: k.id, name: k.previous_names?.[0] ?? k.name, group: 'stale-group' }],
+    ),
+    { name: UNMANAGED_NAME },
+  ];
+  emulator = await startEmulator({ seed });
+  return { ws: workspace, emu: emulator };
+}
+
+function githubCommands(file: string, emu: Emulator): CometkeysCommand[] {
+  return extractGithubCommands(
+    `examples/github/${file}`,
+    readYamlFile(`examples/github/${file}`).data,
+    {
+      'secrets.COMETAPI_ACCESS_TOKEN': emu.token,
+      'secrets.COMETAPI_USER_ID': String(emu.userId),
+    },
+  );
+}
+
+function only(commands: CometkeysCommand[], predicate: (c: CometkeysCommand) => boolean) {
+  const found = commands.filter(predicate);
+  if (found.length !== 1) {
+    throw new Error(`expected one matching command, found ${found.map((c) => c.line).join(' | ')}`);
+  }
+  return found[0] as CometkeysCommand;
+}
+
+const sub = (name: string) => (c: CometkeysCommand) => c.args[0] === name;
+
+/** Runs a line and checks its exit code, showing what it printed when it differs. */
+async function expectExit(
+  command: CometkeysCommand,
+  ws: Workspace,
+  env: Record<string, string>,
+  codes: number[],
+  runs: LineRun[],
+): Promise<LineRun> {
+  const run = await runLine(command, ws, env);
+  runs.push(run);
+  const shown = `${command.file} ${command.job}/${command.step}: ${run.line}\nexit ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+  expect(codes, shown).toContain(run.code);
+  return run;
+}
+
+/** No output, log or file of the run holds the access token or a key's secret. */
+function expectNoSecrets(emu: Emulator, ws: Workspace, runs: LineRun[]): void {
+  const texts = [...runs.flatMap((r) => [r.stdout, r.stderr]), ...Object.values(ws.allFiles())];
+  const secrets = [emu.token, ...emu.records().map((r) => r.key)];
+  for (const secret of secrets) {
+    for (const t of texts) expect(t.includes(secret), 'a secret leaked').toBe(false);
+  }
+}
+
+/** Every declared key now exists on the server under its name. */
+function expectAccountHasDeclaredKeys(emu: Emulator, ws: Workspace): void {
+  const names = new Set(emu.records().map((r) => r.name));
+  for (const k of declaredKeys(ws)) expect(names, k.name).toContain(k.name);
+  expect(names).toContain(UNMANAGED_NAME);
+}
+
+describe('GitHub examples, run against the emulator', () => {
+  it(
+    'plans the pull request, applies the saved plan on merge, then finds no drift',
+    async () => {
+      const { ws, emu } = await setUp();
+      const env = { COMETAPI_BASE_URL: emu.url };
+      const runs: LineRun[] = [];
+      const plan = githubCommands('plan.yml', emu);
+      const apply = githubCommands('apply.yml', emu);
+      const drift = githubCommands('drift.yml', emu);
+
+      await expectExit(only(plan, sub('validate')), ws, env, [0], runs);
+      const planCommand = only(plan, sub('plan'));
+      // The account differs from the files, so the plan has changes: exit 2, not an error.
+      await expectExit(planCommand, ws, env, [2], runs);
+      expect(emu.requests().every((r) => r.method === 'GET')).toBe(true);
+      const md = ws.read('plan.md');
+      for (const k of declaredKeys(ws)) expect(md).toContain(k.name);
+      const saved = JSON.parse(ws.read('plan.json')) as { format_version: number; changes: [] };
+      expect(saved.format_version).toBe(1);
+      expect(saved.changes.length).toBeGreaterThan(0);
+
+      // The artifact: plan.yml's --out file is what apply.yml's saved-plan line reads.
+      const applySaved = only(apply, (c) => sub('apply')(c) && !c.args.includes('--auto-approve'));
+      const out = planCommand.args[planCommand.args.indexOf('--out') + 1] as string;
+      ws.copy(out, applySaved.args[1] as string);
+      await expectExit(applySaved, ws, env, [0], runs);
+      const audit = ws.read('audit.jsonl').trim().split('\n');
+      expect(audit.length).toBeGreaterThanOrEqual(saved.changes.length);
+      for (const line of audit) expect(() => JSON.parse(line) as unknown).not.toThrow();
+      expectAccountHasDeclaredKeys(emu, ws);
+
+      await expectExit(only(apply, sub('plan')), ws, env, [0], runs);
+      await expectExit(only(drift, sub('drift')), ws, env, [0], runs);
+      expect(ws.read('drift.md').length).toBeGreaterThan(0);
+      expectNoSecrets(emu, ws, runs);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    'applies afresh when no saved plan is usable, and drift then reports a key edited by hand',
+    async () => {
+      const { ws, emu } = await setUp();
+      const env = { COMETAPI_BASE_URL: emu.url };
+      const runs: LineRun[] = [];
+      const apply = githubCommands('apply.yml', emu);
+      const drift = only(githubCommands('drift.yml', emu), sub('drift'));
+
+      await expectExit(
+        only(apply, (c) => c.args.includes('--auto-approve')),
+        ws,
+        env,
+        [0],
+        runs,
+      );
+      expectAccountHasDeclaredKeys(emu, ws);
+      await expectExit(drift, ws, env, [0], runs);
+
+      // Someone changes a managed key in the console: the scheduled check must see it.
+      const target = declaredKeys(ws).find((k) => !(k.ignore_changes ?? []).includes('group'));
+      const record = emu.records().find((r) => r.name === target?.name);
+      expect(record).toBeDefined();
+      emu.edit(record?.id as number, { group: 'edited-by-hand' });
+      await expectExit(drift, ws, env, [2], runs);
+      expect(ws.read('drift.md')).toContain(target?.name);
+      expectNoSecrets(emu, ws, runs);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
+describe('GitLab example, run against the emulator', () => {
+  it(
+    'plans, applies the plan saved in the same pipeline, then finds no drift',
+    async () => {
+      const { ws, emu } = await setUp();
+      const commands = extractGitlabCommands(GITLAB_FILE, readYamlFile(GITLAB_FILE).data);
+      // CI/CD variables live in the project's settings, not in the file.
+      const env = {
+        COMETAPI_BASE_URL: emu.url,
+        COMETAPI_ACCESS_TOKEN: emu.token,
+        COMETAPI_USER_ID: String(emu.userId),
+      };
+      const runs: LineRun[] = [];
+      const inJob = (job: string, name: string) => (c: CometkeysCommand) =>
+        c.job === job && c.args[0] === name;
+
+      await expectExit(only(commands, inJob('cometkeys-plan', 'validate')), ws, env, [0], runs);
+      await expectExit(only(commands, inJob('cometkeys-plan', 'plan')), ws, env, [2], runs);
+      const saved = JSON.parse(ws.read('plan.json')) as { changes: [] };
+      expect(saved.changes.length).toBeGreaterThan(0);
+      await expectExit(only(commands, inJob('cometkeys-apply', 'apply')), ws, env, [0], runs);
+      expect(ws.read('audit.jsonl').trim().split('\n').length).toBeGreaterThan(0);
+      expectAccountHasDeclaredKeys(emu, ws);
+      await expectExit(only(commands, inJob('cometkeys-drift', 'drift')), ws, env, [0], runs);
+      expectNoSecrets(emu, ws, runs);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
