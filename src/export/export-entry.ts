@@ -1,0 +1,169 @@
+/**
+ * One server key → one key-file entry (SPEC §8): every value in the form the loader reads
+ * back to exactly the stored state, and values the loader would refuse left out with their
+ * field in `ignore_changes` and a warning.
+ */
+import { formatExpiry, MAX_QUOTA_UNITS, parseIpEntry } from '../desired/index.js';
+import { MAX_EXPIRY_SECONDS } from '../desired/expiry.js';
+import { checkModelId, checkName } from '../desired/text-values.js';
+import { MANAGED_FIELDS, parseAllowIps, type ManagedField, type ServerKey } from '../model.js';
+import { sortedSet, normaliseStoredModels } from '../plan/normalise.js';
+import { serveBlockers } from '../plan/serve.js';
+
+/** An entry under construction: field name → YAML value, in key-file order. */
+export interface ExportEntry {
+  /** The server key this entry pins (for messages). */
+  id: number;
+  /** The stored name, for messages (the entry's `name` may be a placeholder). */
+  storedName: string;
+  fields: Map<string, unknown>;
+  ignore: Set<ManagedField>;
+}
+
+/** Which fields of an entry belong to each ignorable field (for leaving a value out). */
+export const ENTRY_FIELDS_OF: Record<ManagedField, string[]> = {
+  name: ['name'],
+  status: ['status'],
+  expired_time: ['expired_time'],
+  remain_quota: ['unlimited_quota', 'quota_budget', 'remain_quota'],
+  model_limits: ['model_limits_enabled', 'model_limits'],
+  allow_ips: ['allow_ips'],
+  group: ['group'],
+  cross_group_retry: ['cross_group_retry'],
+};
+
+const MAX_SHOWN_CHARS = 60;
+
+function shown(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > MAX_SHOWN_CHARS ? `${s.slice(0, MAX_SHOWN_CHARS)}…` : s;
+}
+
+/** Leaves a field out of an entry and puts it in ignore_changes, with a warning. */
+export function leaveOut(
+  e: ExportEntry,
+  field: ManagedField,
+  why: string,
+  warnings: string[],
+): void {
+  for (const f of ENTRY_FIELDS_OF[field]) if (field !== 'name') e.fields.delete(f);
+  e.ignore.add(field);
+  warnings.push(
+    `key ${JSON.stringify(e.storedName)} (id ${e.id}): ${why}; left out and put in ignore_changes`,
+  );
+}
+
+/** A valid stand-in for a name the loader would refuse (the name itself is then ignored). */
+function placeholderName(s: ServerKey): string {
+  const cleaned = [
+    ...String(s.name ?? '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .trim(),
+  ]
+    .slice(0, 50)
+    .join('')
+    .trim();
+  return cleaned === '' || checkName(cleaned) ? `key-${s.id}` : cleaned;
+}
+
+function validExpiry(t: unknown): t is number {
+  return (
+    t === -1 ||
+    (Number.isSafeInteger(t) && (t as number) >= 0 && (t as number) <= MAX_EXPIRY_SECONDS)
+  );
+}
+
+/** Builds the entry of one server key, judging server-owned states at `nowSec`. */
+export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): ExportEntry {
+  const e: ExportEntry = {
+    id: s.id,
+    storedName: String(s.name),
+    fields: new Map(),
+    ignore: new Set(),
+  };
+  const f = e.fields;
+
+  const nameProblem = typeof s.name === 'string' ? checkName(s.name) : 'is not a string';
+  f.set('name', nameProblem ? placeholderName(s) : s.name);
+  f.set('id', s.id);
+  if (nameProblem) leaveOut(e, 'name', `stored name: ${nameProblem}`, warnings);
+
+  // Built-in defaults (enabled, never, no limits, group "") are left unwritten.
+  if (s.status === 1) {
+    // enabled: the default
+  } else if (s.status === 2) f.set('status', 'disabled');
+  else if (s.status === 3 || s.status === 4) {
+    // Written disabled when it could serve, so the plan does not revive it (SPEC §8).
+    const blockers = serveBlockers(
+      {
+        expired_time: s.expired_time,
+        unlimited_quota: s.unlimited_quota === true,
+        remain_quota: s.remain_quota,
+      },
+      nowSec,
+    );
+    if (blockers.length === 0) f.set('status', 'disabled');
+  } else
+    leaveOut(e, 'status', `stored status ${shown(s.status)} is not one the API defines`, warnings);
+
+  if (validExpiry(s.expired_time)) {
+    if (s.expired_time !== -1) f.set('expired_time', formatExpiry(s.expired_time));
+  } else
+    leaveOut(
+      e,
+      'expired_time',
+      `stored expired_time ${shown(s.expired_time)} is not a valid time`,
+      warnings,
+    );
+
+  if (s.unlimited_quota === true) f.set('unlimited_quota', true);
+  else {
+    const budget = s.remain_quota + s.used_quota;
+    if (Number.isSafeInteger(budget) && budget >= 0 && budget <= MAX_QUOTA_UNITS)
+      f.set('quota_budget', budget);
+    else {
+      leaveOut(
+        e,
+        'remain_quota',
+        `remain_quota + used_quota = ${shown(budget)} is not a valid quota budget`,
+        warnings,
+      );
+    }
+  }
+
+  const modelsOn = s.model_limits_enabled === true;
+  const models = normaliseStoredModels(typeof s.model_limits === 'string' ? s.model_limits : '');
+  const badModel = models.map(checkModelId).find((m) => m !== undefined);
+  if (modelsOn) {
+    if (badModel) leaveOut(e, 'model_limits', `stored model_limits: ${badModel}`, warnings);
+    else if (models.length === 0) f.set('model_limits_enabled', true);
+    else f.set('model_limits', models);
+  } else if (models.length > 0 && !badModel) {
+    // Off with a list: say so explicitly, since a non-empty list otherwise turns limits on.
+    f.set('model_limits_enabled', false);
+    f.set('model_limits', models);
+  }
+
+  const ips: string[] = [];
+  let badIp: string | undefined;
+  for (const entry of parseAllowIps(typeof s.allow_ips === 'string' ? s.allow_ips : null)) {
+    const parsed = parseIpEntry(entry);
+    if (parsed.ok) ips.push(parsed.value.canonical);
+    else badIp ??= parsed.message;
+  }
+  if (badIp) leaveOut(e, 'allow_ips', `stored allow_ips: ${badIp}`, warnings);
+  else if (ips.length > 0) f.set('allow_ips', sortedSet(ips));
+
+  if (typeof s.group !== 'string')
+    leaveOut(e, 'group', `stored group ${shown(s.group)} is not a string`, warnings);
+  else if (s.group !== '') f.set('group', s.group);
+  // The server stores false outside `auto`; only there is `true` meaningful.
+  if (s.group === 'auto' && s.cross_group_retry === true) f.set('cross_group_retry', true);
+  return e;
+}
+
+/** The entry's `ignore_changes` in the order of MANAGED_FIELDS. */
+export function ignoreList(e: ExportEntry): ManagedField[] {
+  return MANAGED_FIELDS.filter((m) => e.ignore.has(m));
+}

@@ -1,0 +1,192 @@
+/**
+ * `export` (SPEC §8): the account's keys as a key file that validates and plans with zero
+ * changes. Pure: the CLI lists the keys and writes the text.
+ */
+import YAML, { isScalar, isSeq, Pair, Scalar } from 'yaml';
+import type { UnmanagedAction } from '../config/types.js';
+import { loadKeyFileText } from '../desired/index.js';
+import type { Diagnostic, ManagedField, ServerKey } from '../model.js';
+import { compareNameId } from '../plan/create-plan.js';
+import { InternalError } from '../plan/errors.js';
+import { matchesTarget } from '../plan/targets.js';
+import { unixSeconds } from '../plan/time.js';
+import { formatDollars } from '../render/format.js';
+import { exportEntry, ignoreList, leaveOut, type ExportEntry } from './export-entry.js';
+
+/** The schema comment editors read (yaml-language-server). */
+export const KEY_FILE_SCHEMA_COMMENT =
+  ' yaml-language-server: $schema=./node_modules/cometkeys/schemas/keys.schema.json';
+
+export interface ExportOptions {
+  quotaPerUsd: number;
+  /** `--target`: only keys whose name matches. */
+  targets?: string[];
+  /** The configured unmanaged action, named in the `--target` warning. */
+  unmanagedAction: UnmanagedAction;
+  now: Date;
+}
+
+export interface ExportResult {
+  /** The key file (YAML). */
+  text: string;
+  /** Values left out, keys left out by --target. */
+  warnings: string[];
+  /** Keys written. */
+  count: number;
+}
+
+/** Fields factored into `defaults` when every key writes the same value (SPEC §8). */
+const DEFAULTABLE: string[][] = [
+  ['status'],
+  ['expired_time'],
+  ['unlimited_quota', 'quota_budget'],
+  ['model_limits_enabled', 'model_limits'],
+  ['allow_ips'],
+  ['group'],
+  ['cross_group_retry'],
+];
+
+/** The key-file field a loader diagnostic points at, as the ignorable field it belongs to. */
+const IGNORABLE_OF: Record<string, ManagedField> = {
+  name: 'name',
+  status: 'status',
+  expired_time: 'expired_time',
+  unlimited_quota: 'remain_quota',
+  quota_budget: 'remain_quota',
+  remain_quota: 'remain_quota',
+  model_limits_enabled: 'model_limits',
+  model_limits: 'model_limits',
+  allow_ips: 'allow_ips',
+  group: 'group',
+  cross_group_retry: 'cross_group_retry',
+};
+
+function entryObject(e: ExportEntry, skip: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of e.fields) if (!skip.has(k)) out[k] = v;
+  const ignore = ignoreList(e);
+  if (ignore.length > 0) out['ignore_changes'] = ignore;
+  return out;
+}
+
+function factorDefaults(entries: ExportEntry[]): {
+  defaults: Record<string, unknown>;
+  skip: Set<string>;
+} {
+  const defaults: Record<string, unknown> = {};
+  const skip = new Set<string>();
+  if (entries.length < 2) return { defaults, skip };
+  for (const group of DEFAULTABLE) {
+    const valueOf = (e: ExportEntry): string =>
+      JSON.stringify(group.map((f) => (e.fields.has(f) ? e.fields.get(f) : null)));
+    const first = entries[0];
+    if (!first || !group.some((f) => first.fields.has(f))) continue;
+    const v = valueOf(first);
+    if (!entries.every((e) => valueOf(e) === v)) continue;
+    for (const f of group) {
+      if (first.fields.has(f)) {
+        defaults[f] = first.fields.get(f);
+        skip.add(f);
+      }
+    }
+  }
+  return { defaults, skip };
+}
+
+function toYaml(body: Record<string, unknown>, quotaPerUsd: number): string {
+  const doc = new YAML.Document(body);
+  doc.commentBefore = KEY_FILE_SCHEMA_COMMENT;
+  YAML.visit(doc, {
+    Pair(_, pair: Pair) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      // Short lists read best inline: `allow_ips: [10.0.0.0/8]`.
+      if (isSeq(pair.value) && ['model_limits', 'allow_ips', 'ignore_changes'].includes(key)) {
+        pair.value.flow = true;
+      }
+      if (
+        key === 'quota_budget' &&
+        pair.value instanceof Scalar &&
+        typeof pair.value.value === 'number'
+      ) {
+        pair.value.comment = ` ${formatDollars(pair.value.value, quotaPerUsd)}`;
+      }
+    },
+  });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+function render(entries: ExportEntry[], quotaPerUsd: number, factor: boolean): string {
+  const { defaults, skip } = factor
+    ? factorDefaults(entries)
+    : { defaults: {}, skip: new Set<string>() };
+  const body: Record<string, unknown> = { version: 1 };
+  if (Object.keys(defaults).length > 0) body['defaults'] = defaults;
+  body['keys'] = entries.map((e) => entryObject(e, skip));
+  return toYaml(body, quotaPerUsd);
+}
+
+const KEY_PATH = /^keys\[(\d+)\](?:\.([a-z_]+))?/;
+const MAX_FIX_ROUNDS = 3;
+
+function errorsOf(text: string, opts: ExportOptions): Diagnostic[] {
+  return loadKeyFileText(text, 'export.yaml', {
+    quotaPerUsd: opts.quotaPerUsd,
+    now: opts.now,
+  }).diagnostics.filter((d) => d.severity === 'error');
+}
+
+/** Exports the listed keys as a key file (SPEC §8); validates its own output. */
+export function exportKeyFile(server: ServerKey[], opts: ExportOptions): ExportResult {
+  const warnings: string[] = [];
+  const nowSec = unixSeconds(opts.now);
+  const targets = opts.targets && opts.targets.length > 0 ? opts.targets : undefined;
+  const chosen = (
+    targets ? server.filter((s) => matchesTarget(String(s.name), targets)) : [...server]
+  ).sort(compareNameId);
+  const entries = chosen.map((s) => exportEntry(s, nowSec, warnings));
+
+  // The loader is the judge of what a key file may hold: a value it refuses that the rules
+  // above let through is left out the same way, rather than written broken.
+  for (let round = 0; ; round++) {
+    const errors = errorsOf(render(entries, opts.quotaPerUsd, false), opts);
+    if (errors.length === 0) break;
+    let fixed = false;
+    for (const d of errors) {
+      const m = KEY_PATH.exec(d.path);
+      const e = m ? entries[Number(m[1])] : undefined;
+      const field = m?.[2] ? IGNORABLE_OF[m[2]] : undefined;
+      if (!e || !field || e.ignore.has(field) || round >= MAX_FIX_ROUNDS) continue;
+      leaveOut(e, field, `stored ${field}: ${d.message}`, warnings);
+      if (field === 'name') e.fields.set('name', `key-${e.id}`);
+      fixed = true;
+    }
+    if (!fixed) {
+      throw new InternalError(
+        `export produced an invalid key file: ${errors.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      );
+    }
+  }
+
+  const text = render(entries, opts.quotaPerUsd, true);
+  const errors = errorsOf(text, opts);
+  if (errors.length > 0) {
+    throw new InternalError(
+      `export's defaults broke the key file: ${errors.map((d) => d.message).join('; ')}`,
+    );
+  }
+
+  if (targets) {
+    const left = server.length - chosen.length;
+    if (left > 0) {
+      const fate =
+        opts.unmanagedAction === 'ignore'
+          ? 'left alone (unmanaged.action: ignore)'
+          : `${opts.unmanagedAction === 'disable' ? 'disabled' : 'deleted'} by apply (unmanaged.action: ${opts.unmanagedAction})`;
+      warnings.push(
+        `--target left out ${left} key${left === 1 ? '' : 's'}: a plan over this file alone treats ` +
+          `them as unmanaged, and they would be ${fate}`,
+      );
+    }
+  }
+  return { text, warnings, count: entries.length };
+}
