@@ -1,0 +1,175 @@
+/** `cometkeys validate` in-process through runCli: exit codes, text and JSON output. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { captureIo } from '../helpers/io.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const INVALID = path.join(ROOT, 'test/fixtures/invalid');
+const NOW = () => new Date('2026-11-26T12:00:00Z');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-validate-'));
+  writeFileSync(path.join(dir, 'package.json'), '{"name":"fixture"}\n');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(argv: string[], cwd = dir) {
+  const io = captureIo({ cwd, now: NOW });
+  const code = await runCli(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('validate', () => {
+  it('accepts keys.example.yaml', async () => {
+    const r = await run(['validate', '-f', 'keys.example.yaml'], ROOT);
+    expect(r).toEqual({ code: 0, out: '1 file, 3 keys: valid.\n', err: '' });
+  });
+
+  it('accepts the multi-file example through the example config', async () => {
+    const r = await run(['--config', 'examples/cometkeys.config.yaml', 'validate'], ROOT);
+    expect(r).toEqual({ code: 0, out: '2 files, 6 keys: valid.\n', err: '' });
+  });
+
+  it('reads keys.yaml by default and reports it missing', async () => {
+    const r = await run(['validate']);
+    expect(r).toEqual({
+      code: 1,
+      out: '0 files, 0 keys: invalid (1 error).\n',
+      err: 'keys.yaml: error: file not found\n',
+    });
+    writeFileSync(
+      path.join(dir, 'keys.yaml'),
+      'version: 1\nkeys:\n  - {name: a, quota_budget: 1}\n',
+    );
+    expect((await run(['validate'])).code).toBe(0);
+  });
+
+  it("uses the config's files, relative to the config file", async () => {
+    writeFileSync(path.join(dir, 'cometkeys.config.yaml'), 'files: ["*.keys.yaml"]\n');
+    writeFileSync(
+      path.join(dir, 'a.keys.yaml'),
+      'version: 1\nkeys:\n  - {name: a, quota_budget: 1}\n',
+    );
+    writeFileSync(
+      path.join(dir, 'b.keys.yaml'),
+      'version: 1\nkeys:\n  - {name: b, quota_budget: 1}\n',
+    );
+    expect(await run(['validate'])).toEqual({ code: 0, out: '2 files, 2 keys: valid.\n', err: '' });
+  });
+
+  it('prints warnings to stderr and still exits 0', async () => {
+    writeFileSync(
+      path.join(dir, 'keys.yaml'),
+      'version: 1\nkeys:\n  - {name: a, quota_budget: 1, allow_ips: [10.1.0.0/8]}\n',
+    );
+    expect(await run(['validate', '-f', 'keys.yaml'])).toEqual({
+      code: 0,
+      out: '1 file, 1 key: valid (1 warning).\n',
+      err: 'keys.yaml:3:44: warning: keys[0].allow_ips[0]: "10.1.0.0/8" has host bits set; the range is 10.0.0.0/8\n',
+    });
+  });
+
+  it('needs --allow-empty for an empty desired state', async () => {
+    writeFileSync(path.join(dir, 'keys.yaml'), 'version: 1\nkeys: []\n');
+    expect((await run(['validate'])).code).toBe(1);
+    expect(await run(['validate', '--allow-empty'])).toEqual({
+      code: 0,
+      out: '1 file, 0 keys: valid.\n',
+      err: '',
+    });
+  });
+
+  it('writes one JSON document with --format json', async () => {
+    writeFileSync(
+      path.join(dir, 'keys.yaml'),
+      'version: 1\nkeys:\n  - {name: a, quota_budget: x, allow_ips: [10.1.0.0/8]}\n  - {name: b, unlimited_quota: true}\n',
+    );
+    const r = await run(['validate', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual({
+      valid: false,
+      files: ['keys.yaml'],
+      keys: 1,
+      errors: [
+        {
+          file: 'keys.yaml',
+          line: 3,
+          col: 29,
+          path: 'keys[0].quota_budget',
+          message:
+            '"x" is not a quota amount: use a whole number of quota units or a dollar string such as "$12.50"',
+        },
+      ],
+      warnings: [
+        {
+          file: 'keys.yaml',
+          line: 3,
+          col: 44,
+          path: 'keys[0].allow_ips[0]',
+          message: '"10.1.0.0/8" has host bits set; the range is 10.0.0.0/8',
+        },
+      ],
+    });
+  });
+
+  it('applies the config policy', async () => {
+    writeFileSync(
+      path.join(dir, 'cometkeys.config.yaml'),
+      'policy: {forbidUnlimitedQuota: true}\n',
+    );
+    writeFileSync(
+      path.join(dir, 'keys.yaml'),
+      'version: 1\nkeys:\n  - {name: b, unlimited_quota: true}\n',
+    );
+    const r = await run(['validate']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('policy forbidUnlimitedQuota: key "b" has unlimited_quota: true');
+  });
+
+  it('refuses a config holding a token with a clean error', async () => {
+    writeFileSync(path.join(dir, 'cometkeys.config.yaml'), 'accessToken: sk-secret-value\n');
+    const r = await run(['validate']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^error: cometkeys\.config\.yaml: accessToken: a config file must not hold/,
+    );
+    expect(r.err).not.toContain('sk-secret-value');
+  });
+
+  it('colours severities only when colour is on', async () => {
+    writeFileSync(path.join(dir, 'keys.yaml'), 'version: 1\nkeys:\n  - {name: a}\n');
+    const io = captureIo({ cwd: dir, now: NOW, env: { FORCE_COLOR: '1' } });
+    expect(await runCli(['validate'], io)).toBe(1);
+    expect(io.err()).toContain('\u001b[31merror\u001b[39m');
+    expect((await run(['validate'])).err).not.toContain('\u001b[');
+  });
+
+  it('shows examples in --help', async () => {
+    const r = await run(['validate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("cometkeys validate -f 'keys/*.yaml'");
+    expect(r.out).toContain('--allow-empty');
+  });
+
+  const fixtures = readdirSync(INVALID).filter((f) => f.endsWith('.yaml'));
+  it.each(fixtures)(
+    'exits 1 on invalid fixture %s, naming file, line, column and field',
+    async (file) => {
+      const r = await run(['validate', '-f', file], INVALID);
+      const expected = readFileSync(
+        path.join(INVALID, file.replace(/\.yaml$/, '.expected')),
+        'utf8',
+      );
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(expected);
+      expect(r.out).toMatch(/: invalid \(\d+ errors?(, \d+ warnings?)?\)\.\n$/);
+    },
+  );
+});

@@ -1,0 +1,243 @@
+/** Settings (SPEC §3): discovery, precedence, shape checks, token refusal, dollar limits. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, defaultSettings, loadSettings } from '../../src/config/index.js';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-config-'));
+  // A package.json stops the upward search here, so no config outside the test is found.
+  writeFileSync(path.join(dir, 'package.json'), '{"name":"fixture"}\n');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function write(rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  writeFileSync(path.join(dir, rel), text);
+}
+
+function load(
+  over: { configPath?: string; env?: Record<string, string>; flags?: object; cwd?: string } = {},
+) {
+  return loadSettings({
+    cwd: over.cwd ?? dir,
+    configPath: over.configPath,
+    env: over.env ?? {},
+    flags: over.flags ?? {},
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<ConfigError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ConfigError);
+  expect((err as Error).name).toBe('ConfigError');
+  return err as ConfigError;
+}
+
+describe('loadSettings: discovery', () => {
+  it('returns the defaults when there is no config', async () => {
+    expect(await load()).toEqual(defaultSettings());
+  });
+
+  it.each([
+    ['cometkeys.config.yaml', 'parallelism: 3\n'],
+    ['cometkeys.config.yml', 'parallelism: 3\n'],
+    ['cometkeys.config.json', '{"parallelism": 3}'],
+    ['cometkeys.config.mjs', 'export default { parallelism: 3 };\n'],
+    ['.cometkeysrc', 'parallelism: 3\n'],
+    ['.cometkeysrc.json', '{"parallelism": 3}'],
+  ])('finds %s', async (file, text) => {
+    write(file, text);
+    const s = await load();
+    expect(s.parallelism).toBe(3);
+    expect(s.configFile).toBe(path.join(dir, file));
+  });
+
+  it('reads the "cometkeys" property of package.json', async () => {
+    write('package.json', '{"name":"x","cometkeys":{"retries":1}}');
+    expect((await load()).retries).toBe(1);
+  });
+
+  it('searches upward from a subdirectory to the project root', async () => {
+    write('cometkeys.config.yaml', 'retries: 2\n');
+    mkdirSync(path.join(dir, 'sub/deeper'), { recursive: true });
+    expect((await load({ cwd: path.join(dir, 'sub/deeper') })).retries).toBe(2);
+  });
+
+  it('takes --config over discovery, relative to cwd', async () => {
+    write('cometkeys.config.yaml', 'retries: 2\n');
+    write('ops/other.yaml', 'retries: 7\n');
+    const s = await load({ configPath: 'ops/other.yaml' });
+    expect(s.retries).toBe(7);
+    expect(s.configFile).toBe(path.join(dir, 'ops/other.yaml'));
+  });
+
+  it('names a --config file that does not exist', async () => {
+    const err = await failure(load({ configPath: 'missing.yaml' }));
+    expect(err.message).toBe('missing.yaml: config file not found');
+  });
+
+  it('names a config file that does not parse', async () => {
+    write('cometkeys.config.yaml', 'retries: [1,\n');
+    const err = await failure(load());
+    expect(err.message).toMatch(/^cometkeys\.config\.yaml: cannot be read: /);
+  });
+
+  it('treats an empty config file as no settings', async () => {
+    write('cometkeys.config.yaml', '# nothing yet\n');
+    const s = await load();
+    expect({ ...s, configFile: undefined }).toEqual({
+      ...defaultSettings(),
+      configFile: undefined,
+    });
+  });
+});
+
+describe('loadSettings: precedence flag > environment > file > default', () => {
+  beforeEach(() =>
+    write('cometkeys.config.yaml', 'baseUrl: https://file.example\nparallelism: 4\n'),
+  );
+
+  it('uses the file over the default', async () => {
+    const s = await load();
+    expect([s.baseUrl, s.parallelism]).toEqual(['https://file.example', 4]);
+  });
+
+  it('uses COMETAPI_BASE_URL over the file', async () => {
+    const s = await load({ env: { COMETAPI_BASE_URL: 'https://env.example' } });
+    expect(s.baseUrl).toBe('https://env.example');
+  });
+
+  it('ignores an empty COMETAPI_BASE_URL', async () => {
+    expect((await load({ env: { COMETAPI_BASE_URL: '' } })).baseUrl).toBe('https://file.example');
+  });
+
+  it('uses flags over the environment and the file', async () => {
+    const s = await load({
+      env: { COMETAPI_BASE_URL: 'https://env.example' },
+      flags: { baseUrl: 'http://127.0.0.1:8080', parallelism: 2 },
+    });
+    expect([s.baseUrl, s.parallelism]).toEqual(['http://127.0.0.1:8080', 2]);
+  });
+
+  it('names the source of a bad URL', async () => {
+    expect((await failure(load({ env: { COMETAPI_BASE_URL: 'nope' } }))).message).toBe(
+      'COMETAPI_BASE_URL: "nope" is not a URL',
+    );
+    expect((await failure(load({ flags: { baseUrl: 'ftp://x' } }))).message).toBe(
+      '--base-url: "ftp://x" must be an http(s) URL',
+    );
+  });
+});
+
+describe('loadSettings: values', () => {
+  it('merges nested settings over their defaults', async () => {
+    write(
+      'cometkeys.config.yaml',
+      'unmanaged: {action: disable}\nsafety: {maxDeleteCount: 2}\nwarnExpiryDays: 30\n',
+    );
+    const s = await load();
+    expect(s.unmanaged).toEqual({ action: 'disable', ignoreNames: [] });
+    expect(s.safety).toEqual({ ...defaultSettings().safety, maxDeleteCount: 2 });
+    expect(s.warnExpiryDays).toBe(30);
+  });
+
+  it('converts "$" limits with the configured quotaPerUsd', async () => {
+    write(
+      'cometkeys.config.yaml',
+      'quotaPerUsd: 1000\nsafety: {maxQuotaIncrease: "$2.5"}\npolicy: {maxBudget: "$100", allowedGroups: [""]}\n',
+    );
+    const s = await load();
+    expect(s.safety.maxQuotaIncrease).toBe(2500);
+    expect(s.policy).toEqual({ maxBudget: 100_000, allowedGroups: [''] });
+  });
+
+  it('keeps unit limits as they are', async () => {
+    write('cometkeys.config.yaml', 'policy: {maxBudget: 123}\n');
+    expect((await load()).policy?.maxBudget).toBe(123);
+  });
+
+  it('resolves relative files globs against the config file directory', async () => {
+    write('ops/cometkeys.yaml', 'files: ["keys/*.yaml", "/abs/k.yaml"]\nauditLog: audit.jsonl\n');
+    const s = await load({ configPath: 'ops/cometkeys.yaml' });
+    expect(s.files).toEqual([path.join(dir, 'ops/keys/*.yaml'), '/abs/k.yaml']);
+    expect(s.auditLog).toBe(path.join(dir, 'ops/audit.jsonl'));
+  });
+
+  it('keeps files relative when the config sits in the working directory', async () => {
+    write('cometkeys.config.yaml', 'files: "keys/*.yaml"\n');
+    expect((await load()).files).toEqual(['keys/*.yaml']);
+  });
+});
+
+describe('loadSettings: refusals', () => {
+  it.each([
+    ['accessToken: abc123\n', 'accessToken'],
+    ['token: abc123\n', 'token'],
+    ['COMETAPI_ACCESS_TOKEN: abc123\n', 'COMETAPI_ACCESS_TOKEN'],
+    ['safety:\n  apiKey: abc123\n', 'safety.apiKey'],
+  ])('refuses a config holding a token (%j) without showing it', async (text, where) => {
+    write('cometkeys.config.yaml', text);
+    const err = await failure(load());
+    expect(err.message).toBe(
+      `cometkeys.config.yaml: ${where}: a config file must not hold the access token; set COMETAPI_ACCESS_TOKEN in the environment instead`,
+    );
+    expect(err.message).not.toContain('abc123');
+  });
+
+  it('reports every shape problem, naming the file and the setting', async () => {
+    write(
+      'cometkeys.config.yaml',
+      'paralelism: 3\nretries: -1\nunmanaged: {action: remove}\npolicy: {maxBudget: "100 dollars"}\n',
+    );
+    const err = await failure(load());
+    expect(err.problems).toEqual([
+      'cometkeys.config.yaml: paralelism: unknown field "paralelism"; did you mean "parallelism"?',
+      'cometkeys.config.yaml: retries: must be at least 0, got -1',
+      'cometkeys.config.yaml: unmanaged.action: must be one of ignore, disable, delete; got "remove"',
+      'cometkeys.config.yaml: policy.maxBudget: "100 dollars" is not a quota amount: use a whole number of quota units or a dollar string such as "$100"',
+    ]);
+  });
+
+  it('refuses a config that is not a mapping', async () => {
+    write('cometkeys.config.yaml', '- a\n- b\n');
+    expect((await failure(load())).message).toBe(
+      'cometkeys.config.yaml: the config must be a mapping of settings',
+    );
+  });
+
+  it('refuses a dollar limit that is not a whole number of units', async () => {
+    write('cometkeys.config.yaml', 'quotaPerUsd: 10\npolicy: {maxBudget: "$0.01"}\n');
+    expect((await failure(load())).message).toBe(
+      'cometkeys.config.yaml: policy.maxBudget: "$0.01" is not a whole number of quota units at 10 units per dollar',
+    );
+  });
+
+  it('refuses a bad --parallelism', async () => {
+    expect((await failure(load({ flags: { parallelism: 0 } }))).message).toContain('--parallelism');
+  });
+});
+
+describe('the example config', () => {
+  it('loads, with dollar limits converted and files relative to it', async () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const s = await loadSettings({
+      cwd: root,
+      configPath: 'examples/cometkeys.config.yaml',
+      env: {},
+      flags: {},
+    });
+    expect(s.files).toEqual([path.join(root, 'examples/keys/*.yaml')]);
+    expect(s.safety.maxQuotaIncrease).toBe(250_000_000);
+    expect(s.policy?.maxBudget).toBe(500_000_000);
+    expect(s.unmanaged).toEqual({ action: 'ignore', ignoreNames: ['personal-*', 'console-test'] });
+  });
+});
