@@ -205,6 +205,14 @@ describe('emulator update: enable guard', () => {
     }
   });
 
+  it('only guards stored status 3 and 4: a disabled key past expiry with no quota can be enabled', async () => {
+    const emu = await start({ statusMode: 'upstream' });
+    const { id } = emu.insert({ ...RICH, status: 2, expired_time: T0_S - DAY, remain_quota: 0 });
+    const r = await call(emu, 'PUT', '/api/token/?status_only=true', { body: { id, status: 1 } });
+    expect(r.json.success).toBe(true);
+    expect(emu.get(id)?.status).toBe(1);
+  });
+
   it('lets status 1 through for a status-3 key whose expiry is in the future or never', async () => {
     const emu = await start({ statusMode: 'upstream' });
     const { id } = emu.insert({ ...RICH, status: 3, expired_time: -1 });
