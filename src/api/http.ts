@@ -110,7 +110,11 @@ export function createHttp(ctx: HttpContext): Http {
           if (ctx.pacer.recordRateLimited(res.headers.get('retry-after')) === 'paused') {
             return RATE_LIMITED;
           }
-          throw fail(status, 'rate_limited', '— rate limited for longer than allowed');
+          throw fail(
+            status,
+            'rate_limited',
+            '— rate limited, and the time allowed for pauses (maxRateLimitWaitSeconds) is spent',
+          );
         }
         ctx.pacer.recordAccepted();
         if (status >= 300 && status < 400) {

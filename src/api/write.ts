@@ -86,16 +86,21 @@ async function recordOfWrite(
 /**
  * Compares the editable fields of `fresh` with `expected`. `remain_quota` is skipped when the
  * write did not change it, since use lowers it at any time (cometapi-api.md "Server-owned
- * drift"); `allow_ips` null equals "".
+ * drift"); a limited key's negative quota counts as the 0 a body sends (SPEC §7.2), and
+ * `allow_ips` null equals "".
  */
 function sameEditable(
   fresh: ServerKey,
   expected: Readonly<Record<string, unknown>>,
   before: ServerKey,
 ): boolean {
-  const quotaWritten = expected['remain_quota'] !== before.remain_quota;
+  const quota = (record: Readonly<Record<string, unknown>>): unknown => {
+    const value = record['remain_quota'];
+    return record['unlimited_quota'] !== true && typeof value === 'number' && value < 0 ? 0 : value;
+  };
+  const quotaWritten = quota(expected) !== quota(before);
   return EDITABLE_FIELDS.every((field) => {
-    if (field === 'remain_quota' && !quotaWritten) return true;
+    if (field === 'remain_quota') return !quotaWritten || quota(fresh) === quota(expected);
     const norm = (v: unknown) => (field === 'allow_ips' && v === null ? '' : v);
     return norm(fresh[field]) === norm(expected[field]);
   });

@@ -268,6 +268,23 @@ describe('updateKey', () => {
 });
 
 describe('setStatus', () => {
+  it('a status call on a key whose quota went negative is judged done when only status took', async () => {
+    const current = aServerKey({ id: 44, status: 1, remain_quota: -20, used_quota: 120 });
+    const { client, clock } = setupClient();
+    const scope = nock(BASE)
+      .put('/api/token/')
+      .query({ status_only: 'true' })
+      .reply(() => {
+        clock.advance(PUT_RESEND_WINDOW_MS + 1);
+        return [500, ''];
+      })
+      // status_only copied only the status: the stored quota is still negative.
+      .get('/api/token/44')
+      .reply(200, ok(wire({ ...current, status: 2 })));
+    expect((await client.setStatus(current, 2)).status).toBe(2);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('PUTs status_only with the current record, only status changed', async () => {
     const current = aServerKey({ id: 42, status: 1, remain_quota: -20 });
     const expected: Record<string, unknown> = { ...buildUpdateBody(current, {}), status: 2 };
