@@ -203,6 +203,34 @@ describe('GitHub examples, run against the emulator', () => {
   );
 });
 
+describe('GitHub examples with the multi-file layout', () => {
+  it(
+    'find the key files through the config, as the workflows pass no -f',
+    async () => {
+      workspace = createWorkspace({
+        'examples/cometkeys.config.yaml': 'cometkeys.config.yaml',
+        'examples/keys': 'keys',
+      });
+      const ws = workspace;
+      emulator = await startEmulator();
+      const emu = emulator;
+      const env = { COMETAPI_BASE_URL: emu.url };
+      const runs: LineRun[] = [];
+      const plan = githubCommands('plan.yml', emu);
+      await expectExit(only(plan, sub('validate')), ws, env, [0], runs);
+      await expectExit(only(plan, sub('plan')), ws, env, [2], runs);
+      const names = ['keys/production.yaml', 'keys/staging.yaml'].flatMap((f) =>
+        (parse(ws.read(f)) as { keys: DeclaredKey[] }).keys.map((k) => k.name),
+      );
+      expect(names.length).toBeGreaterThan(1);
+      const md = ws.read('plan.md');
+      for (const name of names) expect(md).toContain(name);
+      expectNoSecrets(emu, ws, runs);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
 describe('GitLab example, run against the emulator', () => {
   it(
     'plans, applies the plan saved in the same pipeline, then finds no drift',
