@@ -238,6 +238,8 @@ function handle(
         hangs.delete(timer);
         destroy(req.socket, state, entry);
       }, state.hangMs);
+      // A hang must never keep the process alive on its own (close() also clears it).
+      timer.unref();
       hangs.add(timer);
       return;
     }
