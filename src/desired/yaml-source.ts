@@ -60,7 +60,6 @@ export function parseYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
-    keepSourceTokens: true,
     prettyErrors: true,
     uniqueKeys: true,
   });
