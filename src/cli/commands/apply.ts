@@ -201,25 +201,37 @@ export async function runApply(
     ...(auditFile ? { audit: createAuditLog(auditFile) } : {}),
     onProgress: (p) =>
       progress.update(p.done, p.total, p.failed > 0 ? `${p.failed} not applied` : undefined),
-    onWarning: (m) => progress.notice(`warning: ${m}`),
+    // Warnings are not progress: --quiet keeps them.
+    onWarning: (m) =>
+      ctx.global.quiet ? stderr.write(`warning: ${m}\n`) : progress.notice(`warning: ${m}`),
     now: () => ctx.io.now?.() ?? new Date(),
     gitCommit: auditFile ? await readGitCommit(ctx.io.cwd) : null,
     ...(prepared.listing ? { listing: prepared.listing } : {}),
   });
   progress.finish();
 
+  let newKeysLost = false;
   if (newKeysOut) {
-    await writeNewKeys(newKeysOut, result.created);
-    if (result.created.length > 0 && !ctx.global.quiet) {
+    try {
+      await writeNewKeys(newKeysOut, result.created);
+      if (result.created.length > 0 && !ctx.global.quiet) {
+        stderr.write(
+          `Wrote ${result.created.length} new key(s) to ${opts.newKeysOut} (mode 0600).\n`,
+        );
+      }
+    } catch (err) {
+      // The keys exist now: say which, without their secrets, and do not report success.
+      newKeysLost = result.created.length > 0;
+      const ids = result.created.map((k) => `${k.name} (id ${k.id})`).join(', ') || 'none';
       stderr.write(
-        `Wrote ${result.created.length} new key(s) to ${opts.newKeysOut} (mode 0600).\n`,
+        `error: cannot write ${opts.newKeysOut}: ${(err as Error).message}; keys created: ${ids}\n`,
       );
     }
   }
   // A blank line parts the ledger from the plan shown above it.
   if (!json && !planFile) stdout.write('\n');
   stdout.write(json ? renderApplyJson(result) : renderApplyText(result));
-  return applyExitCode(result);
+  return newKeysLost ? 3 : applyExitCode(result);
 }
 
 function emptySummary() {
