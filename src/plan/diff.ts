@@ -182,7 +182,8 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
     fields: sortFields(fields),
     planned,
     ...(statusTo !== undefined ? { statusTo } : {}),
-    refillOnly: refillOnly && statusTo === undefined,
+    // Reviving a key the refill un-exhausts is part of the refill (scheduled top-ups do this).
+    refillOnly: refillOnly && (statusTo === undefined || (statusTo === 1 && s.status === 4)),
     warnings,
   };
 }

@@ -167,6 +167,12 @@ describe('quota forms (SPEC §2)', () => {
     expect(c?.refill_only).toBe(true);
   });
 
+  it('remain: a top-up that revives an exhausted key is still refill_only', () => {
+    const c = changeOf({ quota: { kind: 'remain', amount: 100 } }, { status: 4, remain_quota: 0 });
+    expect(c?.fields.map((f) => f.field)).toEqual(['status', 'remain_quota']);
+    expect(c?.refill_only).toBe(true);
+  });
+
   it('remain: not refill_only when another field changes too', () => {
     const c = changeOf(
       { quota: { kind: 'remain', amount: 100 }, group: 'g' },
