@@ -54,7 +54,9 @@ export function buildKey(
     Object.hasOwn(obj, field) && !isBad(ctx.shape, toPointer([...base, field]));
 
   const own = parseFields(obj, base, ctx);
-  let broken = !ok('name') || (Object.hasOwn(obj, 'id') && !ok('id'));
+  // No name is allowed only on a pinned key whose name is ignored (the schema's if/then).
+  const nameless = !Object.hasOwn(obj, 'name') && !isBad(ctx.shape, toPointer(base));
+  let broken = (!ok('name') && !nameless) || (Object.hasOwn(obj, 'id') && !ok('id'));
   const name = ok('name') ? (obj.name as string) : '';
   if (ok('name')) {
     const why = checkName(name);

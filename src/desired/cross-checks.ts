@@ -42,7 +42,8 @@ export function checkAcrossKeys(entries: readonly LoadedEntry[]): Diagnostic[] {
         ),
       );
     } else byId.set(key.id, { file: e.file, at: e.idAt, name: key.name });
-    const sameName = pinnedNames.get(key.name);
+    // A nameless pinned key (name ignored) shares nothing with others.
+    const sameName = key.name === '' ? undefined : pinnedNames.get(key.name);
     if (sameName) {
       out.push(
         warningAt(
@@ -51,7 +52,8 @@ export function checkAcrossKeys(entries: readonly LoadedEntry[]): Diagnostic[] {
           `name ${JSON.stringify(key.name)} is also used by the key pinning id ${sameName.id} at ${where(sameName)}; the server allows it, but people may confuse them`,
         ),
       );
-    } else pinnedNames.set(key.name, { file: e.file, at: e.nameAt, id: key.id });
+    } else if (key.name !== '')
+      pinnedNames.set(key.name, { file: e.file, at: e.nameAt, id: key.id });
   }
   for (const e of entries) {
     for (const p of e.key.previous_names) {

@@ -54,6 +54,8 @@ export function checkKeyFileShape(value: unknown): SchemaCheck {
   const badPointers = new Set<string>();
   const seen = new Set<string>();
   for (const err of validate.errors ?? []) {
+    // "must match then schema" only repeats the `required` error that comes with it.
+    if (err.keyword === 'if') continue;
     const plain = translateAjvError(err, value, {
       quota_budget: QUOTA_HINT,
       remain_quota: QUOTA_HINT,

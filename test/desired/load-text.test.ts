@@ -94,6 +94,18 @@ describe('loadKeyFileText: the normalised key', () => {
     expect(r.keys[0]).toMatchObject({ model_limits_enabled: false, model_limits: ['m'] });
   });
 
+  it('allows no name only on a pinned key that ignores its name (as export writes it)', () => {
+    const r = load('keys:\n  - {id: 4, ignore_changes: [name], quota_budget: 1}\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.keys[0]).toMatchObject({ name: '', id: 4, ignore_changes: ['name'] });
+    expect(text('keys:\n  - {id: 4, quota_budget: 1}\n')).toBe(
+      'keys.yaml:3:5: error: keys[0]: missing required field "name"\n',
+    );
+    expect(text('keys:\n  - {ignore_changes: [name], quota_budget: 1}\n')).toContain(
+      'keys[0]: missing required field "name"',
+    );
+  });
+
   it('treats unlimited_quota: false as no form', () => {
     expect(text('keys:\n  - {name: a, unlimited_quota: false}\n')).toContain('has no quota form');
     expect(
