@@ -139,7 +139,7 @@ function errorsOf(text: string, opts: ExportOptions): Diagnostic[] {
  * Leaves out every value the loader refuses, checking the file without `defaults` so each
  * diagnostic points at one key's own field.
  */
-function fixEntries(entries: ExportEntry[], opts: ExportOptions, warnings: string[]): void {
+export function fixEntries(entries: ExportEntry[], opts: ExportOptions, warnings: string[]): void {
   for (let round = 0; ; round++) {
     const errors = errorsOf(render(entries, opts.quotaPerUsd, false), opts);
     if (errors.length === 0) return;

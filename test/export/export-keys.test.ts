@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { loadKeyFileText } from '../../src/desired/index.js';
-import { exportKeyFile, type ExportOptions } from '../../src/export/export-keys.js';
+import { exportEntry } from '../../src/export/export-entry.js';
+import { exportKeyFile, fixEntries, type ExportOptions } from '../../src/export/export-keys.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
 
@@ -234,5 +235,19 @@ describe('exportKeyFile (SPEC §8)', () => {
   it('never writes a key secret', () => {
     const r = exportKeyFile([aServerKey({ id: 1, name: 'a', key: 'sk-LEAKED-123' })], OPTS);
     expect(r.text).not.toContain('sk-LEAKED-123');
+  });
+});
+
+describe('fixEntries', () => {
+  it('leaves out a value the loader refuses that the export rules let through', () => {
+    const warnings: string[] = [];
+    const entries = [exportEntry(aServerKey({ id: 1, name: 'a' }), NOW_SEC, warnings)];
+    entries[0]?.fields.set('group', 42);
+    fixEntries(entries, OPTS, warnings);
+    expect(entries[0]?.fields.has('group')).toBe(false);
+    expect([...(entries[0]?.ignore ?? [])]).toEqual(['group']);
+    expect(warnings).toEqual([
+      expect.stringMatching(/"a" \(id 1\): stored group: .*ignore_changes/),
+    ]);
   });
 });
