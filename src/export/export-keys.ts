@@ -18,11 +18,13 @@ export const KEY_FILE_SCHEMA_COMMENT =
   ' yaml-language-server: $schema=./node_modules/cometkeys/schemas/keys.schema.json';
 
 export interface ExportOptions {
+  /** Quota units per US dollar (for the dollar comments and validation). */
   quotaPerUsd: number;
   /** `--target`: only keys whose name matches. */
   targets?: string[];
   /** The configured unmanaged action, named in the `--target` warning. */
   unmanagedAction: UnmanagedAction;
+  /** The time server-owned states (3/4) are judged at. */
   now: Date;
 }
 

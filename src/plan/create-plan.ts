@@ -23,13 +23,19 @@ import { formatUnixDate, SECONDS_PER_DAY, unixSeconds } from './time.js';
 
 /** Everything the planner needs; nothing else is read. */
 export interface PlanInput {
+  /** Loaded, validated, normalised key-file keys (src/desired). */
   desired: DesiredKey[];
   /** The listing, secrets already stripped. */
   server: ServerKey[];
+  /** The settings the plan depends on. */
   settings: Pick<Settings, 'unmanaged' | 'safety' | 'warnExpiryDays' | 'quotaPerUsd'>;
+  /** The time expiry and "can serve" are judged at; also `created_at`. */
   now: Date;
+  /** The API origin the listing came from; apply refuses a plan for another. */
   baseUrl: string;
+  /** The account (`COMETAPI_USER_ID`), null when unknown; apply refuses a plan for another. */
   userId: number | null;
+  /** cometkeys' version, recorded in the plan. */
   toolVersion: string;
   /** `--target`: only these desired keys are planned; the unmanaged action is not applied. */
   targets?: string[];
