@@ -44,6 +44,14 @@ export function formatValue(field: string, value: unknown, quotaPerUsd: number):
   }
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A list entry as shown: quoted when it holds control characters (no terminal escapes). */
+function shownEntry(x: string): string {
+  return CONTROL_CHARS.test(x) ? JSON.stringify(x) : x;
+}
+
 function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
@@ -58,8 +66,8 @@ export function fieldLines(f: FieldChange, create: boolean, quotaPerUsd: number)
     const added = after.filter((x) => !before.includes(x));
     return [
       { sign: create ? '+' : '~', text: `${f.field}:` },
-      ...added.map((x): ChangeLine => ({ sign: '+', text: `    ${x}` })),
-      ...removed.map((x): ChangeLine => ({ sign: '-', text: `    ${x}` })),
+      ...added.map((x): ChangeLine => ({ sign: '+', text: `    ${shownEntry(x)}` })),
+      ...removed.map((x): ChangeLine => ({ sign: '-', text: `    ${shownEntry(x)}` })),
     ];
   }
   if (create)

@@ -82,3 +82,22 @@ describe('markdown details', () => {
     expect(md).not.toContain('same');
   });
 });
+
+describe('terminal safety', () => {
+  it('quotes stored list entries that hold control characters', () => {
+    const p = createPlan({
+      desired: [aDesiredKey({ name: 'k', model_limits_enabled: true, model_limits: ['a'] })],
+      server: [
+        aServerKey({ id: 1, name: 'k', model_limits_enabled: true, model_limits: 'a,\u001b[2Jx' }),
+      ],
+      settings: defaultSettings(),
+      now: NOW,
+      baseUrl: 'x',
+      userId: 1,
+      toolVersion: 't',
+    });
+    const text = renderPlan(p, { format: 'text', color: false, quotaPerUsd: 500_000 });
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('-     "\\u001b[2Jx"');
+  });
+});
