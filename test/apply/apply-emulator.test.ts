@@ -315,6 +315,18 @@ describe('apply refusals', () => {
     expect(other.code).toBe(1);
     expect(other.err).toContain('was made for http://127.0.0.1:1');
     expect(emu.requests()).toEqual([]);
+
+    writeFileSync(path.join(dir, 'v2.json'), JSON.stringify({ ...plan, format_version: 2 }));
+    const v2 = await cli(emu, ['apply', 'v2.json']);
+    expect(v2.code).toBe(1);
+    expect(v2.err).toContain('format_version 2 is not supported');
+
+    const account = { user_id: 999 };
+    writeFileSync(path.join(dir, 'account.json'), JSON.stringify({ ...plan, account }));
+    const foreign = await cli(emu, ['apply', 'account.json']);
+    expect(foreign.code).toBe(1);
+    expect(foreign.err).toContain('was made for account 999, not 1');
+    expect(writes()).toEqual([]);
   });
 
   it('says "No changes." for a saved plan without changes', async () => {
