@@ -46,25 +46,11 @@ export function leaveOut(
   why: string,
   warnings: string[],
 ): void {
-  for (const f of ENTRY_FIELDS_OF[field]) if (field !== 'name') e.fields.delete(f);
+  for (const f of ENTRY_FIELDS_OF[field]) e.fields.delete(f);
   e.ignore.add(field);
   warnings.push(
     `key ${JSON.stringify(e.storedName)} (id ${e.id}): ${why}; left out and put in ignore_changes`,
   );
-}
-
-/** A valid stand-in for a name the loader would refuse (the name itself is then ignored). */
-function placeholderName(s: ServerKey): string {
-  const cleaned = [
-    ...String(s.name ?? '')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f]/g, '')
-      .trim(),
-  ]
-    .slice(0, 50)
-    .join('')
-    .trim();
-  return cleaned === '' || checkName(cleaned) ? `key-${s.id}` : cleaned;
 }
 
 function validExpiry(t: unknown): t is number {
@@ -85,7 +71,8 @@ export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): E
   const f = e.fields;
 
   const nameProblem = typeof s.name === 'string' ? checkName(s.name) : 'is not a string';
-  f.set('name', nameProblem ? placeholderName(s) : s.name);
+  // A pinned key whose name is ignored may omit it (SPEC §8: left out).
+  if (!nameProblem) f.set('name', s.name);
   f.set('id', s.id);
   if (nameProblem) leaveOut(e, 'name', `stored name: ${nameProblem}`, warnings);
 

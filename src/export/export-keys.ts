@@ -152,7 +152,6 @@ export function fixEntries(entries: ExportEntry[], opts: ExportOptions, warnings
       const field = m?.[2] ? IGNORABLE_OF[m[2]] : undefined;
       if (!e || !field || e.ignore.has(field) || round >= MAX_FIX_ROUNDS) continue;
       leaveOut(e, field, `stored ${field}: ${d.message}`, warnings);
-      if (field === 'name') e.fields.set('name', `key-${e.id}`);
       fixed = true;
     }
     if (!fixed) {

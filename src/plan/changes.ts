@@ -61,7 +61,8 @@ export function updateChange(
   const hasFields = diff.fields.some((f) => f.field !== 'status');
   return {
     action: 'update',
-    name: d.name,
+    // A key that does not manage its name is known by the name it has.
+    name: d.ignore_changes.includes('name') ? s.name : d.name,
     id: s.id,
     matched_by: matchedBy,
     fields: diff.fields,

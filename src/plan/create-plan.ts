@@ -89,17 +89,18 @@ export function createPlan(input: PlanInput): Plan {
   let unchanged = 0;
 
   for (const { desired: d, server: s, matchedBy } of match.pairs) {
-    if (!isTargeted(d.name)) continue;
+    const shownName = d.ignore_changes.includes('name') ? s.name : d.name;
+    if (!isTargeted(shownName)) continue;
     const diff = diffKey(d, s, nowSec);
     const change = updateChange(d, s, matchedBy, diff);
     if (change) changes.push(change);
     else unchanged++;
-    for (const message of diff.warnings) warnings.push({ name: d.name, id: s.id, message });
+    for (const message of diff.warnings) warnings.push({ name: shownName, id: s.id, message });
     const ignore = d.ignore_changes;
     const statusEnabled = ignore.includes('status') ? s.status === 1 : d.status === 1;
     const expiry = ignore.includes('expired_time') ? s.expired_time : d.expired_time;
     const soon = statusEnabled ? expiryWarning(expiry, nowSec, settings.warnExpiryDays) : null;
-    if (soon) warnings.push({ name: d.name, id: s.id, message: soon });
+    if (soon) warnings.push({ name: shownName, id: s.id, message: soon });
   }
 
   for (const d of match.unmatchedDesired) {

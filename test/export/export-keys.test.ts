@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { defaultSettings } from '../../src/config/types.js';
 import { loadKeyFileText } from '../../src/desired/index.js';
+import { createPlan } from '../../src/plan/create-plan.js';
 import { exportEntry } from '../../src/export/export-entry.js';
 import { exportKeyFile, fixEntries, type ExportOptions } from '../../src/export/export-keys.js';
 import type { ServerKey } from '../../src/model.js';
@@ -180,7 +182,7 @@ describe('exportKeyFile (SPEC §8)', () => {
     ]);
     const k = r.doc.keys[0] as Entry;
     expect(k.ignore_changes).toEqual(['name', 'status', 'model_limits', 'allow_ips']);
-    expect(k.name).toBe('pad');
+    expect(k.name).toBeUndefined();
     expect(k.allow_ips).toBeUndefined();
     expect(k.model_limits).toBeUndefined();
     expect(r.warnings).toHaveLength(4);
@@ -189,8 +191,22 @@ describe('exportKeyFile (SPEC §8)', () => {
     );
   });
 
-  it('uses key-<id> when nothing of a stored name is usable', () => {
-    expect(exported([aServerKey({ id: 4, name: '   ' })]).doc.keys[0]?.name).toBe('key-4');
+  it('plans a nameless pinned key by the name it has', () => {
+    const server = [aServerKey({ id: 4, name: ' padded ', group: 'g' })];
+    const r = exported(server);
+    expect(r.doc.keys[0]).toMatchObject({ id: 4, ignore_changes: ['name'] });
+    expect(r.doc.keys[0]).not.toHaveProperty('name');
+    const desired = loadKeyFileText(r.text, 'k.yaml', { quotaPerUsd: 500_000, now: NOW }).keys;
+    const plan = createPlan({
+      desired: desired.map((d) => ({ ...d, group: 'h' })),
+      server,
+      settings: defaultSettings(),
+      now: NOW,
+      baseUrl: 'x',
+      userId: 1,
+      toolVersion: 't',
+    });
+    expect(plan.changes.map((c) => c.name)).toEqual([' padded ']);
   });
 
   it('factors out values every key shares into defaults', () => {
