@@ -71,23 +71,36 @@ export function runLine(
   ws: Workspace,
   extraEnv: Record<string, string>,
 ): Promise<LineRun> {
-  const script = [
-    'set -o pipefail',
+  return runScript(command.line, ws, { ...command.env, ...extraEnv }, { errexit: false });
+}
+
+/**
+ * Runs a whole step script in bash with pipefail, and with errexit as both CI systems run
+ * scripts (GitHub's `shell: bash` is `bash -eo pipefail`; GitLab's runner sets `-eo pipefail`),
+ * `cometkeys` bound to the built CLI.
+ */
+export function runScript(
+  script: string,
+  ws: Workspace,
+  env: Record<string, string>,
+  opts: { errexit: boolean },
+): Promise<LineRun> {
+  const full = [
+    opts.errexit ? 'set -eo pipefail' : 'set -o pipefail',
     'cometkeys() { node "$COMETKEYS_BIN" "$@"; }',
-    command.line,
+    script,
   ].join('\n');
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-c', script], {
+    const child = spawn('bash', ['--noprofile', '--norc', '-c', full], {
       cwd: ws.dir,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: ws.dir,
-        ...command.env,
+        ...env,
         NO_COLOR: '1',
         GITHUB_OUTPUT: ws.githubOutput,
         GITHUB_STEP_SUMMARY: ws.stepSummary,
         COMETKEYS_BIN: BIN,
-        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -96,6 +109,6 @@ export function runLine(
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ line: command.line, code, stdout, stderr }));
+    child.on('close', (code) => resolve({ line: script, code, stdout, stderr }));
   });
 }

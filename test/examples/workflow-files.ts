@@ -260,3 +260,26 @@ export function extractGitlabCommands(
   }
   return out;
 }
+
+/** One GitHub step's script and the environment its workflow, job and step give it. */
+export function findGithubStep(
+  file: string,
+  stepId: string,
+  values: ExpressionValues,
+): { run: string; env: Record<string, string> } {
+  const workflow = readYamlFile(file).data;
+  for (const jobValue of Object.values(asRecord(workflow.jobs))) {
+    const job = asRecord(jobValue);
+    for (const stepValue of Array.isArray(job.steps) ? job.steps : []) {
+      const step = asRecord(stepValue);
+      if (step.id !== stepId || typeof step.run !== 'string') continue;
+      const env = {
+        ...stringEnv(workflow.env, values),
+        ...stringEnv(job.env, values),
+        ...stringEnv(step.env, values),
+      };
+      return { run: translateExpressions(step.run, values), env };
+    }
+  }
+  throw new Error(`${file} has no step with id ${stepId} and a run script`);
+}

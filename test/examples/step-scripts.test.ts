@@ -1,0 +1,181 @@
+/**
+ * Whole steps of the CI examples, plumbing included, run as the CI systems run them (bash -eo
+ * pipefail) against the emulator: the exit code each step records, and whether the step passes
+ * or fails, for changes, for no changes and for errors.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { createWorkspace, runScript, type LineRun, type Workspace } from './run-line.js';
+import {
+  findGithubStep,
+  GITLAB_FILE,
+  readYamlFile,
+  resolveGitlabJob,
+  type ExpressionValues,
+} from './workflow-files.js';
+
+const STEP_TIMEOUT_MS = 120_000;
+const BROKEN_KEYS =
+  'version: 1\nkeys:\n  - name: broken\n    status: maybe\n    unlimited_quota: true\n';
+
+let emulator: Emulator | undefined;
+let workspace: Workspace | undefined;
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterAll(() => {
+  nock.enableNetConnect();
+});
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+  workspace?.cleanup();
+  workspace = undefined;
+});
+
+/** A CI checkout (a git work tree, as actions/checkout leaves it) and an empty account. */
+async function setUp(keysYaml?: string): Promise<{ ws: Workspace; emu: Emulator }> {
+  workspace = createWorkspace({ 'keys.example.yaml': 'keys.yaml' });
+  if (keysYaml !== undefined) writeFileSync(path.join(workspace.dir, 'keys.yaml'), keysYaml);
+  const git = spawnSync('git', ['init', '-q'], { cwd: workspace.dir });
+  expect(git.status).toBe(0);
+  spawnSync('git', ['add', 'keys.yaml'], { cwd: workspace.dir });
+  emulator = await startEmulator({ seed: [{ id: 1234, name: 'ci' }] });
+  return { ws: workspace, emu: emulator };
+}
+
+function secrets(emu: Emulator): ExpressionValues {
+  return {
+    'secrets.COMETAPI_ACCESS_TOKEN': emu.token,
+    'secrets.COMETAPI_USER_ID': String(emu.userId),
+  };
+}
+
+async function runGithubStep(
+  file: string,
+  stepId: string,
+  ws: Workspace,
+  emu: Emulator,
+  overrides: Record<string, string> = {},
+): Promise<LineRun & { outputs: string }> {
+  const step = findGithubStep(`examples/github/${file}`, stepId, secrets(emu));
+  writeFileSync(ws.githubOutput, '');
+  const env = { ...step.env, COMETAPI_BASE_URL: emu.url, ...overrides };
+  const run = await runScript(step.run, ws, env, { errexit: true });
+  return { ...run, outputs: ws.read(path.basename(ws.githubOutput)) };
+}
+
+const shown = (r: LineRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+describe('plan.yml: the Plan step', () => {
+  it(
+    'passes with exit-code=2 when there are changes, and fingerprints the key files',
+    async () => {
+      const { ws, emu } = await setUp();
+      const r = await runGithubStep('plan.yml', 'plan', ws, emu);
+      expect(r.code, shown(r)).toBe(0);
+      expect(r.outputs).toBe('exit-code=2\n');
+      expect(ws.read('plan.md')).toContain('ci-runner');
+      expect(ws.read('plan-inputs.txt')).toMatch(/^100644 [0-9a-f]{40} 0\tkeys\.yaml\n$/);
+      expect(r.stderr).toContain('Saved the plan to plan.json.');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'fails with exit-code=1 and the error in plan.log when a key file is invalid',
+    async () => {
+      const { ws, emu } = await setUp(BROKEN_KEYS);
+      const r = await runGithubStep('plan.yml', 'plan', ws, emu);
+      expect(r.code, shown(r)).toBe(1);
+      expect(r.outputs).toBe('exit-code=1\n');
+      expect(ws.read('plan.log')).toMatch(/keys\.yaml:4:\d+: error: /);
+      expect(emu.requests()).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+});
+
+describe('drift.yml: the Check for drift step', () => {
+  it(
+    'passes with exit-code=2 on drift and exit-code=0 in sync; fails with exit-code=1 on errors',
+    async () => {
+      const { ws, emu } = await setUp();
+      const drifted = await runGithubStep('drift.yml', 'drift', ws, emu);
+      expect(drifted.code, shown(drifted)).toBe(0);
+      expect(drifted.outputs).toBe('exit-code=2\n');
+
+      // Bring the account in line (the apply workflow's job), then check again.
+      const apply = await runScript(
+        'cometkeys apply --auto-approve',
+        ws,
+        { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token },
+        { errexit: true },
+      );
+      expect(apply.code, shown(apply)).toBe(0);
+      const inSync = await runGithubStep('drift.yml', 'drift', ws, emu);
+      expect(inSync.code, shown(inSync)).toBe(0);
+      expect(inSync.outputs).toBe('exit-code=0\n');
+
+      const refused = await runGithubStep('drift.yml', 'drift', ws, emu, {
+        COMETAPI_ACCESS_TOKEN: 'not-the-token',
+      });
+      expect(refused.code, shown(refused)).toBe(1);
+      expect(refused.outputs).toBe('exit-code=1\n');
+    },
+    STEP_TIMEOUT_MS,
+  );
+});
+
+describe('.gitlab-ci.yml: whole job scripts', () => {
+  const pipeline = readYamlFile(GITLAB_FILE).data;
+  const script = (job: string) =>
+    [resolveGitlabJob(pipeline, job).script].flat().map(String).join('\n');
+  const ciVariables = (emu: Emulator) => ({
+    ...(pipeline.variables as Record<string, string>),
+    COMETAPI_BASE_URL: emu.url,
+    COMETAPI_ACCESS_TOKEN: emu.token,
+  });
+
+  it(
+    'cometkeys-plan passes on changes and keeps the plan; cometkeys-drift exits 2 on drift',
+    async () => {
+      const { ws, emu } = await setUp();
+      const plan = await runScript(script('cometkeys-plan'), ws, ciVariables(emu), {
+        errexit: true,
+      });
+      expect(plan.code, shown(plan)).toBe(0);
+      expect(plan.stdout).toContain('cometkeys plan exited with 2');
+      expect(JSON.parse(ws.read('plan.json'))).toMatchObject({ format_version: 1 });
+      // allow_failure: exit_codes: [2] turns this into a warning, not a failed pipeline.
+      const drift = await runScript(script('cometkeys-drift'), ws, ciVariables(emu), {
+        errexit: true,
+      });
+      expect(drift.code, shown(drift)).toBe(2);
+      expect(resolveGitlabJob(pipeline, 'cometkeys-drift').allow_failure).toEqual({
+        exit_codes: [drift.code],
+      });
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'cometkeys-plan fails on an invalid key file before calling the API',
+    async () => {
+      const { ws, emu } = await setUp(BROKEN_KEYS);
+      const plan = await runScript(script('cometkeys-plan'), ws, ciVariables(emu), {
+        errexit: true,
+      });
+      expect(plan.code, shown(plan)).toBe(1);
+      expect(plan.stderr).toContain('error');
+      expect(emu.requests()).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+});
