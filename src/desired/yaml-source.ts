@@ -19,6 +19,9 @@ import { formatPath, type Located } from './diagnostics.js';
 /** At most this many alias expansions per file; far above any honest key file. */
 export const MAX_YAML_ALIASES = 100;
 
+/** Parse problems reported per file; past this a hostile file would only flood the output. */
+export const MAX_YAML_PROBLEMS = 20;
+
 /** A path into the document: map keys and sequence indexes. */
 export type DocPath = readonly (string | number)[];
 
@@ -52,6 +55,7 @@ function rewordYamlError(code: string, message: string): string {
     return 'a key file holds one YAML document; found more than one (a "---" separator)';
   }
   if (code === 'DUPLICATE_KEY') return `${firstLine(message)} (a field is declared twice)`;
+  if (/maximum call stack/i.test(message)) return 'the YAML nests too deeply to read';
   return firstLine(message);
 }
 
@@ -64,19 +68,36 @@ export function parseYamlSource(text: string): YamlSource {
     uniqueKeys: true,
   });
   const problems: YamlProblem[] = [];
+  const seen = new Set<string>();
+  let dropped = 0;
+  let firstDropped: { line: number; col: number } | undefined;
   for (const [severity, list] of [
     ['error', doc.errors],
     ['warning', doc.warnings],
   ] as const) {
     for (const e of list) {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-      problems.push({
-        severity,
-        line: pos.line,
-        col: pos.col,
-        message: rewordYamlError(e.code, e.message),
-      });
+      const message = rewordYamlError(e.code, e.message);
+      // Where the parser ran out of stack depends on the engine, not the file: say 1:1.
+      const deep = /maximum call stack/i.test(e.message);
+      const pos = (!deep && e.linePos?.[0]) || { line: 1, col: 1 };
+      const id = `${pos.line}:${pos.col}:${message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (problems.length >= MAX_YAML_PROBLEMS) {
+        dropped++;
+        firstDropped ??= pos;
+        continue;
+      }
+      problems.push({ severity, line: pos.line, col: pos.col, message });
     }
+  }
+  if (dropped > 0 && firstDropped) {
+    problems.push({
+      severity: 'error',
+      line: firstDropped.line,
+      col: firstDropped.col,
+      message: `${dropped} more YAML problems not shown`,
+    });
   }
   const empty = doc.contents === null && doc.errors.length === 0;
   let value: unknown;
