@@ -298,3 +298,20 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
     expect(warnings[0]).toContain('future_field');
   });
 });
+
+describe('the fake server models both status modes', () => {
+  it('a plain update carrying status 2 disables only in docs mode; upstream it does not converge', async () => {
+    const outcomes: Record<string, unknown> = {};
+    for (const mode of ['upstream', 'docs'] as const) {
+      const key = aServerKey();
+      const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
+      // A sequence that leans on the plain update for status, which SPEC §7 never does.
+      const result = await run(client, aPlan([anUpdate(key, { status: 2 }, ['update'])]));
+      outcomes[mode] = [result.entries[0]?.outcome, result.entries[0]?.fields];
+    }
+    expect(outcomes).toEqual({
+      upstream: ['did_not_converge', ['status']],
+      docs: ['applied', undefined],
+    });
+  });
+});
