@@ -82,7 +82,11 @@ export function buildKey(
 
   // Merge: a field the key declares wins; a declared-but-invalid one breaks the key.
   const merged: Merged = {};
-  const ownQuota = QUOTA_FIELDS.some((f) => own.declared.has(f));
+  // `unlimited_quota: false` is not a form: it keeps a budget from defaults, but it does turn
+  // off an unlimited default (then the key has no form left, which is an error).
+  const ownQuota = QUOTA_FIELDS.some(
+    (f) => own.declared.has(f) && !(f === 'unlimited_quota' && own.unlimited_quota === false),
+  );
   const fromDefaults = new Set<string>();
   for (const field of Object.keys(ownFieldsTemplate) as (keyof Merged)[]) {
     const isQuota = (QUOTA_FIELDS as readonly string[]).includes(field);
@@ -92,6 +96,10 @@ export function buildKey(
       (merged as Record<string, unknown>)[field] = source[field];
       if (source === defaults) fromDefaults.add(field);
     }
+  }
+  if (!ownQuota && own.unlimited_quota === false) {
+    merged.unlimited_quota = false;
+    fromDefaults.delete('unlimited_quota');
   }
   const at = (field: string): Located => {
     if (own.declared.has(field)) return ctx.locate([...base, field]);

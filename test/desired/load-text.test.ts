@@ -141,6 +141,17 @@ describe('loadKeyFileText: defaults', () => {
     expect(b).toMatchObject({ group: '', allow_ips: [], ignore_changes: [] });
   });
 
+  it('keeps a budget from defaults under unlimited_quota: false, but not an unlimited one', () => {
+    const budget = 'version: 1\ndefaults:\n  quota_budget: 7\n';
+    expect(load('keys:\n  - {name: a, unlimited_quota: false}\n', budget).keys[0]?.quota).toEqual({
+      kind: 'budget',
+      amount: 7,
+    });
+    expect(
+      formatDiagnostics(load('keys:\n  - {name: a, unlimited_quota: false}\n', head).diagnostics),
+    ).toContain('key "a" has no quota form');
+  });
+
   it("replaces the defaults' quota form with the key's own", () => {
     const r = load('keys:\n  - name: a\n    remain_quota: "$1"\n', head);
     expect(r.diagnostics).toEqual([]);
