@@ -258,6 +258,13 @@ function reportError(err: unknown, io: CliIo, verbose: boolean): number {
 
 /** Entry point for bin/cometkeys.js: owns the process. */
 export function runMain(): void {
+  // A reader that stops early (`cometkeys plan | head`) closes the pipe: stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
