@@ -155,3 +155,89 @@ describe('generated key files', () => {
     );
   });
 });
+
+/** Optional field values, as a file would declare them, with their loaded forms. */
+const fieldValues = {
+  status: fc.constantFrom<[string, number]>(['enabled', 1], ['disabled', 2]),
+  group: fc.constantFrom<[string, string]>(['', ''], ['default', 'default'], ['auto', 'auto']),
+  allow_ips: fc
+    .uniqueArray(ipv4, { maxLength: 3 })
+    .map((l): [string[], string[]] => [l, [...l].sort()]),
+  model_limits: fc
+    .uniqueArray(modelId, { maxLength: 3 })
+    .map((l): [string[], string[]] => [l, [...l].sort()]),
+};
+const quotaForm = fc.oneof(
+  fc.constant<[Record<string, unknown>, DesiredKey['quota']]>([
+    { unlimited_quota: true },
+    { kind: 'unlimited' },
+  ]),
+  fc
+    .nat({ max: 1000 })
+    .map((n): [Record<string, unknown>, DesiredKey['quota']] => [
+      { quota_budget: n },
+      { kind: 'budget', amount: n },
+    ]),
+  fc
+    .nat({ max: 1000 })
+    .map((n): [Record<string, unknown>, DesiredKey['quota']] => [
+      { remain_quota: `$${n}` },
+      { kind: 'remain', amount: n * 500_000 },
+    ]),
+);
+const partial = fc.record(
+  {
+    status: fieldValues.status,
+    group: fieldValues.group,
+    allow_ips: fieldValues.allow_ips,
+    model_limits: fieldValues.model_limits,
+    quota: quotaForm,
+  },
+  { requiredKeys: [] },
+);
+
+function declare(p: Partial<Record<string, [unknown, unknown]>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, pair] of Object.entries(p)) {
+    if (!pair) continue;
+    if (field === 'quota') Object.assign(out, pair[0]);
+    else out[field] = pair[0];
+  }
+  return out;
+}
+
+describe('defaults merging', () => {
+  it("loads each field from the key, else from defaults, else the built-in default; the key's quota form replaces the defaults' form", () => {
+    fc.assert(
+      fc.property(partial, fc.array(partial, { minLength: 1, maxLength: 5 }), (defaults, keys) => {
+        const file = {
+          version: 1,
+          defaults: declare(defaults),
+          keys: keys.map((k, i) => ({ name: `k${i}`, ...declare(k) })),
+        };
+        const r = loadKeyFileText(stringify(file), 'gen.yaml', { quotaPerUsd: 500_000, now: NOW });
+        keys.forEach((k, i) => {
+          const loaded = r.keys.find((x) => x.name === `k${i}`);
+          const quota = (k.quota ?? defaults.quota)?.[1];
+          if (quota === undefined) {
+            expect(loaded).toBeUndefined();
+            expect(
+              r.diagnostics.some((d) => d.message.includes(`key "k${i}" has no quota form`)),
+            ).toBe(true);
+            return;
+          }
+          const pick = <T>(f: keyof typeof fieldValues, fallback: T): T =>
+            ((k[f] ?? defaults[f])?.[1] as T | undefined) ?? fallback;
+          expect(loaded).toMatchObject({
+            status: pick('status', 1),
+            group: pick('group', ''),
+            allow_ips: pick('allow_ips', []),
+            model_limits: pick('model_limits', []),
+            quota,
+          });
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
