@@ -124,9 +124,12 @@ export interface Diagnostic {
   message: string;
 }
 
-/** Formats a diagnostic as `file:line:col: error: path: message`. */
+/**
+ * Formats a diagnostic as `file:line:col: error: path: message`; a problem with the whole file
+ * (line 0: not found, a directory, not UTF-8) as `file: error: message`.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file}:${d.line}:${d.col}`;
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
   return d.path
     ? `${where}: ${d.severity}: ${d.path}: ${d.message}`
     : `${where}: ${d.severity}: ${d.message}`;

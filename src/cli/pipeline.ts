@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { CometClient } from '../api/types.js';
 import type { Settings } from '../config/types.js';
-import { formatDiagnostic, type DesiredKey, type ServerKey } from '../model.js';
+import type { DesiredKey, ServerKey } from '../model.js';
 import type { Plan } from '../plan/model.js';
 import { CliError, type CommandContext } from './context.js';
 import { createProgress } from './progress.js';
@@ -83,7 +83,7 @@ export async function loadDesired(
   opts: DesiredOptions,
   now: Date,
 ): Promise<DesiredKey[]> {
-  const { loadKeyFiles, hasErrors } = await import('../desired/index.js');
+  const { loadKeyFiles, hasErrors, formatDiagnostics } = await import('../desired/index.js');
   const fromFlag = opts.files !== undefined && opts.files.length > 0;
   const result = await loadKeyFiles({
     patterns: fromFlag ? (opts.files as string[]) : settings.files,
@@ -93,7 +93,7 @@ export async function loadDesired(
     now,
     allowEmpty: opts.allowEmpty,
   });
-  for (const d of result.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d)}\n`);
+  ctx.io.stderr.write(formatDiagnostics(result.diagnostics));
   if (hasErrors(result.diagnostics)) {
     const n = result.diagnostics.filter((d) => d.severity === 'error').length;
     throw new CliError(`${n} ${n === 1 ? 'error' : 'errors'} in the key files; nothing was sent`);

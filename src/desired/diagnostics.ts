@@ -52,10 +52,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  * matches nothing, a missing file) is written `file: error: message` rather than `file:0:0`.
  */
 export function formatDiagnosticLine(d: Diagnostic): string {
-  if (d.line > 0) return formatDiagnostic(d);
-  return d.path
-    ? `${d.file}: ${d.severity}: ${d.path}: ${d.message}`
-    : `${d.file}: ${d.severity}: ${d.message}`;
+  return formatDiagnostic(d);
 }
 
 /** Formats diagnostics as text, one per line, sorted; "" when there are none. */
