@@ -1,0 +1,80 @@
+/**
+ * The published package: `npm pack` makes a tarball that installs into an empty directory
+ * (offline, from the npm cache `npm ci` filled), ships the schemas, and whose `cometkeys
+ * --version`, `validate` and `emulator` work there.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../e2e/helpers.js';
+
+let dir: string;
+let bin: string;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-pack-'));
+  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [{ filename }] = JSON.parse(out) as { filename: string }[];
+  const app = path.join(dir, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(path.join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true}');
+  execFileSync(
+    npm,
+    ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, filename as string)],
+    { cwd: app, stdio: 'pipe' },
+  );
+  bin = path.join(app, 'node_modules', '.bin', 'cometkeys');
+}, 180_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the packed package', () => {
+  it('prints its version', () => {
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(version).toBe(pkg.version);
+  });
+
+  it('ships the schemas and the example key file, and validates it', () => {
+    const installed = path.join(dir, 'app', 'node_modules', 'cometkeys');
+    expect(existsSync(path.join(installed, 'schemas', 'keys.schema.json'))).toBe(true);
+    expect(existsSync(path.join(installed, 'schemas', 'plan.schema.json'))).toBe(true);
+    expect(existsSync(path.join(installed, 'test'))).toBe(false);
+    const out = execFileSync(bin, ['validate', '-f', path.join(installed, 'keys.example.yaml')], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(out).toContain('valid');
+  });
+
+  it('runs the emulator, which answers an authenticated list', async () => {
+    const child = spawn(bin, ['emulator', '--port', '0', '--seed', '3'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+      });
+      const { url, token } = JSON.parse(line) as { url: string; token: string };
+      const res = await fetch(`${url}/api/token/?p=1&page_size=100`, {
+        headers: { Authorization: token },
+      });
+      const body = (await res.json()) as { success: boolean; data: { total: number } };
+      expect(body.success).toBe(true);
+      expect(body.data.total).toBe(3);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
