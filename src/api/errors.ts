@@ -36,6 +36,11 @@ export interface CometApiErrorInit {
   detail: string;
   serverMessage?: string;
   cause?: unknown;
+  /**
+   * A 2xx whose body could not be read (empty, HTML, malformed JSON — an answer cut short):
+   * the request may or may not have taken effect, so it is treated like a network error.
+   */
+  unreadable?: boolean;
 }
 
 /**
@@ -52,6 +57,8 @@ export class CometApiError extends Error {
   readonly serverMessage?: string;
   /** The message without its `[METHOD] path: HTTP status` prefix. */
   readonly detail: string;
+  /** A 2xx answer whose body could not be read (see CometApiErrorInit). */
+  readonly unreadable: boolean;
 
   constructor(init: CometApiErrorInit) {
     // "HTTP 502 — HTML page", but without a status just "network error ...".
@@ -63,6 +70,7 @@ export class CometApiError extends Error {
     this.status = init.status;
     this.kind = init.kind;
     this.detail = init.detail;
+    this.unreadable = init.unreadable === true;
     if (init.serverMessage !== undefined) this.serverMessage = init.serverMessage;
   }
 
@@ -72,10 +80,13 @@ export class CometApiError extends Error {
   }
 }
 
-/** True for failures after which the request may simply be tried again (SPEC §7.9). */
+/**
+ * True for failures after which the request may simply be tried again (SPEC §7.9): network
+ * errors, timeouts, 5xx, and a 2xx answer cut short (its outcome is as unknown as a reset's).
+ */
 export function isTransientError(err: unknown): err is CometApiError {
   if (!(err instanceof CometApiError)) return false;
-  if (err.kind === 'network' || err.kind === 'timeout') return true;
+  if (err.kind === 'network' || err.kind === 'timeout' || err.unreadable) return true;
   return err.kind === 'http' && err.status !== null && err.status >= 500;
 }
 

@@ -151,7 +151,16 @@ export function createHttp(ctx: HttpContext): Http {
             ...(serverMessage ? { serverMessage } : {}),
           });
         }
-        if (parsed.type !== 'json') throw fail(status, 'protocol', `— ${BODY_NAMES[parsed.type]}`);
+        if (parsed.type !== 'json') {
+          throw error({
+            method,
+            path,
+            status,
+            kind: 'protocol',
+            detail: `— ${BODY_NAMES[parsed.type]}`,
+            unreadable: true,
+          });
+        }
         const envelope = parsed.value;
         if (!isObject(envelope) || typeof envelope['success'] !== 'boolean') {
           throw fail(status, 'protocol', '— not a CometAPI envelope (no boolean "success")');
@@ -205,6 +214,7 @@ export function createHttp(ctx: HttpContext): Http {
             status: err.status,
             kind: err.kind,
             detail: `${err.detail} (gave up after ${failures + 1} attempts)`,
+            unreadable: err.unreadable,
             cause: err,
           });
         }

@@ -104,12 +104,39 @@ describe('envelopes', () => {
     ['malformed JSON', '{"success": tru', 'malformed JSON'],
     ['an empty body', '', 'empty body'],
     ['an HTML page', '<!doctype html><p>hi</p>', 'HTML page instead of JSON'],
-    ['JSON without success', '{"data": {}}', 'not a CometAPI envelope (no boolean "success")'],
-  ])('names %s at HTTP 200', async (_what, body, name) => {
-    nock(BASE).get('/api/token/42').reply(200, body);
+  ])(
+    'names %s at HTTP 200, after retrying a GET whose answer was cut short',
+    async (_what, body, name) => {
+      const scope = nock(BASE).get('/api/token/42').times(3).reply(200, body);
+      const err = await failureOf(setupClient({ retries: 2 }).client.getKey(42));
+      expect(err.kind).toBe('protocol');
+      expect(err.unreadable).toBe(true);
+      expect(err.message).toBe(
+        `[GET] /api/token/42: HTTP 200 — ${name} (gave up after 3 attempts)`,
+      );
+      expect(scope.isDone()).toBe(true);
+    },
+  );
+
+  it('reads a key whose first answer was cut short', async () => {
+    const scope = nock(BASE)
+      .get('/api/token/42')
+      .reply(200, '{"success": tru')
+      .get('/api/token/42')
+      .reply(200, { success: true, message: '', data: KEY });
+    const key = await setupClient().client.getKey(42);
+    expect(key.id).toBe(KEY.id);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('names JSON without success at HTTP 200 and does not retry it', async () => {
+    nock(BASE).get('/api/token/42').reply(200, '{"data": {}}');
     const err = await failureOf(setupClient().client.getKey(42));
     expect(err.kind).toBe('protocol');
-    expect(err.message).toBe(`[GET] /api/token/42: HTTP 200 — ${name}`);
+    expect(err.unreadable).toBe(false);
+    expect(err.message).toBe(
+      '[GET] /api/token/42: HTTP 200 — not a CometAPI envelope (no boolean "success")',
+    );
   });
 
   it('does not follow a redirect', async () => {

@@ -22,13 +22,15 @@ beforeAll(() => {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const [{ filename }] = JSON.parse(out) as { filename: string }[];
+  const [packed] = JSON.parse(out) as { filename: string }[];
+  if (!packed) throw new Error(`npm pack printed no file: ${out}`);
+  const filename = packed.filename;
   const app = path.join(dir, 'app');
   execFileSync('mkdir', ['-p', app]);
   writeFileSync(path.join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true}');
   execFileSync(
     npm,
-    ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, filename as string)],
+    ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, filename)],
     { cwd: app, stdio: 'pipe' },
   );
   bin = path.join(app, 'node_modules', '.bin', 'cometkeys');
