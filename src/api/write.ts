@@ -146,7 +146,7 @@ export async function createAndResolve(
   if (!match) {
     throw fail(
       unknownOutcome
-        ? `— create outcome unknown: ${unknownOutcome.detail}, and no new key named ` +
+        ? `— create outcome unknown: ${unknownOutcome.detail.replace(/^— /, '')}, and no new key named ` +
             `${JSON.stringify(fields.name)} appeared; not sent again (the next plan adopts it if it landed late)`
         : `— the create succeeded but no new key named ${JSON.stringify(fields.name)} is listed`,
     );
