@@ -68,10 +68,7 @@ export function checkSafety(plan: Plan, force: ForceOption, allowDelete: boolean
   const problems: string[] = [];
   for (const v of plan.safety) {
     if (isForced(force, v.limit)) continue;
-    problems.push(
-      `${v.limit}: ${v.message} (value ${v.value}, limit ${v.threshold}; ` +
-        `raise ${v.setting} or pass --force=${v.limit})`,
-    );
+    problems.push(`${v.limit}: ${v.message} (raise ${v.setting} or pass --force=${v.limit})`);
   }
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0 && !allowDelete) {

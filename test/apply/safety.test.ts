@@ -51,9 +51,7 @@ describe('checkSafety', () => {
       const message = (err as Error).message;
       expect((err as Error).name).toBe('SafetyRefusalError');
       expect(message).toContain('updates: updates 12 of 20 keys (60%)');
-      expect(message).toContain(
-        'value 60, limit 30; raise safety.maxUpdatePercent or pass --force=updates',
-      );
+      expect(message).toContain('(raise safety.maxUpdatePercent or pass --force=updates)');
       expect(message).toContain('raise safety.maxQuotaIncrease or pass --force=quota');
     }
   });
