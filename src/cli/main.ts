@@ -204,7 +204,11 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
             .default('upstream'),
         )
         .option('--state <file>', 'persist state in this file across restarts')
-        .option('--token <token>', 'access token to accept (default: generated)'),
+        .option('--token <token>', 'access token to accept (default: generated)')
+        .option('--user-id <n>', 'the account owner id records carry (default 1)')
+        .option('--require-user-id', 'answer 401 unless New-Api-User carries the user id')
+        .option('--max-keys <n>', 'the account key cap (default 1000)')
+        .option('--no-mask', 'return whole secrets, like older servers'),
     async () => (await import('./commands/emulator.js')).runEmulator,
   );
   return program;

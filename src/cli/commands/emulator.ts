@@ -56,6 +56,24 @@ export function parseEmulatorOptions(opts: Record<string, unknown>, cwd: string)
   }
   if (typeof opts.rateLimit === 'string') out.rateLimit = parseRateLimit(opts.rateLimit);
   if (typeof opts.state === 'string') out.stateFile = path.resolve(cwd, opts.state);
+  if (opts.userId !== undefined) {
+    out.userId = parseNumber(
+      '--user-id',
+      opts.userId,
+      (n) => Number.isSafeInteger(n) && n > 0,
+      'a positive integer',
+    );
+  }
+  if (opts.requireUserId === true) out.requireUserIdHeader = true;
+  if (opts.maxKeys !== undefined) {
+    out.maxKeys = parseNumber(
+      '--max-keys',
+      opts.maxKeys,
+      (n) => Number.isSafeInteger(n) && n > 0,
+      'a positive integer',
+    );
+  }
+  if (opts.mask === false) out.maskKeys = false;
   if (opts.token !== undefined) {
     if (typeof opts.token !== 'string' || opts.token.trim() === '' || /\s/.test(opts.token)) {
       throw new CliError('--token must be a non-empty value without spaces');
