@@ -10,6 +10,12 @@ export const RATE_LIMIT_BACKOFF_START_MS = 1_000;
 export const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
 /** A pause is never shorter than this, so `Retry-After: 0` or a past date cannot spin. */
 export const RATE_LIMIT_MIN_PAUSE_MS = 100;
+/**
+ * A gap this long without requests (planning between listing and writes, a person typing
+ * `yes`) starts a new measuring window: counting the gap as if requests had been spread over
+ * it would make the learnt rate far too low.
+ */
+export const RATE_WINDOW_IDLE_RESET_MS = 1_000;
 
 export interface PacerOptions {
   /** Client-side ceiling (SPEC §3); undefined = none until a 429 teaches one. */
@@ -52,6 +58,7 @@ export function createPacer(opts: PacerOptions): Pacer {
   let learntRate: number | undefined;
   let windowStart: number | undefined;
   let acceptedInWindow = 0;
+  let lastActivityAt: number | undefined;
 
   const rate = (): number | undefined => {
     const limits = [opts.maxRequestsPerSecond, learntRate].filter(
@@ -62,13 +69,20 @@ export function createPacer(opts: PacerOptions): Pacer {
 
   return {
     async acquire() {
-      windowStart ??= now();
       for (;;) {
         const t = now();
         const start = Math.max(t, pausedUntil, nextSlotAt);
         if (start <= t) {
           const r = rate();
           nextSlotAt = r === undefined ? t : t + 1000 / r;
+          if (
+            windowStart === undefined ||
+            (lastActivityAt !== undefined && t - lastActivityAt >= RATE_WINDOW_IDLE_RESET_MS)
+          ) {
+            windowStart = t;
+            acceptedInWindow = 0;
+          }
+          lastActivityAt = t;
           return;
         }
         // Sleep, then look again: the pause may have been extended meanwhile.
@@ -79,6 +93,7 @@ export function createPacer(opts: PacerOptions): Pacer {
     recordAccepted() {
       consecutive429 = 0;
       acceptedInWindow++;
+      lastActivityAt = now();
     },
 
     recordRateLimited(retryAfter) {

@@ -115,6 +115,23 @@ describe('createPacer', () => {
     expect(starts).toEqual([2000, 2100, 2200]);
   });
 
+  it('does not count an idle gap (planning, a prompt) as time the requests were spread over', async () => {
+    const { clock, pacer } = setup();
+    // The listing: 10 requests at once, then 30 s of planning and confirming.
+    for (let i = 0; i < 10; i++) {
+      await pacer.acquire();
+      pacer.recordAccepted();
+    }
+    await clock.sleep(30_000);
+    // The writes: 20 accepted at once, then a 429 asking for 1 s: 20 per 1 s.
+    for (let i = 0; i < 20; i++) {
+      await pacer.acquire();
+      pacer.recordAccepted();
+    }
+    pacer.recordRateLimited('1');
+    expect(pacer.currentRate()).toBe(20);
+  });
+
   it('keeps the configured rate when it is lower than the learnt one', async () => {
     const { pacer } = setup({ maxRequestsPerSecond: 2 });
     for (let i = 0; i < 20; i++) {
