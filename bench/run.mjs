@@ -47,40 +47,41 @@ function ratioRow(figure, measuredMs, floorMs, target, naiveMs, extraOk = true) 
   });
 }
 
+/**
+ * SPEC §10 budgets a plan twice: the listing's wall time against its round-trip floor, and the
+ * CPU spent beyond the listing (loading the key file and planning) against 1 s.
+ */
+function planRows(result, label) {
+  ratioRow(
+    `plan ${label} keys: listing`,
+    result.listingMs,
+    result.floorMs,
+    PLAN_RATIO_TARGET,
+    result.naiveListingMs,
+  );
+  rows.push({
+    figure: `plan ${label} keys: CPU beyond the listing`,
+    measured: formatMs(result.planCpuMs),
+    target: `< ${formatMs(PLAN_CPU_TARGET_MS)}`,
+    met: result.planCpuMs < PLAN_CPU_TARGET_MS,
+    naive: 'same code',
+  });
+  details.push(
+    `plan ${label} keys (median of 3, warm process): listing ${formatMs(result.listingMs)} ` +
+      `(client CPU ${formatMs(result.listingCpuMs)}, emulator CPU ${formatMs(result.serverCpuMs)}); ` +
+      `load + plan ${formatMs(result.planCpuMs)} CPU (${formatMs(result.loadCpuMs)} of it loading the key file); ` +
+      `list + load + plan ${formatMs(result.wallMs)} wall, naive ${formatMs(result.naiveMs)}; ${result.changes} changes`,
+  );
+}
+
 log('plan over 1,000 keys');
-const plan1k = await measurePlan(1_000);
-ratioRow(
-  'plan 1,000 keys (list + load + plan)',
-  plan1k.wallMs,
-  plan1k.floorMs,
-  PLAN_RATIO_TARGET,
-  plan1k.naiveMs,
-);
-details.push(
-  `plan 1,000 keys: listing ${formatMs(plan1k.listingMs)} (client CPU ${formatMs(plan1k.listingCpuMs)}, emulator CPU ${formatMs(plan1k.serverCpuMs)}), load + plan ${formatMs(plan1k.planCpuMs)} CPU, ${plan1k.changes} changes (median of 3)`,
-);
+planRows(await measurePlan(1_000), '1,000');
 
 log('plan over 10,000 keys');
 const plan10k = await measurePlan(10_000, { keepEmulator: true });
 let planProcess;
 try {
-  ratioRow(
-    'plan 10,000 keys (list + load + plan)',
-    plan10k.wallMs,
-    plan10k.floorMs,
-    PLAN_RATIO_TARGET,
-    plan10k.naiveMs,
-  );
-  rows.push({
-    figure: 'plan 10,000 keys: CPU beyond the listing',
-    measured: formatMs(plan10k.planCpuMs),
-    target: `< ${formatMs(PLAN_CPU_TARGET_MS)}`,
-    met: plan10k.planCpuMs < PLAN_CPU_TARGET_MS,
-    naive: 'same code',
-  });
-  details.push(
-    `plan 10,000 keys: listing ${formatMs(plan10k.listingMs)} (floor ${formatMs(plan10k.floorMs)}; client CPU ${formatMs(plan10k.listingCpuMs)}, emulator CPU ${formatMs(plan10k.serverCpuMs)}), load + plan ${formatMs(plan10k.planCpuMs)} CPU, ${plan10k.changes} changes (median of 3)`,
-  );
+  planRows(plan10k, '10,000');
   log('cometkeys plan over 10,000 keys in a child process (peak memory)');
   planProcess = await measurePlanProcess(plan10k.emulator, plan10k.text);
 } finally {

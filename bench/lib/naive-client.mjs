@@ -66,6 +66,8 @@ export function createNaiveClient({ baseUrl, token }) {
       const { quota_budget: budget, ...planned } = change.planned;
       Object.assign(body, planned);
       if (budget !== undefined) body.remain_quota = Math.max(0, budget - record.used_quota);
+      // The server refuses a negative quota on a limited key (SPEC §7.2).
+      if (!body.unlimited_quota && body.remain_quota < 0) body.remain_quota = 0;
       await request('PUT', '/api/token/', body);
       applied += 1;
     }
