@@ -112,7 +112,9 @@ describe('plan', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('new-service');
     expect(r.stdout).toContain('10.0.0.2');
-    expect(r.stdout).toContain('Plan: 1 to create, 1 to update, 0 to delete; 1 unchanged, 1 unmanaged.');
+    expect(r.stdout).toContain(
+      'Plan: 1 to create, 1 to update, 0 to delete; 1 unchanged, 1 unmanaged.',
+    );
     expect(findLeaks([r.stdout, r.stderr], secrets())).toEqual([]);
   });
 
@@ -175,7 +177,10 @@ describe('plan', () => {
   });
 
   it('refuses an invalid key file before any request, pointing at file:line:col', async () => {
-    work.write('bad.yaml', 'version: 1\nkeys:\n  - name: x\n    quota_budget: 5\n    allow_ips: [10.0.0.300]\n');
+    work.write(
+      'bad.yaml',
+      'version: 1\nkeys:\n  - name: x\n    quota_budget: 5\n    allow_ips: [10.0.0.300]\n',
+    );
     emu.clearRequests();
     const r = await runBuiltCli(['plan', '-f', 'bad.yaml'], { cwd: work.dir, env });
     expect(r.code).toBe(1);

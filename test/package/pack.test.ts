@@ -28,11 +28,10 @@ beforeAll(() => {
   const app = path.join(dir, 'app');
   execFileSync('mkdir', ['-p', app]);
   writeFileSync(path.join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true}');
-  execFileSync(
-    npm,
-    ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, filename)],
-    { cwd: app, stdio: 'pipe' },
-  );
+  execFileSync(npm, ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, filename)], {
+    cwd: app,
+    stdio: 'pipe',
+  });
   bin = path.join(app, 'node_modules', '.bin', 'cometkeys');
 }, 180_000);
 
