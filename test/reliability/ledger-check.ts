@@ -75,8 +75,7 @@ export function checkRound(round: Round, requests: readonly LoggedRequest[]): st
     else if (target.id !== undefined) {
       const createdName = createdIdToName.get(target.id);
       entry = createdName
-        ? (entryFor(entries, null, createdName, 'create') ??
-          entries.find((e) => e.action === 'create' && e.name === createdName))
+        ? entryFor(entries, null, createdName, 'create')
         : entries.find((e) => e.id === target.id);
     }
     if (!entry) {
