@@ -16,6 +16,8 @@ export const RATE_LIMIT_MIN_PAUSE_MS = 100;
  * it would make the learnt rate far too low.
  */
 export const RATE_WINDOW_IDLE_RESET_MS = 1_000;
+/** A 429 while already pacing lowers the pace by this factor. */
+export const PACE_DECREASE_FACTOR = 0.9;
 
 export interface PacerOptions {
   /** Client-side ceiling (SPEC §3); undefined = none until a 429 teaches one. */
@@ -53,8 +55,9 @@ export function createPacer(opts: PacerOptions): Pacer {
   let pausedTotalMs = 0;
   let isExhausted = false;
   let consecutive429 = 0;
-  // The rate learnt from 429s: requests accepted since `windowStart` over the time until the
-  // server let us resume. With a sliding-window limit of N per W this comes out at N/W.
+  // The rate learnt from the first 429: requests accepted since `windowStart` over the time
+  // until the server's window frees. With a sliding-window limit of N per W this comes out at
+  // about N/W; later 429s lower it by PACE_DECREASE_FACTOR.
   let learntRate: number | undefined;
   let windowStart: number | undefined;
   let acceptedInWindow = 0;
@@ -100,8 +103,14 @@ export function createPacer(opts: PacerOptions): Pacer {
       if (isExhausted) return 'exhausted';
       const t = now();
       const alreadyPaused = t < pausedUntil;
-      const requested = parseRetryAfter(retryAfter, t) ?? backoffMs(consecutive429);
+      const told = parseRetryAfter(retryAfter, t);
+      const requested = told ?? backoffMs(consecutive429);
       const resumeAt = t + Math.max(requested, RATE_LIMIT_MIN_PAUSE_MS);
+      // `Retry-After` comes in whole seconds, rounded up: the window really frees up to 1 s
+      // earlier. Learning from the rounded time would make the pace up to a whole window too
+      // slow for short windows, so learn from the middle of that second (the pause itself
+      // still lasts as long as the server asked).
+      const learnAt = told === null ? resumeAt : resumeAt - Math.min(500, requested / 2);
       // Requests that were in flight when the pause began count only what they add.
       const addedMs = Math.max(0, resumeAt - Math.max(t, pausedUntil));
       if (pausedTotalMs + addedMs > budgetMs) {
@@ -114,8 +123,12 @@ export function createPacer(opts: PacerOptions): Pacer {
       }
       if (!alreadyPaused) {
         consecutive429++;
-        if (acceptedInWindow > 0 && windowStart !== undefined && resumeAt > windowStart) {
-          learntRate = acceptedInWindow / ((resumeAt - windowStart) / 1000);
+        if (learntRate !== undefined) {
+          // Already pacing, and still too fast (the estimate was high, or the server now
+          // shares its budget with someone else): slow down a tenth and try again.
+          learntRate *= PACE_DECREASE_FACTOR;
+        } else if (acceptedInWindow > 0 && windowStart !== undefined && learnAt > windowStart) {
+          learntRate = acceptedInWindow / ((learnAt - windowStart) / 1000);
         }
         windowStart = resumeAt;
         acceptedInWindow = 0;

@@ -100,7 +100,8 @@ describe('createPacer', () => {
 
   it('after a pause, paces to the rate the server accepted', async () => {
     const { clock, pacer } = setup();
-    // 20 requests accepted at once, then a 429 asking for 2 s: 20 per 2 s = 10/s.
+    // 20 requests accepted at once, then a 429 asking for 2 s (whole seconds, rounded up: the
+    // window frees between 1 s and 2 s): learnt from the middle, 20 per 1.5 s.
     for (let i = 0; i < 20; i++) {
       await pacer.acquire();
       pacer.recordAccepted();
@@ -111,8 +112,24 @@ describe('createPacer', () => {
       await pacer.acquire();
       starts.push(clock.now() - T0);
     }
-    expect(pacer.currentRate()).toBe(10);
-    expect(starts).toEqual([2000, 2100, 2200]);
+    expect(pacer.currentRate()).toBeCloseTo(40 / 3, 10);
+    expect(starts).toEqual([2000, 2075, 2150]);
+  });
+
+  it('slows down a tenth at each further 429 once pacing, instead of learning afresh', async () => {
+    const { pacer } = setup();
+    for (let i = 0; i < 20; i++) {
+      await pacer.acquire();
+      pacer.recordAccepted();
+    }
+    pacer.recordRateLimited('2');
+    const first = pacer.currentRate() as number;
+    for (let i = 0; i < 30; i++) {
+      await pacer.acquire();
+      pacer.recordAccepted();
+    }
+    pacer.recordRateLimited('1');
+    expect(pacer.currentRate()).toBeCloseTo(first * 0.9, 10);
   });
 
   it('does not count an idle gap (planning, a prompt) as time the requests were spread over', async () => {
@@ -123,13 +140,13 @@ describe('createPacer', () => {
       pacer.recordAccepted();
     }
     await clock.sleep(30_000);
-    // The writes: 20 accepted at once, then a 429 asking for 1 s: 20 per 1 s.
+    // The writes: 20 accepted at once, then a 429 asking for 2 s: learnt over 1.5 s, not 31.5 s.
     for (let i = 0; i < 20; i++) {
       await pacer.acquire();
       pacer.recordAccepted();
     }
-    pacer.recordRateLimited('1');
-    expect(pacer.currentRate()).toBe(20);
+    pacer.recordRateLimited('2');
+    expect(pacer.currentRate()).toBeCloseTo(40 / 3, 10);
   });
 
   it('keeps the configured rate when it is lower than the learnt one', async () => {
