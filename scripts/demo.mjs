@@ -24,8 +24,10 @@ function startEmulator() {
   });
 }
 
+const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (s) => `\x1b[1m${s}\x1b[0m` : (s) => s;
+
 function run(title, args, env, expected) {
-  process.stdout.write(`\n\x1b[1m$ cometkeys ${args.join(' ')}\x1b[0m   # ${title}\n`);
+  process.stdout.write(`\n${bold(`$ cometkeys ${args.join(' ')}`)}   # ${title}\n`);
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, stdio: 'inherit' });
   if (!expected.includes(r.status)) {
     throw new Error(`cometkeys ${args[0]} exited ${r.status}, expected ${expected.join(' or ')}`);
