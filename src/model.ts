@@ -59,9 +59,8 @@ export const READ_ONLY_FIELDS = [
   'DeletedAt',
 ] as const;
 
-/** Fields cometkeys knows; any other field of a record is passed through untouched. */
-export const KNOWN_FIELDS = [
-  'id',
+/** Fields a write may set (the API's editable fields, cometapi-api.md "Create"/"Update"). */
+export const EDITABLE_FIELDS = [
   'name',
   'status',
   'expired_time',
@@ -72,8 +71,11 @@ export const KNOWN_FIELDS = [
   'allow_ips',
   'group',
   'cross_group_retry',
-  ...READ_ONLY_FIELDS,
 ] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** Fields cometkeys knows; any other field of a record is passed through untouched. */
+export const KNOWN_FIELDS = ['id', ...EDITABLE_FIELDS, ...READ_ONLY_FIELDS] as const;
 
 /** The three quota forms of SPEC §2, in quota units. */
 export type QuotaSpec =

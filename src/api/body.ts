@@ -3,24 +3,11 @@
  * field and resets what is omitted (cometapi-api.md "Update ... Full replace"), so a body is
  * always built from a full record. These builders are the only way to get an `UpdateBody`.
  */
-import { KNOWN_FIELDS, READ_ONLY_FIELDS } from '../model.js';
+import { EDITABLE_FIELDS, KNOWN_FIELDS, READ_ONLY_FIELDS, type EditableField } from '../model.js';
 import type { ServerKey } from '../model.js';
 import type { UpdateBody } from './types.js';
 
-/** Fields a write may set (the API's editable fields). */
-export const EDITABLE_FIELDS = [
-  'name',
-  'status',
-  'expired_time',
-  'remain_quota',
-  'unlimited_quota',
-  'model_limits_enabled',
-  'model_limits',
-  'allow_ips',
-  'group',
-  'cross_group_retry',
-] as const;
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
+export { EDITABLE_FIELDS, type EditableField };
 
 const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
 const EDITABLE = new Set<string>(EDITABLE_FIELDS);
