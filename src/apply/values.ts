@@ -3,25 +3,18 @@
  * sets are laid over the fresh record; `buildUpdateBody` (src/api/body.ts) does the rest.
  */
 import type { CreateFields } from '../api/types.js';
-import type { ServerKey } from '../model.js';
+import { EDITABLE_FIELDS, type ServerKey } from '../model.js';
 import type { PlannedValues } from '../plan/model.js';
 
-const COPIED_FIELDS = [
-  'name',
-  'expired_time',
-  'unlimited_quota',
-  'model_limits_enabled',
-  'model_limits',
-  'allow_ips',
-  'group',
-  'cross_group_retry',
-] as const;
+/** Editable fields copied as planned; status and remain_quota have rules of their own. */
+const COPIED_FIELDS = EDITABLE_FIELDS.filter((f) => f !== 'status' && f !== 'remain_quota');
 
 /** The planned fields in the wire form they are written in (no status). */
 function plannedWireFields(planned: PlannedValues, usedQuota: number): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const field of COPIED_FIELDS) {
-    if (planned[field] !== undefined) values[field] = planned[field];
+    const value = planned[field as keyof PlannedValues];
+    if (value !== undefined) values[field] = value;
   }
   if (planned.remain_quota !== undefined) values.remain_quota = planned.remain_quota;
   if (planned.quota_budget !== undefined) {

@@ -1,7 +1,5 @@
 import type { CommandContext } from '../context.js';
-import { preparePlan } from '../pipeline.js';
-
-type Format = 'text' | 'json' | 'markdown';
+import { planAndRender } from './plan.js';
 
 /** `cometkeys drift`: a plan for schedules; exit 2 on any drift as SPEC §1 defines it. */
 export async function runDrift(
@@ -9,21 +7,6 @@ export async function runDrift(
   _args: string[],
   ctx: CommandContext,
 ): Promise<number> {
-  const { plan, settings } = await preparePlan(ctx, {
-    files: opts.file as string[] | undefined,
-    allowEmpty: opts.allowEmpty === true,
-  });
-  const [{ renderPlan }, { countDrift }] = await Promise.all([
-    import('../../render/index.js'),
-    import('../../plan/drift.js'),
-  ]);
-  ctx.io.stdout.write(
-    renderPlan(plan, {
-      format: opts.format as Format,
-      color: ctx.global.color,
-      quotaPerUsd: settings.quotaPerUsd,
-      heading: 'drift',
-    }),
-  );
-  return countDrift(plan) > 0 ? 2 : 0;
+  const { drift } = await planAndRender(opts, ctx, 'drift');
+  return drift > 0 ? 2 : 0;
 }

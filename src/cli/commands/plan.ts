@@ -1,24 +1,27 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Plan } from '../../plan/model.js';
 import type { CommandContext } from '../context.js';
 import { preparePlan } from '../pipeline.js';
 
 type Format = 'text' | 'json' | 'markdown';
 
-/** `cometkeys plan`: list, diff, print; `--out` saves the plan for apply (SPEC §1, §4). */
-export async function runPlan(
+/**
+ * Loads, lists, plans and prints the plan (`plan`) or the drift report (`drift`); returns the
+ * plan and its drift count (SPEC §1).
+ */
+export async function planAndRender(
   opts: Record<string, unknown>,
-  _args: string[],
   ctx: CommandContext,
-): Promise<number> {
+  heading: 'plan' | 'drift',
+): Promise<{ plan: Plan; drift: number }> {
   const { plan, settings } = await preparePlan(ctx, {
     files: opts.file as string[] | undefined,
-    targets: opts.target as string[] | undefined,
+    targets: heading === 'plan' ? (opts.target as string[] | undefined) : undefined,
     allowEmpty: opts.allowEmpty === true,
   });
-  const [{ renderPlan }, { serializePlan }, { countDrift }] = await Promise.all([
+  const [{ renderPlan }, { countDrift }] = await Promise.all([
     import('../../render/index.js'),
-    import('../../plan/plan-file.js'),
     import('../../plan/drift.js'),
   ]);
   ctx.io.stdout.write(
@@ -26,14 +29,25 @@ export async function runPlan(
       format: opts.format as Format,
       color: ctx.global.color,
       quotaPerUsd: settings.quotaPerUsd,
-      heading: 'plan',
+      heading,
     }),
   );
+  return { plan, drift: countDrift(plan) };
+}
+
+/** `cometkeys plan`: list, diff, print; `--out` saves the plan for apply (SPEC §1, §4). */
+export async function runPlan(
+  opts: Record<string, unknown>,
+  _args: string[],
+  ctx: CommandContext,
+): Promise<number> {
+  const { plan, drift } = await planAndRender(opts, ctx, 'plan');
   if (typeof opts.out === 'string') {
+    const { serializePlan } = await import('../../plan/plan-file.js');
     const file = path.resolve(ctx.io.cwd, opts.out);
     await writeFile(file, serializePlan(plan), { mode: 0o600 });
     if (!ctx.global.quiet) ctx.io.stderr.write(`Saved the plan to ${opts.out}.\n`);
   }
-  if (opts.detailedExitcode === true && countDrift(plan) > 0) return 2;
+  if (opts.detailedExitcode === true && drift > 0) return 2;
   return 0;
 }
