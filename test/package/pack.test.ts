@@ -1,6 +1,6 @@
 /**
  * The published package: `npm pack` makes a tarball that installs into an empty directory
- * (offline, from the npm cache `npm ci` filled), ships the schemas, and whose `cometkeys
+ * (offline, from the npm cache that `npm ci` filled), ships the schemas, and whose `cometkeys
  * --version`, `validate` and `emulator` work there.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -15,6 +15,47 @@ let dir: string;
 let bin: string;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+interface LockEntry {
+  dev?: boolean;
+  devOptional?: boolean;
+  [field: string]: unknown;
+}
+
+/**
+ * A lockfile for an app that depends on the tarball: the tarball itself plus the runtime
+ * subset of our own lockfile. `npm ci --offline` then installs from the cache `npm ci` filled
+ * (by integrity), without asking the registry for metadata — so this works on a fresh machine
+ * with no network, as a user's CI would install the package from its lockfile.
+ */
+function appLockfile(tarball: string): unknown {
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies: Record<string, string>;
+    bin: Record<string, string>;
+    engines: Record<string, string>;
+    license: string;
+  };
+  const packages: Record<string, unknown> = {
+    '': { name: 'app', version: '1.0.0', dependencies: { cometkeys: `file:${tarball}` } },
+    'node_modules/cometkeys': {
+      version: pkg.version,
+      resolved: `file:${tarball}`,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
+  };
+  for (const [where, entry] of Object.entries(lock.packages)) {
+    if (where === '' || entry.dev || entry.devOptional) continue;
+    packages[where] = entry;
+  }
+  return { name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
+}
+
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-pack-'));
   const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], {
@@ -24,11 +65,20 @@ beforeAll(() => {
   });
   const [packed] = JSON.parse(out) as { filename: string }[];
   if (!packed) throw new Error(`npm pack printed no file: ${out}`);
-  const filename = packed.filename;
+  const tarball = `../${packed.filename}`;
   const app = path.join(dir, 'app');
   execFileSync('mkdir', ['-p', app]);
-  writeFileSync(path.join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true}');
-  execFileSync(npm, ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, filename)], {
+  writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({
+      name: 'app',
+      version: '1.0.0',
+      private: true,
+      dependencies: { cometkeys: `file:${tarball}` },
+    }),
+  );
+  writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify(appLockfile(tarball)));
+  execFileSync(npm, ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
     cwd: app,
     stdio: 'pipe',
   });
