@@ -47,18 +47,10 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
-/**
- * Formats one diagnostic for people. A problem without a position in the file (a pattern that
- * matches nothing, a missing file) is written `file: error: message` rather than `file:0:0`.
- */
-export function formatDiagnosticLine(d: Diagnostic): string {
-  return formatDiagnostic(d);
-}
-
 /** Formats diagnostics as text, one per line, sorted; "" when there are none. */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
   return sortDiagnostics(diagnostics)
-    .map((d) => `${formatDiagnosticLine(d)}\n`)
+    .map((d) => `${formatDiagnostic(d)}\n`)
     .join('');
 }
 

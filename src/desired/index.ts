@@ -9,12 +9,7 @@ import { loadFileEntries, type LoadTextOptions } from './load-text.js';
 
 export { loadKeyFiles, compareKeys, type LoadResult, type LoadFilesOptions } from './load-files.js';
 export type { LoadTextOptions } from './load-text.js';
-export {
-  hasErrors,
-  sortDiagnostics,
-  formatDiagnostics,
-  formatDiagnosticLine,
-} from './diagnostics.js';
+export { hasErrors, sortDiagnostics, formatDiagnostics } from './diagnostics.js';
 export { normalizeDesiredKey } from './normalize.js';
 export { canonicalizeIp, parseIpEntry } from './ip-address.js';
 export { parseQuotaAmount, isDollarString, MAX_QUOTA_UNITS } from './quota-amount.js';

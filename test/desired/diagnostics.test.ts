@@ -1,14 +1,13 @@
 /** Diagnostic helpers: order, text form, paths; and byte decoding of key files. */
 import { describe, expect, it } from 'vitest';
 import {
-  formatDiagnosticLine,
   formatDiagnostics,
   formatPath,
   hasErrors,
   sortDiagnostics,
 } from '../../src/desired/diagnostics.js';
 import { decodeKeyFileBytes } from '../../src/desired/read-key-file.js';
-import type { Diagnostic } from '../../src/model.js';
+import { formatDiagnostic, type Diagnostic } from '../../src/model.js';
 
 const d = (over: Partial<Diagnostic>): Diagnostic => ({
   severity: 'error',
@@ -34,9 +33,9 @@ describe('diagnostics', () => {
 
   it('formats with and without a position and path', () => {
     expect(
-      formatDiagnosticLine(d({ line: 14, col: 7, path: 'keys[2].allow_ips[1]', message: 'bad' })),
+      formatDiagnostic(d({ line: 14, col: 7, path: 'keys[2].allow_ips[1]', message: 'bad' })),
     ).toBe('a.yaml:14:7: error: keys[2].allow_ips[1]: bad');
-    expect(formatDiagnosticLine(d({ line: 0, col: 0, message: 'file not found' }))).toBe(
+    expect(formatDiagnostic(d({ line: 0, col: 0, message: 'file not found' }))).toBe(
       'a.yaml: error: file not found',
     );
     expect(formatDiagnostics([])).toBe('');

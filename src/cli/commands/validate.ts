@@ -3,7 +3,7 @@
  * key files, offline. Exit 0 when valid (warnings allowed), 1 when not. Text: diagnostics on
  * stderr, one summary line on stdout. JSON: one document on stdout.
  */
-import type { Diagnostic } from '../../model.js';
+import { formatDiagnostic, type Diagnostic } from '../../model.js';
 import type { CommandContext } from '../context.js';
 
 interface ValidateOptions {
@@ -70,9 +70,7 @@ export async function runValidate(
     return valid ? 0 : 1;
   }
   for (const d of result.diagnostics) {
-    ctx.io.stderr.write(
-      `${colourSeverity(desired.formatDiagnosticLine(d), d, ctx.global.color)}\n`,
-    );
+    ctx.io.stderr.write(`${colourSeverity(formatDiagnostic(d), d, ctx.global.color)}\n`);
   }
   const head = `${plural(result.files.length, 'file')}, ${plural(result.keys.length, 'key')}`;
   const counts = [
