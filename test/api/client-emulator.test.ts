@@ -2,8 +2,7 @@
  * The client against the emulator (issue 3 "Done when"): list, create, update, status and
  * delete in both status modes, and no request ever carrying an incomplete body.
  */
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { buildUpdateBody, EDITABLE_FIELDS } from '../../src/api/body.js';
 import { createCometClient } from '../../src/api/client.js';
 import type { CometClientOptions, CreateFields } from '../../src/api/types.js';
@@ -12,14 +11,9 @@ import type { Emulator, EmulatorOptions, StatusMode } from '../../src/emulator/i
 import { failureOf } from './client-setup.js';
 import { createFakeClock } from './fake-clock.js';
 import type { FakeClock } from './fake-clock.js';
+import { offline } from '../helpers/offline.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+offline();
 
 const started: Emulator[] = [];
 afterEach(async () => {

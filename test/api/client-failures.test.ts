@@ -1,15 +1,10 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aServerKey } from '../helpers/builders.js';
 import { BASE, TOKEN, failureOf, ok, setupClient, wire } from './client-setup.js';
+import { nockOnly } from '../helpers/offline.js';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+nockOnly();
 
 const KEY = aServerKey({ id: 42, name: 'backend' });
 

@@ -1,17 +1,12 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ListProgress } from '../../src/api/types.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
 import { BASE, failureOf, listPage, ok, setupClient, wire } from './client-setup.js';
+import { nockOnly } from '../helpers/offline.js';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+nockOnly();
 
 /** Keys with ids from..to, newest (highest id) first, as the server orders them. */
 function keys(from: number, to: number): ServerKey[] {

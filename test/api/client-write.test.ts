@@ -1,19 +1,14 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildStatusBody, buildUpdateBody } from '../../src/api/body.js';
 import { CREATE_SETTLE_MS, PUT_RESEND_WINDOW_MS } from '../../src/api/write.js';
 import type { CreateFields } from '../../src/api/types.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
 import { BASE, failureOf, jsonBody, listPage, ok, setupClient, wire } from './client-setup.js';
+import { nockOnly } from '../helpers/offline.js';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+nockOnly();
 
 const FIELDS: CreateFields = {
   name: 'ci-runner',

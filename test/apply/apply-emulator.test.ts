@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EDITABLE_FIELDS } from '../../src/api/body.js';
 import type { CliIo } from '../../src/cli/context.js';
 import { readGitCommit } from '../../src/cli/commands/apply.js';
@@ -20,6 +19,7 @@ import {
   type StatusMode,
 } from '../../src/emulator/index.js';
 import { captureIo } from '../helpers/io.js';
+import { offline } from '../helpers/offline.js';
 
 const NOW_S = Math.floor(Date.now() / 1000);
 const DAY_S = 86_400;
@@ -83,13 +83,7 @@ keys:
 `;
 
 let dir: string;
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+offline();
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-apply-'));
   writeFileSync(path.join(dir, 'keys.yaml'), KEYS);

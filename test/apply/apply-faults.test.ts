@@ -8,8 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EDITABLE_FIELDS } from '../../src/api/body.js';
 import { runCli } from '../../src/cli/main.js';
 import {
@@ -21,6 +20,7 @@ import {
   type StoredKey,
 } from '../../src/emulator/index.js';
 import { captureIo } from '../helpers/io.js';
+import { offline } from '../helpers/offline.js';
 
 const KEYS = 200;
 const NOW_S = Math.floor(Date.now() / 1000);
@@ -83,13 +83,7 @@ const config = {
 };
 
 let dir: string;
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+offline();
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-faults-'));
   const keys = Array.from({ length: KEYS }, (_, i) => declared(i)).join('\n');

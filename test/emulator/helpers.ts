@@ -2,24 +2,13 @@
  * Helpers for emulator tests: start an emulator on 127.0.0.1 port 0 per test, and call it
  * with plain fetch (redirects not followed, so they can be asserted).
  */
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterEach } from 'vitest';
+export { offline } from '../helpers/offline.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 
 /** A fixed clock: 2026-11-26T12:00:00Z. */
 export const T0_MS = Date.UTC(2026, 10, 26, 12, 0, 0);
 export const T0_S = T0_MS / 1000;
-
-/** Offline except for the emulators the tests start. */
-export function offline(): void {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-  });
-}
 
 /** A response read whole. */
 export interface Answer {

@@ -6,8 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { createWorkspace, runScript, type LineRun, type Workspace } from './run-line.js';
 import {
@@ -17,6 +16,7 @@ import {
   resolveGitlabJob,
   type ExpressionValues,
 } from './workflow-files.js';
+import { offline } from '../helpers/offline.js';
 
 const STEP_TIMEOUT_MS = 120_000;
 const BROKEN_KEYS =
@@ -25,13 +25,7 @@ const BROKEN_KEYS =
 let emulator: Emulator | undefined;
 let workspace: Workspace | undefined;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+offline();
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
