@@ -2,6 +2,12 @@
  * The CometAPI client (issue 3): composes the request layer, listing and the write protocol's
  * failure handling behind the `CometClient` interface the executor and CLI use.
  */
+import {
+  DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+  DEFAULT_PARALLELISM,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+} from '../config/types.js';
 import type { ServerKey } from '../model.js';
 import { buildStatusBody } from './body.js';
 import { CometApiError } from './errors.js';
@@ -14,11 +20,6 @@ import type { CometClient, CometClientOptions } from './types.js';
 import { checkBaseUrl } from './url.js';
 import { createAndResolve, putWithRecovery } from './write.js';
 import type { WriteContext } from './write.js';
-
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_RETRIES = 4;
-export const DEFAULT_PARALLELISM = 10;
-export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 1_800;
 
 /**
  * Creates a client. Throws `BaseUrlError` for a base URL it refuses (plain http to another

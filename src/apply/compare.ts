@@ -4,6 +4,7 @@
  */
 import { parseAllowIps, parseModelLimits, type ServerKey } from '../model.js';
 import type { PlannedValues } from '../plan/model.js';
+import { sameSet } from '../values/index.js';
 
 function asSet(field: 'model_limits' | 'allow_ips', value: unknown): Set<string> | undefined {
   if (Array.isArray(value)) return new Set(value.map(String));
@@ -12,17 +13,12 @@ function asSet(field: 'model_limits' | 'allow_ips', value: unknown): Set<string>
   return new Set(field === 'allow_ips' ? parseAllowIps(value) : parseModelLimits(value));
 }
 
-function sameSet(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
-  if (!a || !b) return false;
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
-}
-
 /** True when two wire values of `field` mean the same thing. */
 export function sameFieldValue(field: string, a: unknown, b: unknown): boolean {
   if (field === 'model_limits' || field === 'allow_ips') {
-    return sameSet(asSet(field, a), asSet(field, b));
+    const setA = asSet(field, a);
+    const setB = asSet(field, b);
+    return setA !== undefined && setB !== undefined && sameSet(setA, setB);
   }
   return Object.is(a, b);
 }

@@ -1,7 +1,6 @@
 /** Checks of a raw config object: its shape (ajv) and the refusal of access tokens. */
 import { Ajv, type ValidateFunction } from 'ajv';
-import { formatPath } from '../desired/diagnostics.js';
-import { translateAjvError } from '../desired/schema-messages.js';
+import { formatPath, translateAjvError } from '../values/index.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 
 let compiled: ValidateFunction | undefined;

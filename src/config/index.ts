@@ -9,7 +9,7 @@ import type { PolicySettings, SafetySettings, Settings, UnmanagedAction } from '
 import { defaultSettings } from './types.js';
 import { ConfigError } from './config-error.js';
 import { checkConfigShape, findTokenFields } from './check-config.js';
-import { parseQuotaAmount } from '../desired/quota-amount.js';
+import { displayPath, parseQuotaAmount } from '../values/index.js';
 
 export { ConfigError } from './config-error.js';
 export * from './types.js';
@@ -43,11 +43,6 @@ export const CONFIG_SEARCH_PLACES = [
   'cometkeys.config.yml',
 ];
 
-function shown(cwd: string, file: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
 async function findConfig(
   opts: LoadSettingsOptions,
 ): Promise<{ file: string; config: unknown } | undefined> {
@@ -75,7 +70,7 @@ async function findConfig(
   } catch (err) {
     const file = (err as { filepath?: string }).filepath;
     throw new ConfigError(
-      `${file ? shown(opts.cwd, file) : 'config'}: cannot be read: ${firstLine(err)}`,
+      `${file ? displayPath(opts.cwd, file) : 'config'}: cannot be read: ${firstLine(err)}`,
     );
   }
 }
@@ -112,7 +107,7 @@ function applyFile(
   file: string,
   cwd: string,
 ): void {
-  const name = shown(cwd, file);
+  const name = displayPath(cwd, file);
   const dir = path.dirname(file);
   const c = raw as Partial<Settings> & {
     files?: string[] | string;
@@ -173,7 +168,7 @@ export async function loadSettings(opts: LoadSettingsOptions): Promise<Settings>
   const settings = defaultSettings();
   const found = await findConfig(opts);
   if (found) {
-    const name = shown(opts.cwd, found.file);
+    const name = displayPath(opts.cwd, found.file);
     const raw = found.config;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new ConfigError(`${name}: the config must be a mapping of settings`);

@@ -48,9 +48,11 @@ export interface Settings {
   configFile?: string;
 }
 
+/** Defaults (the one place they live; the API client falls back to the same values). */
 export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
 export const DEFAULT_PARALLELISM = 10;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 export const DEFAULT_RETRIES = 4;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 1800;
 export const DEFAULT_QUOTA_PER_USD = 500_000;

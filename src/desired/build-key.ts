@@ -6,7 +6,6 @@
 import type { PolicySettings } from '../config/types.js';
 import type { DesiredKey, QuotaSpec } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
-import { formatExpiry } from './expiry.js';
 import { normalizeDesiredKey } from './normalize.js';
 import {
   parseFields,
@@ -17,7 +16,7 @@ import {
 } from './parse-fields.js';
 import { checkPolicy } from './policy.js';
 import { isBad } from './schema-check.js';
-import { checkName, nameByteWarning } from './text-values.js';
+import { checkName, formatUnixTime, nameByteWarning } from '../values/index.js';
 
 /** Options for building keys. */
 export interface BuildOptions {
@@ -131,7 +130,7 @@ export function buildKey(
   if (status === 1 && expired !== -1 && expired <= nowSeconds && !ignore.includes('expired_time')) {
     warn(
       at('expired_time'),
-      `enabled but expired on ${formatExpiry(expired)}: it cannot serve requests`,
+      `enabled but expired on ${formatUnixTime(expired)}: it cannot serve requests`,
     );
   }
   const models = merged.model_limits ?? [];

@@ -53,13 +53,3 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
     .map((d) => `${formatDiagnostic(d)}\n`)
     .join('');
 }
-
-/** Renders a document path (`['keys', 2, 'allow_ips', 1]`) as `keys[2].allow_ips[1]`. */
-export function formatPath(path: readonly (string | number)[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out ? `.${seg}` : seg;
-  }
-  return out;
-}

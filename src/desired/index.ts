@@ -11,9 +11,6 @@ export { loadKeyFiles, compareKeys, type LoadResult, type LoadFilesOptions } fro
 export type { LoadTextOptions } from './load-text.js';
 export { hasErrors, sortDiagnostics, formatDiagnostics } from './diagnostics.js';
 export { normalizeDesiredKey } from './normalize.js';
-export { canonicalizeIp, parseIpEntry } from './ip-address.js';
-export { parseQuotaAmount, isDollarString, MAX_QUOTA_UNITS } from './quota-amount.js';
-export { parseExpiry, formatExpiry } from './expiry.js';
 export { checkPolicy } from './policy.js';
 export { MAX_KEY_FILE_BYTES } from './read-key-file.js';
 

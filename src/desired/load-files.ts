@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { Diagnostic, DesiredKey } from '../model.js';
+import { displayPath } from '../values/index.js';
 import { checkAcrossKeys } from './cross-checks.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { loadFileEntries, type LoadedEntry, type LoadTextOptions } from './load-text.js';
@@ -31,9 +32,10 @@ export interface LoadFilesOptions extends LoadTextOptions {
   allowEmpty?: boolean;
 }
 
-function displayPath(cwd: string, abs: string): string {
-  const rel = path.relative(cwd, abs);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+/** Orders keys by (name, id), keys without id first, as all output is (SPEC §1). */
+export function compareKeys(a: DesiredKey, b: DesiredKey): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return (a.id ?? -1) - (b.id ?? -1);
 }
 
 async function exists(abs: string): Promise<boolean> {
@@ -43,12 +45,6 @@ async function exists(abs: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Orders keys by (name, id), keys without id first, as all output is (SPEC §1). */
-export function compareKeys(a: DesiredKey, b: DesiredKey): number {
-  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  return (a.id ?? -1) - (b.id ?? -1);
 }
 
 /** Expands the patterns into absolute file paths, reporting those that match nothing. */

@@ -4,11 +4,8 @@
  */
 import type { DeclaredStatus, Diagnostic, ManagedField } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
-import { parseExpiry } from './expiry.js';
-import { parseIpEntry } from './ip-address.js';
-import { parseQuotaAmount } from './quota-amount.js';
+import { checkModelId, parseExpiry, parseIpEntry, parseQuotaAmount } from '../values/index.js';
 import { isBad, type SchemaCheck } from './schema-check.js';
-import { checkModelId } from './text-values.js';
 import type { DocPath } from './yaml-source.js';
 
 /** What checks need to know about the file being loaded. */

@@ -5,20 +5,12 @@
  */
 import type { PolicySettings } from '../config/types.js';
 import type { DesiredKey } from '../model.js';
-import { formatExpiry } from './expiry.js';
-
-const SECONDS_PER_DAY = 86_400;
+import { formatQuota, formatUnixTime, SECONDS_PER_DAY } from '../values/index.js';
 
 /** One violation: the field it concerns (for the position) and the message. */
 export interface PolicyViolation {
   field: string;
   message: string;
-}
-
-/** Formats quota units with their dollar value, e.g. `50000000 ($100)`. */
-export function formatQuota(units: number, quotaPerUsd: number): string {
-  const dollars = Number((units / quotaPerUsd).toFixed(6));
-  return `${units} ($${dollars})`;
 }
 
 /** Checks one key against the policy; returns every violation. */
@@ -40,7 +32,7 @@ export function checkPolicy(
     } else if (key.expired_time > limit) {
       out.push({
         field: 'expired_time',
-        message: `${rule}: ${who} expires on ${formatExpiry(key.expired_time)}, more than ${policy.maxExpiryDays} days from now`,
+        message: `${rule}: ${who} expires on ${formatUnixTime(key.expired_time)}, more than ${policy.maxExpiryDays} days from now`,
       });
     }
   }
@@ -76,7 +68,7 @@ export function checkPolicy(
     const field = key.quota.kind === 'budget' ? 'quota_budget' : 'remain_quota';
     out.push({
       field,
-      message: `policy maxBudget (${formatQuota(policy.maxBudget, quotaPerUsd)}): ${who} has ${field} ${formatQuota(key.quota.amount, quotaPerUsd)}`,
+      message: `policy maxBudget (${formatQuota(policy.maxBudget, quotaPerUsd, 'short')}): ${who} has ${field} ${formatQuota(key.quota.amount, quotaPerUsd, 'short')}`,
     });
   }
   return out;

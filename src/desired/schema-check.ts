@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { translateAjvError, type PlainSchemaError } from './schema-messages.js';
+import { translateAjvError, type PlainSchemaError } from '../values/index.js';
 
 let compiled: ValidateFunction | undefined;
 

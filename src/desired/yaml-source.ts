@@ -14,7 +14,8 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { formatPath, type Located } from './diagnostics.js';
+import { formatPath } from '../values/index.js';
+import type { Located } from './diagnostics.js';
 
 /** At most this many alias expansions per file; far above any honest key file. */
 export const MAX_YAML_ALIASES = 100;

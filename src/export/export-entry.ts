@@ -3,12 +3,18 @@
  * back to exactly the stored state, and values the loader would refuse left out with their
  * field in `ignore_changes` and a warning.
  */
-import { formatExpiry, MAX_QUOTA_UNITS, parseIpEntry } from '../desired/index.js';
-import { MAX_EXPIRY_SECONDS } from '../desired/expiry.js';
-import { checkModelId, checkName } from '../desired/text-values.js';
 import { MANAGED_FIELDS, parseAllowIps, type ManagedField, type ServerKey } from '../model.js';
-import { sortedSet, normaliseStoredModels } from '../plan/normalise.js';
-import { serveBlockers } from '../plan/serve.js';
+import {
+  checkModelId,
+  checkName,
+  formatUnixTime,
+  MAX_EXPIRY_SECONDS,
+  MAX_QUOTA_UNITS,
+  normalizeStoredModels,
+  parseIpEntry,
+  serveBlockers,
+  sortedSet,
+} from '../values/index.js';
 
 /** An entry under construction: field name → YAML value, in key-file order. */
 export interface ExportEntry {
@@ -95,7 +101,7 @@ export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): E
     leaveOut(e, 'status', `stored status ${shown(s.status)} is not one the API defines`, warnings);
 
   if (validExpiry(s.expired_time)) {
-    if (s.expired_time !== -1) f.set('expired_time', formatExpiry(s.expired_time));
+    if (s.expired_time !== -1) f.set('expired_time', formatUnixTime(s.expired_time));
   } else
     leaveOut(
       e,
@@ -120,7 +126,7 @@ export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): E
   }
 
   const modelsOn = s.model_limits_enabled === true;
-  const models = normaliseStoredModels(typeof s.model_limits === 'string' ? s.model_limits : '');
+  const models = normalizeStoredModels(typeof s.model_limits === 'string' ? s.model_limits : '');
   const badModel = models.map(checkModelId).find((m) => m !== undefined);
   if (modelsOn) {
     if (badModel) leaveOut(e, 'model_limits', `stored model_limits: ${badModel}`, warnings);

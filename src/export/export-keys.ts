@@ -6,11 +6,8 @@ import YAML, { isScalar, isSeq, Pair, Scalar } from 'yaml';
 import type { UnmanagedAction } from '../config/types.js';
 import { loadKeyFileText } from '../desired/index.js';
 import type { Diagnostic, ManagedField, ServerKey } from '../model.js';
-import { compareNameId } from '../plan/create-plan.js';
 import { InternalError } from '../plan/errors.js';
-import { matchesTarget } from '../plan/targets.js';
-import { unixSeconds } from '../plan/time.js';
-import { formatDollars } from '../render/format.js';
+import { compareNameId, formatDollars, matchesTarget, unixSeconds } from '../values/index.js';
 import { exportEntry, ignoreList, leaveOut, type ExportEntry } from './export-entry.js';
 
 /** The schema comment editors read (yaml-language-server). */

@@ -4,6 +4,14 @@
  */
 import type { Settings } from '../config/types.js';
 import type { DesiredKey, ServerKey } from '../model.js';
+import {
+  compareNameId,
+  formatUnixDate,
+  matchesTarget,
+  SECONDS_PER_DAY,
+  serveBlockers,
+  unixSeconds,
+} from '../values/index.js';
 import { createChange, unmanagedChange, updateChange } from './changes.js';
 import { diffKey } from './diff.js';
 import { PlanError } from './errors.js';
@@ -17,9 +25,6 @@ import {
   type UnmanagedKey,
 } from './model.js';
 import { evaluateSafety } from './safety.js';
-import { serveBlockers } from './serve.js';
-import { matchesTarget } from './targets.js';
-import { formatUnixDate, SECONDS_PER_DAY, unixSeconds } from './time.js';
 
 /** Everything the planner needs; nothing else is read. */
 export interface PlanInput {
@@ -39,17 +44,6 @@ export interface PlanInput {
   toolVersion: string;
   /** `--target`: only these desired keys are planned; the unmanaged action is not applied. */
   targets?: string[];
-}
-
-/** Orders by name (code units), then id; creates (no id) after keys with ids. */
-export function compareNameId(
-  a: { name?: string | undefined; id?: number | null | undefined },
-  b: { name?: string | undefined; id?: number | null | undefined },
-): number {
-  const an = a.name ?? '';
-  const bn = b.name ?? '';
-  if (an !== bn) return an < bn ? -1 : 1;
-  return (a.id ?? Number.MAX_SAFE_INTEGER) - (b.id ?? Number.MAX_SAFE_INTEGER);
 }
 
 function expiryWarning(expiredTime: number, nowSec: number, warnDays: number): string | null {

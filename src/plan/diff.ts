@@ -11,8 +11,13 @@ import {
 } from '../model.js';
 import { InternalError } from './errors.js';
 import type { FieldChange, PlannedValues } from './model.js';
-import { normaliseStoredIps, normaliseStoredModels, sameSet } from './normalise.js';
-import { serveBlockers, statusName } from './serve.js';
+import {
+  normalizeStoredIps,
+  normalizeStoredModels,
+  sameSet,
+  serveBlockers,
+  statusName,
+} from '../values/index.js';
 
 /** The order fields are listed in, everywhere. */
 export const FIELD_ORDER = [
@@ -105,7 +110,7 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
     const dOn = d.model_limits_enabled;
     // While limits are off on both sides the list means nothing to the server.
     if (sOn || dOn) {
-      const sList = normaliseStoredModels(s.model_limits);
+      const sList = normalizeStoredModels(s.model_limits);
       const before = fields.length;
       if (sOn !== dOn) add('model_limits_enabled', sOn, dOn);
       if (!sameSet(sList, d.model_limits)) add('model_limits', sList, d.model_limits);
@@ -117,7 +122,7 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
   }
 
   if (!ignore.has('allow_ips')) {
-    const sIps = normaliseStoredIps(s.allow_ips);
+    const sIps = normalizeStoredIps(s.allow_ips);
     if (!sameSet(sIps, d.allow_ips)) {
       add('allow_ips', sIps, d.allow_ips);
       planned.allow_ips = formatAllowIps(d.allow_ips);

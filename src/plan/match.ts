@@ -3,9 +3,9 @@
  * names among unmatched server keys, then `previous_names`. Linear in the number of keys.
  */
 import type { DesiredKey, ServerKey } from '../model.js';
+import { matchesTarget } from '../values/index.js';
 import { InternalError, PlanError } from './errors.js';
 import type { MatchedBy } from './model.js';
-import { matchesTarget } from './targets.js';
 
 export interface MatchedPair {
   desired: DesiredKey;

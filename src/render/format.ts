@@ -3,29 +3,12 @@
  * quota with dollars, status names) and a change as signed lines.
  */
 import type { FieldChange, KeyChange, Plan } from '../plan/model.js';
-import { statusName } from '../plan/serve.js';
-import { formatUnixTime } from '../plan/time.js';
+import { formatQuota, formatUnixTime, statusName } from '../values/index.js';
 
 /** One line of a change block: `+` added, `-` removed, `~` changed, ` ` context. */
 export interface ChangeLine {
   sign: '+' | '-' | '~' | ' ';
   text: string;
-}
-
-/** Quota units as dollars: `$12.50`, more decimals only when cents are not exact. */
-export function formatDollars(units: number, quotaPerUsd: number): string {
-  const usd = units / quotaPerUsd;
-  const sign = usd < 0 ? '-' : '';
-  const abs = Math.abs(usd);
-  let text = abs.toFixed(2);
-  if (Number(text) !== abs) text = abs.toFixed(6).replace(/0+$/, '');
-  return `${sign}$${text}`;
-}
-
-/** Quota units with their dollar value: `5000000 ($10.00)`. */
-export function formatQuota(units: unknown, quotaPerUsd: number): string {
-  if (typeof units !== 'number') return String(units);
-  return `${units} (${formatDollars(units, quotaPerUsd)})`;
 }
 
 /** A scalar field value for display. */

@@ -1,11 +1,6 @@
-/** Diagnostic helpers: order, text form, paths; and byte decoding of key files. */
+/** Diagnostic helpers: order and text form; and byte decoding of key files. */
 import { describe, expect, it } from 'vitest';
-import {
-  formatDiagnostics,
-  formatPath,
-  hasErrors,
-  sortDiagnostics,
-} from '../../src/desired/diagnostics.js';
+import { formatDiagnostics, hasErrors, sortDiagnostics } from '../../src/desired/diagnostics.js';
 import { decodeKeyFileBytes } from '../../src/desired/read-key-file.js';
 import { formatDiagnostic, type Diagnostic } from '../../src/model.js';
 
@@ -44,12 +39,6 @@ describe('diagnostics', () => {
   it('tells errors from warnings', () => {
     expect(hasErrors([d({ severity: 'warning' })])).toBe(false);
     expect(hasErrors([d({ severity: 'warning' }), d({})])).toBe(true);
-  });
-
-  it('renders document paths', () => {
-    expect(formatPath([])).toBe('');
-    expect(formatPath(['keys', 2, 'allow_ips', 1])).toBe('keys[2].allow_ips[1]');
-    expect(formatPath(['defaults', 'group'])).toBe('defaults.group');
   });
 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/config/types.js';
 import { createPlan } from '../../src/plan/create-plan.js';
 import { renderPlan } from '../../src/render/index.js';
-import { formatDollars } from '../../src/render/format.js';
 import { aDesiredKey, aServerKey } from '../helpers/builders.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -21,14 +20,6 @@ function plan(opts: { action?: 'ignore' | 'disable'; targets?: string[] } = {}) 
     ...(opts.targets ? { targets: opts.targets } : {}),
   });
 }
-
-describe('formatDollars', () => {
-  it('shows cents, and more decimals only when cents are not exact', () => {
-    expect(formatDollars(5_000_000, 500_000)).toBe('$10.00');
-    expect(formatDollars(1, 500_000)).toBe('$0.000002');
-    expect(formatDollars(-250_000, 500_000)).toBe('-$0.50');
-  });
-});
 
 describe('text details', () => {
   it('marks adoption by previous name and the unmanaged action', () => {

@@ -1,9 +1,10 @@
 /**
- * Server records in the normalised form desired keys use (SPEC §4.4), so the diff compares
- * like with like: lists as sorted unique sets, IPs canonical, `allow_ips` null = "".
+ * List values as sets (SPEC §4.4): the stored `model_limits` and `allow_ips` strings in the
+ * normalized form desired keys use (sorted unique, IPs canonical, `allow_ips` null = ""), so
+ * the diff and export compare and write like with like.
  */
-import { canonicalizeIp } from '../desired/ip-address.js';
-import { parseAllowIps, parseModelLimits, type ServerKey } from '../model.js';
+import { parseAllowIps, parseModelLimits } from '../model.js';
+import { canonicalizeIp } from './ip.js';
 
 /** Sorted unique strings (code-unit order, like the loader's). */
 export function sortedSet(values: readonly string[]): string[] {
@@ -11,10 +12,28 @@ export function sortedSet(values: readonly string[]): string[] {
 }
 
 /**
+ * True when two collections hold the same values, as sets (order and repeats do not count).
+ * Sorted sets (`sortedSet`) are compared in one pass.
+ */
+export function sameSet(
+  a: readonly string[] | ReadonlySet<string>,
+  b: readonly string[] | ReadonlySet<string>,
+): boolean {
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    if (a.every((v, i) => v === b[i])) return true;
+  }
+  const setA: ReadonlySet<string> = a instanceof Set ? a : new Set(a);
+  const setB: ReadonlySet<string> = b instanceof Set ? b : new Set(b);
+  if (setA.size !== setB.size) return false;
+  for (const x of setA) if (!setB.has(x)) return false;
+  return true;
+}
+
+/**
  * The stored IP list as a set of canonical forms, the loader's own (`canonicalizeIp`); an
  * unparsable entry stays as written.
  */
-export function normaliseStoredIps(stored: string | null): string[] {
+export function normalizeStoredIps(stored: string | null): string[] {
   return sortedSet(parseAllowIps(stored).map(canonicalIpCached));
 }
 
@@ -40,16 +59,6 @@ function canonicalIpCached(entry: string): string {
 }
 
 /** The stored model list as a set. */
-export function normaliseStoredModels(stored: string): string[] {
+export function normalizeStoredModels(stored: string): string[] {
   return sortedSet(parseModelLimits(typeof stored === 'string' ? stored : ''));
-}
-
-/** True when two sorted sets hold the same values. */
-export function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** The value of `allow_ips` as stored, "" for null (the two mean the same, SPEC §4.4). */
-export function storedAllowIps(s: ServerKey): string {
-  return s.allow_ips ?? '';
 }

@@ -1,13 +1,12 @@
 /**
  * Quota amounts: whole quota units, or dollar strings (`"$12.50"`) converted exactly with
  * `quotaPerUsd` (SPEC §2 "Quota"). Exact decimal arithmetic, so "$0.1" never becomes 49999.99.
+ * Also how units are shown with their dollar value, in plans and in policy messages.
  */
+import type { Parsed } from './parsed.js';
 
 /** The largest remaining quota the server accepts on a limited key (cometapi-api.md). */
 export const MAX_QUOTA_UNITS = 500_000_000_000_000;
-
-/** A parsed value or the reason it was refused. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const DOLLARS = /^\$(\d+)(?:\.(\d+))?$/;
 
@@ -64,4 +63,39 @@ export function parseQuotaAmount(value: unknown, quotaPerUsd: number): Parsed<nu
     };
   }
   return { ok: true, value: Number(units) };
+}
+
+/**
+ * How dollars are written: `cents` (plans, export comments) as `$12.50`, with more decimals
+ * only when cents are not exact; `short` (policy messages) as `$12.5`, `$100`, at most six
+ * decimals.
+ */
+export type DollarStyle = 'cents' | 'short';
+
+/** Quota units as dollars, e.g. `$12.50` (`cents`) or `$12.5` (`short`). */
+export function formatDollars(
+  units: number,
+  quotaPerUsd: number,
+  style: DollarStyle = 'cents',
+): string {
+  const usd = units / quotaPerUsd;
+  if (style === 'short') return `$${Number(usd.toFixed(6))}`;
+  const sign = usd < 0 ? '-' : '';
+  const abs = Math.abs(usd);
+  let text = abs.toFixed(2);
+  if (Number(text) !== abs) text = abs.toFixed(6).replace(/0+$/, '');
+  return `${sign}$${text}`;
+}
+
+/**
+ * Quota units with their dollar value: `5000000 ($10.00)` (`cents`) or `50000000 ($100)`
+ * (`short`). A value that is not a number is shown as it is.
+ */
+export function formatQuota(
+  units: unknown,
+  quotaPerUsd: number,
+  style: DollarStyle = 'cents',
+): string {
+  if (typeof units !== 'number') return String(units);
+  return `${units} (${formatDollars(units, quotaPerUsd, style)})`;
 }

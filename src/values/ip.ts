@@ -4,7 +4,7 @@
  * the server's stored list.
  */
 import ipaddr from 'ipaddr.js';
-import type { Parsed } from './quota-amount.js';
+import type { Parsed } from './parsed.js';
 
 /** A canonical entry and, when host bits are set, the network it names. */
 export interface CanonicalIp {

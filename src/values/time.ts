@@ -1,7 +1,9 @@
 /**
- * Times as people read them in plans and key files: UTC, a bare date at midnight.
+ * Times as people read them in plans, messages and exported key files: UTC, a bare date at
+ * midnight.
  */
 
+/** Seconds in a (UTC) day. */
 export const SECONDS_PER_DAY = 86_400;
 
 /** `never` for -1, `2027-06-30` at midnight UTC, else `2027-06-30T12:34:56Z`. */

@@ -1,8 +1,9 @@
 /**
  * `expired_time` forms (SPEC §2 "Values"): never/-1, an ISO date (midnight UTC), an ISO
  * date-time with a zone, or unix seconds. Relative forms are refused: they drift daily.
+ * Times are written back with `formatUnixTime` (./time.ts).
  */
-import type { Parsed } from './quota-amount.js';
+import type { Parsed } from './parsed.js';
 
 /** 9999-12-31T23:59:59Z: beyond this a "unix seconds" value is almost surely milliseconds. */
 export const MAX_EXPIRY_SECONDS = 253_402_300_799;
@@ -86,11 +87,4 @@ export function parseExpiry(value: unknown): Parsed<number> {
     };
   }
   return { ok: false, message: `${JSON.stringify(value)} is not a time: ${FORMS}` };
-}
-
-/** Formats unix seconds for messages: `2027-06-30` at midnight UTC, else a UTC date-time. */
-export function formatExpiry(seconds: number): string {
-  if (seconds === -1) return 'never';
-  const iso = new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-  return iso.endsWith('T00:00:00Z') ? iso.slice(0, 10) : iso;
 }

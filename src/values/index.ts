@@ -1,0 +1,25 @@
+/**
+ * Value rules shared by desired, plan, render, config, apply and export: how quota amounts,
+ * times, IP entries, names, model ids, lists, statuses and paths are read, checked, compared
+ * and shown. Pure functions with no state beyond caches. The module's only entry: other
+ * modules import from here, never from the files behind it.
+ */
+export type { Parsed } from './parsed.js';
+export {
+  MAX_QUOTA_UNITS,
+  isDollarString,
+  parseQuotaAmount,
+  formatDollars,
+  formatQuota,
+  type DollarStyle,
+} from './quota.js';
+export { MAX_EXPIRY_SECONDS, parseExpiry } from './expiry.js';
+export { SECONDS_PER_DAY, formatUnixTime, formatUnixDate, unixSeconds } from './time.js';
+export { parseIpEntry, canonicalizeIp, type CanonicalIp } from './ip.js';
+export { checkName, nameByteWarning, checkModelId } from './text.js';
+export { sortedSet, sameSet, normalizeStoredIps, normalizeStoredModels } from './lists.js';
+export { compareNameId, type NamedWithId } from './order.js';
+export { matchesTarget } from './target.js';
+export { serveBlockers, statusName, type ServeState } from './status.js';
+export { displayPath, formatPath } from './path.js';
+export { translateAjvError, type PatternHints, type PlainSchemaError } from './schema-messages.js';
