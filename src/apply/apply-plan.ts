@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { unknownFieldsOf } from '../api/body.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange } from '../plan/model.js';
+import { compareNameId } from '../values/index.js';
 import { describeError, runKeyChange, type KeyRunContext } from './run-key.js';
 import type {
   ApplyInput,
@@ -16,12 +17,6 @@ import type {
   CreatedKey,
   LedgerEntry,
 } from './types.js';
-
-/** Orders entries by (name, id), a create without id first, so output is byte-stable. */
-export function compareEntries(a: LedgerEntry, b: LedgerEntry): number {
-  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  return (a.id ?? -1) - (b.id ?? -1);
-}
 
 /** Counts the entries per outcome. */
 export function summarizeEntries(entries: readonly LedgerEntry[]): ApplySummary {
@@ -146,7 +141,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   };
   report();
   entries.push(...(await Promise.all(runnable.map((c) => limit(() => runOne(c))))));
-  entries.sort(compareEntries);
+  entries.sort(compareNameId);
   created.sort((a, b) => a.id - b.id);
   return { entries, summary: summarizeEntries(entries), created };
 }

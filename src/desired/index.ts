@@ -4,10 +4,11 @@
  */
 import { checkAcrossKeys } from './cross-checks.js';
 import { sortDiagnostics } from './diagnostics.js';
-import { compareKeys, type LoadResult } from './load-files.js';
+import type { LoadResult } from './load-files.js';
 import { loadFileEntries, type LoadTextOptions } from './load-text.js';
+import { compareNameId } from '../values/index.js';
 
-export { loadKeyFiles, compareKeys, type LoadResult, type LoadFilesOptions } from './load-files.js';
+export { loadKeyFiles, type LoadResult, type LoadFilesOptions } from './load-files.js';
 export type { LoadTextOptions } from './load-text.js';
 export { hasErrors, sortDiagnostics, formatDiagnostics } from './diagnostics.js';
 export { normalizeDesiredKey } from './normalize.js';
@@ -22,7 +23,7 @@ export function loadKeyFileText(text: string, file: string, opts: LoadTextOption
   const loaded = loadFileEntries(text, file, opts);
   const diagnostics = [...loaded.diagnostics, ...checkAcrossKeys(loaded.entries)];
   return {
-    keys: loaded.entries.map((e) => e.key).sort(compareKeys),
+    keys: loaded.entries.map((e) => e.key).sort(compareNameId),
     diagnostics: sortDiagnostics(diagnostics),
     files: [file],
   };

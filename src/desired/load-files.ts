@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { Diagnostic, DesiredKey } from '../model.js';
-import { displayPath } from '../values/index.js';
+import { compareNameId, displayPath } from '../values/index.js';
 import { checkAcrossKeys } from './cross-checks.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { loadFileEntries, type LoadedEntry, type LoadTextOptions } from './load-text.js';
@@ -30,12 +30,6 @@ export interface LoadFilesOptions extends LoadTextOptions {
   cwd: string;
   /** Allow patterns that match nothing and files that declare no keys. */
   allowEmpty?: boolean;
-}
-
-/** Orders keys by (name, id), keys without id first, as all output is (SPEC §1). */
-export function compareKeys(a: DesiredKey, b: DesiredKey): number {
-  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  return (a.id ?? -1) - (b.id ?? -1);
 }
 
 async function exists(abs: string): Promise<boolean> {
@@ -128,7 +122,7 @@ export async function loadKeyFiles(opts: LoadFilesOptions): Promise<LoadResult> 
     });
   }
   return {
-    keys: entries.map((e) => e.key).sort(compareKeys),
+    keys: entries.map((e) => e.key).sort(compareNameId),
     diagnostics: sortDiagnostics(diagnostics),
     files: files.map((f) => f.shown),
   };

@@ -75,8 +75,8 @@ describe('loadKeyFileText: the normalised key', () => {
       'keys:\n  - {name: b, quota_budget: 1}\n  - {name: a, id: 5, quota_budget: 1}\n  - {name: a, quota_budget: 1}\n',
     );
     expect(r.keys.map((k) => [k.name, k.id])).toEqual([
-      ['a', undefined],
       ['a', 5],
+      ['a', undefined],
       ['b', undefined],
     ]);
   });

@@ -105,6 +105,17 @@ describe('matching (SPEC §4.3)', () => {
       sequence: ['create'],
     });
   });
+
+  it('lists a create after the pinned key of the same name (no id sorts last)', () => {
+    const plan = planOf(
+      [aDesiredKey({ name: 'a', id: 5, group: 'g' }), aDesiredKey({ name: 'a' })],
+      [aServerKey({ id: 5, name: 'a' })],
+    );
+    expect(plan.changes.map((c) => [c.action, c.id])).toEqual([
+      ['update', 5],
+      ['create', null],
+    ]);
+  });
 });
 
 describe('unmanaged keys', () => {
