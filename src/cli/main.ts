@@ -199,9 +199,28 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         .option('--fail-rate <r>', 'fraction of requests that fail (5xx, resets, hangs, HTML)', '0')
         .option('--rate-limit <n/seconds>', 'sliding-window limit, e.g. 20/1')
         .addOption(
-          new Option('--status-mode <mode>', 'status behaviour of updates')
-            .choices(['upstream', 'docs'])
-            .default('upstream'),
+          new Option(
+            '--status-mode <mode>',
+            'status behaviour of updates (default: upstream)',
+          ).choices(['upstream', 'docs']),
+        )
+        .addOption(
+          new Option(
+            '--generation <name>',
+            'server generation: sets --status-mode, --quota-max, --auto-groups, --auth-style',
+          ).choices(['docs', 'upstream-2025', 'upstream-2026-08']),
+        )
+        .option(
+          '--quota-max <n>',
+          'largest remain_quota a limited key may be written (default 500000000000000)',
+        )
+        .option('--auto-groups', 'records carry auto_groups (new-api since 2026-08-01)')
+        .option('--no-auto-groups', 'records do not carry auto_groups (the default)')
+        .addOption(
+          new Option('--auth-style <style>', 'token check: session (default) or pat').choices([
+            'session',
+            'pat',
+          ]),
         )
         .option('--state <file>', 'persist state in this file across restarts')
         .option('--token <token>', 'access token to accept (default: generated)')

@@ -18,9 +18,11 @@ export interface TokenBody {
   allow_ips: string | null;
   group: string;
   cross_group_retry: boolean;
+  /** Only decoded with `autoGroups`: undefined when omitted, null when sent as null. */
+  auto_groups?: string[] | null;
 }
 
-type FieldType = 'int' | 'string' | 'bool' | 'nullable-string';
+type FieldType = 'int' | 'string' | 'bool' | 'nullable-string' | 'string-list';
 
 const FIELD_TYPES: Record<keyof TokenBody, FieldType> = {
   id: 'int',
@@ -34,6 +36,7 @@ const FIELD_TYPES: Record<keyof TokenBody, FieldType> = {
   allow_ips: 'nullable-string',
   group: 'string',
   cross_group_retry: 'bool',
+  auto_groups: 'string-list',
 };
 
 const GO_TYPE_NAMES: Record<FieldType, string> = {
@@ -41,6 +44,7 @@ const GO_TYPE_NAMES: Record<FieldType, string> = {
   string: 'string',
   bool: 'bool',
   'nullable-string': '*string',
+  'string-list': '[]string',
 };
 
 /** The zero-valued body, as Go allocates it. */
@@ -70,8 +74,11 @@ function jsonKind(value: unknown): string {
 /** Result of decoding: the body, or the error message the server would send. */
 export type DecodeResult = { ok: true; body: TokenBody } | { ok: false; message: string };
 
-/** Decodes raw request text into a token body. */
-export function decodeTokenBody(raw: string): DecodeResult {
+/**
+ * Decodes raw request text into a token body. `auto_groups` is a field only with
+ * `autoGroups` (newer servers); otherwise it is ignored like any unknown field.
+ */
+export function decodeTokenBody(raw: string, opts: { autoGroups?: boolean } = {}): DecodeResult {
   if (raw.trim() === '') return { ok: false, message: 'EOF' };
   let parsed: unknown;
   try {
@@ -90,15 +97,18 @@ export function decodeTokenBody(raw: string): DecodeResult {
   for (const [field, value] of Object.entries(parsed as Record<string, unknown>)) {
     const type = FIELD_TYPES[field as keyof TokenBody];
     if (type === undefined) continue; // unknown fields are ignored, like Go
+    if (type === 'string-list' && !opts.autoGroups) continue;
     if (value === null) {
-      if (type === 'nullable-string') target[field] = null;
+      if (type === 'nullable-string' || type === 'string-list') target[field] = null;
       continue;
     }
     const problem = checkType(type, value);
     if (problem) {
+      // A list element of the wrong type is reported against the element type, as Go does.
+      const goType = problem.element ? 'string' : GO_TYPE_NAMES[type];
       return {
         ok: false,
-        message: `json: cannot unmarshal ${problem} into Go struct field Token.${field} of type ${GO_TYPE_NAMES[type]}`,
+        message: `json: cannot unmarshal ${problem.got} into Go struct field Token.${field} of type ${goType}`,
       };
     }
     target[field] = value;
@@ -106,16 +116,22 @@ export function decodeTokenBody(raw: string): DecodeResult {
   return { ok: true, body };
 }
 
-/** Returns what Go would call the offending value, or undefined when it fits. */
-function checkType(type: FieldType, value: unknown): string | undefined {
+/** What Go would call the offending value (and whether it is a list element), or undefined. */
+function checkType(type: FieldType, value: unknown): { got: string; element?: true } | undefined {
+  const kind = (fits: boolean) => (fits ? undefined : { got: jsonKind(value) });
   switch (type) {
     case 'int':
-      if (typeof value !== 'number') return jsonKind(value);
-      return Number.isSafeInteger(value) ? undefined : `number ${value}`;
+      if (typeof value !== 'number') return kind(false);
+      return Number.isSafeInteger(value) ? undefined : { got: `number ${value}` };
     case 'bool':
-      return typeof value === 'boolean' ? undefined : jsonKind(value);
+      return kind(typeof value === 'boolean');
     case 'string':
     case 'nullable-string':
-      return typeof value === 'string' ? undefined : jsonKind(value);
+      return kind(typeof value === 'string');
+    case 'string-list': {
+      if (!Array.isArray(value)) return kind(false);
+      const bad: unknown = value.find((v) => typeof v !== 'string');
+      return bad === undefined ? undefined : { got: jsonKind(bad), element: true };
+    }
   }
 }

@@ -4,19 +4,73 @@
  */
 import type { Socket } from 'node:net';
 import { generateKeys } from './generate.js';
-import type { ApiContext } from './handlers.js';
+import { INT32_QUOTA_MAX, MAX_QUOTA_VALUE, type ApiContext } from './handlers.js';
 import { createRandom, generateAccessToken, type Random } from './random.js';
 import { SlidingWindow } from './rate-limit.js';
-import { checkSeedRecords, loadSeedFile } from './seed-file.js';
+import { checkSeedRecords, loadSeedFileWithGroups } from './seed-file.js';
 import { createEmulatorServer, type ServerState } from './server.js';
 import { loadState, saveState } from './state-file.js';
 import { completeRecord, KeyStore } from './store.js';
-import type { Emulator, EmulatorOptions, RuntimeOptions, SeedRecord, StoredKey } from './types.js';
+import type {
+  AuthStyle,
+  Emulator,
+  EmulatorOptions,
+  Generation,
+  RuntimeOptions,
+  SeedRecord,
+  StatusMode,
+  StoredKey,
+} from './types.js';
 
 /** Defaults of the options (cometapi-api.md: new-api caps an account at 1,000 keys). */
 export const DEFAULT_MAX_KEYS = 1000;
 export const DEFAULT_HANG_MS = 60_000;
 export const DEFAULT_SEED_RANDOM = 42;
+/** Groups available to the user unless the options or the seed file say otherwise. */
+export const DEFAULT_GROUPS: readonly string[] = ['default', 'vip', 'svip', 'auto'];
+
+/** The options a server generation sets. */
+export interface GenerationSettings {
+  statusMode: StatusMode;
+  quotaMax: number;
+  autoGroups: boolean;
+  authStyle: AuthStyle;
+}
+
+/**
+ * The server generations of cometapi-api.md ("Server generations seen in new-api's history"):
+ * - `docs`: CometAPI's documentation (status is an ordinary field), old quota max, session auth.
+ * - `upstream-2025`: new-api before 2026-07 (status only via `status_only`), quota max 5e14,
+ *   session auth, no `auto_groups` — the emulator's defaults.
+ * - `upstream-2026-08`: new-api since 2026-08-10: upstream status, quota max 2,147,483,647,
+ *   `auto_groups` on records, PAT auth (401 with `code`, any-case Bearer, no New-Api-User).
+ */
+export const GENERATIONS: Readonly<Record<Generation, Readonly<GenerationSettings>>> = {
+  docs: { statusMode: 'docs', quotaMax: MAX_QUOTA_VALUE, autoGroups: false, authStyle: 'session' },
+  'upstream-2025': {
+    statusMode: 'upstream',
+    quotaMax: MAX_QUOTA_VALUE,
+    autoGroups: false,
+    authStyle: 'session',
+  },
+  'upstream-2026-08': {
+    statusMode: 'upstream',
+    quotaMax: INT32_QUOTA_MAX,
+    autoGroups: true,
+    authStyle: 'pat',
+  },
+};
+
+/** The four generation-bound options: explicit values first, then the generation's, then the defaults. */
+function generationSettings(o: EmulatorOptions): GenerationSettings {
+  const base = GENERATIONS[o.generation ?? 'upstream-2025'];
+  return {
+    statusMode: o.statusMode ?? base.statusMode,
+    quotaMax: o.quotaMax ?? base.quotaMax,
+    autoGroups: o.autoGroups ?? base.autoGroups,
+    authStyle: o.authStyle ?? base.authStyle,
+  };
+}
 
 function checkOptions(o: EmulatorOptions): void {
   const bad = (what: string) => {
@@ -32,17 +86,47 @@ function checkOptions(o: EmulatorOptions): void {
   if (o.maxKeys !== undefined && !(o.maxKeys >= 0)) bad('maxKeys must be >= 0');
   if (typeof o.seed === 'number' && !(Number.isInteger(o.seed) && o.seed >= 0))
     bad(`seed count must be a non-negative integer, got ${o.seed}`);
+  if (o.quotaMax !== undefined && !(Number.isSafeInteger(o.quotaMax) && o.quotaMax >= 0))
+    bad(`quotaMax must be a non-negative integer, got ${o.quotaMax}`);
 }
 
-function seedRecords(o: EmulatorOptions, random: Random, now: () => number, userId: number) {
-  if (o.seed === undefined) return [];
-  if (typeof o.seed === 'number') return generateKeys(o.seed, { random, now, userId });
+/** Checks of the start-only options (not changeable by `set`). */
+function checkStartOptions(o: EmulatorOptions): void {
+  checkOptions(o);
+  const bad = (what: string) => {
+    throw new RangeError(`emulator option ${what}`);
+  };
+  if (o.generation !== undefined && !Object.hasOwn(GENERATIONS, o.generation))
+    bad(`generation must be one of ${Object.keys(GENERATIONS).join(', ')}, got ${o.generation}`);
+  if (o.authStyle !== undefined && o.authStyle !== 'session' && o.authStyle !== 'pat')
+    bad(`authStyle must be session or pat, got ${String(o.authStyle)}`);
+  if (o.requireUserIdHeader && generationSettings(o).authStyle === 'pat')
+    bad('requireUserIdHeader needs authStyle session (pat servers never check New-Api-User)');
+  if (
+    o.availableGroups !== undefined &&
+    !(
+      Array.isArray(o.availableGroups) &&
+      o.availableGroups.every((g) => typeof g === 'string' && g !== '')
+    )
+  )
+    bad('availableGroups must be a list of non-empty group names');
+}
+
+/** The seed's records and, for a seed file with a `groups` list, the available groups. */
+function seedSource(
+  o: EmulatorOptions,
+  random: Random,
+  now: () => number,
+  userId: number,
+): { records: SeedRecord[]; groups?: string[] } {
+  if (o.seed === undefined) return { records: [] };
+  if (typeof o.seed === 'number') return { records: generateKeys(o.seed, { random, now, userId }) };
   // A bare number given as text (as `--seed N` arrives) is a count, never a file name.
   if (typeof o.seed === 'string' && /^\d+$/.test(o.seed)) {
-    return generateKeys(Number(o.seed), { random, now, userId });
+    return { records: generateKeys(Number(o.seed), { random, now, userId }) };
   }
-  if (typeof o.seed === 'string') return loadSeedFile(o.seed);
-  return checkSeedRecords(o.seed, 'seed');
+  if (typeof o.seed === 'string') return loadSeedFileWithGroups(o.seed);
+  return { records: checkSeedRecords(o.seed, 'seed') };
 }
 
 /** Adds records: explicit ids first, so the others can take the ids after them. */
@@ -55,7 +139,8 @@ type BuildRecord = (partial: Partial<StoredKey>, id: number) => StoredKey;
 
 /** Starts the emulator on 127.0.0.1 (port 0 = any free port). */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  checkOptions(opts);
+  checkStartOptions(opts);
+  const settings = generationSettings(opts);
   const now = opts.now ?? Date.now;
   const nowSec = () => Math.floor(now() / 1000);
   const userId = opts.userId ?? 1;
@@ -63,30 +148,45 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const keyRandom = createRandom(seedRandom);
   const store = new KeyStore();
   // One account: every record belongs to the emulator's user, whatever a seed says.
-  const build: BuildRecord = (partial, id) => ({
-    ...completeRecord(partial, { id, userId, nowSec: nowSec(), random: keyRandom }),
-    user_id: userId,
-  });
+  // `auto_groups` exists only on servers that have it: null when a seed leaves it out.
+  const build: BuildRecord = (partial, id) => {
+    const { auto_groups: autoGroups, ...record } = completeRecord(partial, {
+      id,
+      userId,
+      nowSec: nowSec(),
+      random: keyRandom,
+    });
+    if (!settings.autoGroups) return { ...record, user_id: userId };
+    return { ...record, user_id: userId, auto_groups: autoGroups ?? null };
+  };
+
+  const saved = opts.stateFile ? loadState(opts.stateFile) : undefined;
+  const seed = saved ? undefined : seedSource(opts, keyRandom, now, userId);
+  fillStore(store, saved?.keys ?? seed?.records ?? [], build);
+  if (saved) store.nextId = Math.max(store.nextId, saved.nextId);
+  const availableGroups = new Set(
+    opts.availableGroups ?? saved?.groups ?? seed?.groups ?? DEFAULT_GROUPS,
+  );
+  for (const r of store.all()) if (r.group !== '') availableGroups.add(r.group);
 
   const persist = () => {
-    if (opts.stateFile) saveState(opts.stateFile, { nextId: store.nextId, keys: store.all() });
+    if (opts.stateFile) {
+      const groups = [...availableGroups];
+      saveState(opts.stateFile, { nextId: store.nextId, keys: store.all(), groups });
+    }
   };
-  const saved = opts.stateFile ? loadState(opts.stateFile) : undefined;
-  if (saved) {
-    fillStore(store, saved.keys, build);
-    store.nextId = Math.max(store.nextId, saved.nextId);
-  } else {
-    fillStore(store, seedRecords(opts, keyRandom, now, userId), build);
-    persist();
-  }
+  if (!saved) persist();
 
   const api: ApiContext = {
     store,
     userId,
     nowSec,
-    statusMode: opts.statusMode ?? 'upstream',
+    statusMode: settings.statusMode,
     maskKeys: opts.maskKeys ?? true,
     maxKeys: opts.maxKeys ?? DEFAULT_MAX_KEYS,
+    quotaMax: settings.quotaMax,
+    autoGroups: settings.autoGroups,
+    availableGroups,
     committed: persist,
   };
   const limiterOf = (r: EmulatorOptions['rateLimit']) =>
@@ -96,6 +196,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     token: opts.token ?? generateAccessToken(),
     userId,
     requireUserIdHeader: opts.requireUserIdHeader ?? false,
+    authStyle: settings.authStyle,
     latencyMs: opts.latencyMs ?? 0,
     failRate: opts.failRate ?? 0,
     faultKinds: opts.faultKinds,
@@ -182,6 +283,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if ('rateLimit' in o) state.limiter = limiterOf(o.rateLimit);
       if (o.statusMode !== undefined) api.statusMode = o.statusMode;
       if (o.maskKeys !== undefined) api.maskKeys = o.maskKeys;
+      if (o.quotaMax !== undefined) api.quotaMax = o.quotaMax;
     },
   };
 }

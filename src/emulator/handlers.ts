@@ -20,11 +20,20 @@ export const MESSAGES = {
   exhaustedCannotEnable:
     'Token quota is exhausted and cannot be enabled. Please modify the remaining quota or set it to unlimited quota',
   keyCap: (max: number) => `已达到最大令牌数量限制 (${max})`,
+  autoGroupsTooMany: (max: number) => `auto_groups can hold at most ${max} groups`,
+  autoGroupsDuplicate: (group: string) =>
+    `auto_groups lists the group ${JSON.stringify(group)} more than once`,
+  autoGroupsUnavailable: (group: string) =>
+    `auto_groups: the group ${JSON.stringify(group)} is not available to this user`,
 } as const;
 
-/** new-api's limits: names in bytes, the largest limited quota. */
+/** new-api's limits: names in bytes, the largest limited quota (before 2026-08-10). */
 export const MAX_NAME_BYTES = 50;
 export const MAX_QUOTA_VALUE = 500_000_000_000_000;
+/** new-api's largest limited quota since 2026-08-10 (int32). */
+export const INT32_QUOTA_MAX = 2_147_483_647;
+/** new-api's limit on `auto_groups` entries. */
+export const MAX_AUTO_GROUPS = 5;
 export const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 100;
 
@@ -42,6 +51,12 @@ export interface ApiContext {
   statusMode: StatusMode;
   maskKeys: boolean;
   maxKeys: number;
+  /** The largest `remain_quota` a limited key's body may carry. */
+  quotaMax: number;
+  /** Records carry `auto_groups` and bodies may set it. */
+  autoGroups: boolean;
+  /** Groups `auto_groups` entries must come from. */
+  availableGroups: ReadonlySet<string>;
   /** Called after every committed write (persists the state file). */
   committed(): void;
 }
@@ -71,6 +86,8 @@ export function presentRecord(r: StoredKey, maskKeys: boolean): Record<string, u
     used_quota: r.used_quota,
     group: r.group,
     cross_group_retry: r.cross_group_retry,
+    // Only servers with auto_groups (the emulator's `autoGroups`) have the field at all.
+    ...(r.auto_groups === undefined ? {} : { auto_groups: r.auto_groups }),
     DeletedAt: null,
   };
 }
@@ -86,14 +103,38 @@ function parseId(text: string): number | { error: string } {
   return { error: `strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax` };
 }
 
-/** Name length and quota range, checked on the body before anything is read (new-api order). */
-function checkBody(body: TokenBody): string | undefined {
+/**
+ * Name length, quota range and a sent `auto_groups`, checked on the body before anything is
+ * read (new-api order) — so a status-only call is checked too.
+ */
+function checkBody(ctx: ApiContext, body: TokenBody): string | undefined {
   if (Buffer.byteLength(body.name, 'utf8') > MAX_NAME_BYTES) return MESSAGES.nameTooLong;
   if (!body.unlimited_quota) {
     if (body.remain_quota < 0) return MESSAGES.quotaNegative;
-    if (body.remain_quota > MAX_QUOTA_VALUE) return MESSAGES.quotaTooLarge(MAX_QUOTA_VALUE);
+    if (body.remain_quota > ctx.quotaMax) return MESSAGES.quotaTooLarge(ctx.quotaMax);
+  }
+  if (body.auto_groups) return checkAutoGroups(body.auto_groups, ctx.availableGroups);
+  return undefined;
+}
+
+/** At most MAX_AUTO_GROUPS, no repeats, each available to the user. */
+function checkAutoGroups(groups: string[], available: ReadonlySet<string>): string | undefined {
+  if (groups.length > MAX_AUTO_GROUPS) return MESSAGES.autoGroupsTooMany(MAX_AUTO_GROUPS);
+  const seen = new Set<string>();
+  for (const group of groups) {
+    if (seen.has(group)) return MESSAGES.autoGroupsDuplicate(group);
+    seen.add(group);
+    if (!available.has(group)) return MESSAGES.autoGroupsUnavailable(group);
   }
   return undefined;
+}
+
+/** `auto_groups` after a full write: the body's when sent, else what was stored. */
+function nextAutoGroups(ctx: ApiContext, body: TokenBody, stored: StoredKey | undefined) {
+  if (!ctx.autoGroups) return {};
+  const sent =
+    body.auto_groups === undefined ? undefined : body.auto_groups && [...body.auto_groups];
+  return { auto_groups: sent === undefined ? (stored?.auto_groups ?? null) : sent };
 }
 
 /** The editable fields a full write stores, with the server's own rewrites applied. */
@@ -136,9 +177,9 @@ export function getToken(ctx: ApiContext, idText: string): Reply {
 
 /** `POST /api/token/`: omitted fields are zero values, status is always 1, no data back. */
 export function createToken(ctx: ApiContext, raw: string): Reply {
-  const decoded = decodeTokenBody(raw);
+  const decoded = decodeTokenBody(raw, ctx);
   if (!decoded.ok) return fail(decoded.message);
-  const problem = checkBody(decoded.body);
+  const problem = checkBody(ctx, decoded.body);
   if (problem) return fail(problem);
   if (ctx.store.size >= ctx.maxKeys) return fail(MESSAGES.keyCap(ctx.maxKeys));
   const now = ctx.nowSec();
@@ -151,6 +192,7 @@ export function createToken(ctx: ApiContext, raw: string): Reply {
     accessed_time: now,
     used_quota: 0,
     ...editableFields(decoded.body),
+    ...nextAutoGroups(ctx, decoded.body, undefined),
   }));
   ctx.committed();
   return ok();
@@ -169,10 +211,10 @@ function enableGuard(stored: StoredKey, nowSec: number): string | undefined {
 
 /** `PUT /api/token/[?status_only=...]`: full replace or status only, per status mode. */
 export function updateToken(ctx: ApiContext, raw: string, query: Record<string, string>): Reply {
-  const decoded = decodeTokenBody(raw);
+  const decoded = decodeTokenBody(raw, ctx);
   if (!decoded.ok) return fail(decoded.message);
   const body = decoded.body;
-  const problem = checkBody(body);
+  const problem = checkBody(ctx, body);
   if (problem) return fail(problem);
   const stored = ctx.store.get(body.id);
   if (!stored) return fail(MESSAGES.notFound);
@@ -186,7 +228,7 @@ export function updateToken(ctx: ApiContext, raw: string, query: Record<string, 
   if (statusOnly) {
     next = { ...stored, status: body.status };
   } else {
-    next = { ...stored, ...editableFields(body) };
+    next = { ...stored, ...editableFields(body), ...nextAutoGroups(ctx, body, stored) };
     if (ctx.statusMode === 'docs') next.status = body.status;
   }
   ctx.store.put(next);

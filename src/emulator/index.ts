@@ -7,17 +7,29 @@ export {
   DEFAULT_MAX_KEYS,
   DEFAULT_HANG_MS,
   DEFAULT_SEED_RANDOM,
+  DEFAULT_GROUPS,
+  GENERATIONS,
+  type GenerationSettings,
 } from './emulator.js';
 export { generateKeys, SHAPE_COUNT, type GenerateOptions } from './generate.js';
 export { createRandom, maskSecret, type Random } from './random.js';
 export { loadSeedFile, checkSeedRecords, SeedError } from './seed-file.js';
-export { MESSAGES, MAX_NAME_BYTES, MAX_QUOTA_VALUE } from './handlers.js';
+export {
+  MESSAGES,
+  MAX_NAME_BYTES,
+  MAX_QUOTA_VALUE,
+  INT32_QUOTA_MAX,
+  MAX_AUTO_GROUPS,
+} from './handlers.js';
+export { PAT_UNAUTHORIZED_CODE } from './server.js';
 export { MODEL_CATALOGUE } from './models.js';
 export { FAULT_KINDS } from './types.js';
 export type {
+  AuthStyle,
   Emulator,
   EmulatorOptions,
   FaultKind,
+  Generation,
   LoggedRequest,
   RuntimeOptions,
   SeedRecord,

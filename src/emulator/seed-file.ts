@@ -15,7 +15,7 @@ export class SeedError extends Error {
   }
 }
 
-type FieldCheck = 'int' | 'string' | 'bool' | 'nullable-string';
+type FieldCheck = 'int' | 'count' | 'string' | 'bool' | 'nullable-string' | 'nullable-list';
 
 const SEED_FIELDS: Record<keyof StoredKey, FieldCheck> = {
   id: 'int',
@@ -23,17 +23,18 @@ const SEED_FIELDS: Record<keyof StoredKey, FieldCheck> = {
   key: 'string',
   status: 'int',
   name: 'string',
-  created_time: 'int',
-  accessed_time: 'int',
+  created_time: 'count',
+  accessed_time: 'count',
   expired_time: 'int',
   remain_quota: 'int',
   unlimited_quota: 'bool',
   model_limits_enabled: 'bool',
   model_limits: 'string',
   allow_ips: 'nullable-string',
-  used_quota: 'int',
+  used_quota: 'count',
   group: 'string',
   cross_group_retry: 'bool',
+  auto_groups: 'nullable-list',
 };
 
 /** Fields a record copied from an API response may carry and that a seed ignores. */
@@ -43,20 +44,30 @@ function fits(check: FieldCheck, value: unknown): boolean {
   switch (check) {
     case 'int':
       return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'count':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
     case 'bool':
       return typeof value === 'boolean';
     case 'string':
       return typeof value === 'string';
     case 'nullable-string':
       return value === null || typeof value === 'string';
+    case 'nullable-list':
+      return value === null || isStringList(value);
   }
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
 const EXPECTED: Record<FieldCheck, string> = {
   int: 'an integer',
+  count: 'an integer >= 0',
   bool: 'true or false',
   string: 'a string',
   'nullable-string': 'a string or null',
+  'nullable-list': 'a list of strings or null',
 };
 
 /**
@@ -103,8 +114,29 @@ export function checkSeedRecords(data: unknown, where: string): SeedRecord[] {
   });
 }
 
+/**
+ * The optional `groups` of a `{ items, groups }` seed: the group names available to the user
+ * (non-empty strings). Undefined when the seed has none.
+ */
+export function checkSeedGroups(data: unknown, where: string): string[] | undefined {
+  if (data === null || typeof data !== 'object' || !('groups' in data)) return undefined;
+  const groups = (data as { groups: unknown }).groups;
+  if (!isStringList(groups) || groups.some((g) => g === '')) {
+    throw new SeedError(`${where}: groups: expected a list of non-empty group names`);
+  }
+  return groups;
+}
+
 /** Reads and checks a JSON or YAML seed file (YAML is a superset of JSON). */
 export function loadSeedFile(file: string): SeedRecord[] {
+  return loadSeedFileWithGroups(file).records;
+}
+
+/** Like loadSeedFile, with the file's `groups` list when it has one. */
+export function loadSeedFileWithGroups(file: string): {
+  records: SeedRecord[];
+  groups: string[] | undefined;
+} {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -119,5 +151,6 @@ export function loadSeedFile(file: string): SeedRecord[] {
   } catch (err) {
     throw new SeedError(`seed file ${file} is not valid JSON or YAML: ${(err as Error).message}`);
   }
-  return checkSeedRecords(data, `seed file ${file}`);
+  const where = `seed file ${file}`;
+  return { records: checkSeedRecords(data, where), groups: checkSeedGroups(data, where) };
 }

@@ -19,7 +19,7 @@ import {
 import { matchRoute, notFoundBody, type Endpoint } from './routes.js';
 import type { Random } from './random.js';
 import type { SlidingWindow } from './rate-limit.js';
-import type { FaultKind, LoggedRequest } from './types.js';
+import type { AuthStyle, FaultKind, LoggedRequest } from './types.js';
 
 /** Everything the request pipeline reads; mutable fields may change between requests. */
 export interface ServerState {
@@ -27,6 +27,7 @@ export interface ServerState {
   token: string;
   userId: number;
   requireUserIdHeader: boolean;
+  authStyle: AuthStyle;
   latencyMs: number;
   failRate: number;
   faultKinds: FaultKind[] | undefined;
@@ -72,8 +73,30 @@ function parseLoggedBody(raw: string): unknown {
   }
 }
 
-/** Accepts the raw token (CometAPI's documented form) or `Bearer <token>` (newer new-api). */
+/** The `code` of a `pat` server's 401 (new-api since 2026-07-20). */
+export const PAT_UNAUTHORIZED_CODE = 'AUTH_UNAUTHORIZED';
+
+/**
+ * `pat` auth: the raw token or `Bearer <token>` with any case of "Bearer"; a missing or wrong
+ * token is a 401 with a `code`; New-Api-User is not looked at.
+ */
+function authorizePat(state: ServerState, req: IncomingMessage): Reply | undefined {
+  const header = req.headers.authorization ?? '';
+  const presented = header.replace(/^bearer +/i, '');
+  if (presented !== '' && presented === state.token) return undefined;
+  const message =
+    header === ''
+      ? 'Unauthorized, access token not provided'
+      : 'Unauthorized, invalid access token';
+  return { status: 401, json: { success: false, code: PAT_UNAUTHORIZED_CODE, message } };
+}
+
+/**
+ * `session` auth (the default): the raw token (CometAPI's documented form) or `Bearer <token>`,
+ * and New-Api-User when `requireUserIdHeader` is set.
+ */
 function authorize(state: ServerState, req: IncomingMessage): Reply | undefined {
+  if (state.authStyle === 'pat') return authorizePat(state, req);
   const header = req.headers.authorization ?? '';
   const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : header;
   if (presented === '' || presented !== state.token) {

@@ -3,17 +3,21 @@
  * atomically (temp file + rename) after every write, so a crash never leaves half a file.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { checkSeedRecords, SeedError } from './seed-file.js';
+import { checkSeedGroups, checkSeedRecords, SeedError } from './seed-file.js';
 import type { SeedRecord, StoredKey } from './types.js';
 
 /** What the state file holds. */
 export interface EmulatorState {
   nextId: number;
   keys: StoredKey[];
+  /** The groups available to the user (absent in files written before it existed). */
+  groups?: string[];
 }
 
 /** Loads the state file; undefined when it does not exist. Throws SeedError when invalid. */
-export function loadState(file: string): { nextId: number; keys: SeedRecord[] } | undefined {
+export function loadState(
+  file: string,
+): { nextId: number; keys: SeedRecord[]; groups: string[] | undefined } | undefined {
   if (!existsSync(file)) return undefined;
   let data: unknown;
   try {
@@ -33,7 +37,7 @@ export function loadState(file: string): { nextId: number; keys: SeedRecord[] } 
   records.forEach((r, i) => {
     if (r.id === undefined) throw new SeedError(`${where}: items[${i}]: missing id`);
   });
-  return { nextId, keys: records };
+  return { nextId, keys: records, groups: checkSeedGroups(data, where) };
 }
 
 /** Writes the state atomically. */

@@ -31,6 +31,7 @@ export function completeRecord(
     used_quota: partial.used_quota ?? 0,
     group: partial.group ?? '',
     cross_group_retry: partial.cross_group_retry ?? false,
+    ...(partial.auto_groups === undefined ? {} : { auto_groups: partial.auto_groups }),
   };
 }
 

@@ -19,6 +19,23 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 /** How updates treat `status` (SPEC §7): new-api's behaviour, or CometAPI's documentation. */
 export type StatusMode = 'upstream' | 'docs';
 
+/**
+ * How the management API authenticates (cometapi-api.md "Server generations"):
+ * - `session` (default): new-api before 2026-07-20. A missing or wrong token is HTTP 401
+ *   `{success:false, message}` without `code`; the raw token or `Bearer <token>` (that exact
+ *   spelling) is accepted; `New-Api-User` is checked when `requireUserIdHeader` is set.
+ * - `pat`: new-api since 2026-07-20. A missing or wrong token is HTTP 401
+ *   `{success:false, code:"AUTH_UNAUTHORIZED", message}`; `Bearer` in any case is accepted;
+ *   `New-Api-User` is never checked.
+ */
+export type AuthStyle = 'session' | 'pat';
+
+/**
+ * A server generation: a shorthand for `statusMode`, `quotaMax`, `autoGroups` and `authStyle`
+ * together (see GENERATIONS in emulator.ts). Options given explicitly override it.
+ */
+export type Generation = 'docs' | 'upstream-2025' | 'upstream-2026-08';
+
 /** A key record as the emulator stores it: the full record, secret included. */
 export interface StoredKey {
   /** Numeric identity; names repeat. */
@@ -46,6 +63,11 @@ export interface StoredKey {
   used_quota: number;
   group: string;
   cross_group_retry: boolean;
+  /**
+   * Groups `group: "auto"` routes through (null = none set). Only present when the emulator
+   * runs with `autoGroups` (new-api since 2026-08-01); absent otherwise.
+   */
+  auto_groups?: string[] | null;
 }
 
 /** A seed record: any subset of a stored key; missing fields get defaults. */
@@ -77,8 +99,32 @@ export interface EmulatorOptions {
   rateLimit?: { requests: number; windowSeconds: number };
   /** Send `Retry-After` on 429 (default true). */
   retryAfter?: boolean;
-  /** Status behaviour of updates (default 'upstream'). */
+  /** Status behaviour of updates (default 'upstream', or what `generation` sets). */
   statusMode?: StatusMode;
+  /**
+   * Sets statusMode, quotaMax, autoGroups and authStyle at once to one server generation's
+   * values; any of those four given explicitly wins over it.
+   */
+  generation?: Generation;
+  /**
+   * The largest `remain_quota` a create, update or status-only body of a limited key may carry
+   * (default MAX_QUOTA_VALUE, 500,000,000,000,000; new-api since 2026-08-10: 2,147,483,647).
+   * Seed records and out-of-band edits may hold more.
+   */
+  quotaMax?: number;
+  /**
+   * Records carry `auto_groups` (new-api since 2026-08-01): a write that omits it keeps the
+   * stored value; one that sends it must send null or at most 5 distinct available groups.
+   */
+  autoGroups?: boolean;
+  /**
+   * Groups available to the user, checked against `auto_groups` in bodies. Default: the seed
+   * file's `groups` list when it has one, else DEFAULT_GROUPS; the `group` of every seed record
+   * is added either way.
+   */
+  availableGroups?: string[];
+  /** How the token is checked (default 'session'; see AuthStyle). */
+  authStyle?: AuthStyle;
   /** Load state from this file when it exists; save it after every write. */
   stateFile?: string;
   /** The account's key cap (default 1000). */
@@ -119,7 +165,7 @@ export interface LoggedRequest {
 export type RuntimeOptions = Partial<
   Pick<
     EmulatorOptions,
-    'latencyMs' | 'failRate' | 'faultKinds' | 'rateLimit' | 'statusMode' | 'maskKeys'
+    'latencyMs' | 'failRate' | 'faultKinds' | 'rateLimit' | 'statusMode' | 'maskKeys' | 'quotaMax'
   >
 >;
 

@@ -4,7 +4,12 @@
  * `--verbose` adds one stderr line per request (the token is never logged).
  */
 import path from 'node:path';
-import { startEmulator, type EmulatorOptions, type LoggedRequest } from '../../emulator/index.js';
+import {
+  GENERATIONS,
+  startEmulator,
+  type EmulatorOptions,
+  type LoggedRequest,
+} from '../../emulator/index.js';
 import { CliError, type CommandContext } from '../context.js';
 
 function parseNumber(flag: string, value: unknown, check: (n: number) => boolean, want: string) {
@@ -25,6 +30,35 @@ function parseRateLimit(value: string): { requests: number; windowSeconds: numbe
   return { requests, windowSeconds };
 }
 
+function oneOf<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value))
+    return value as T;
+  throw new CliError(`${flag} must be ${choices.join(' or ')}, got "${String(value)}"`);
+}
+
+/** --generation, --quota-max, --auto-groups, --auth-style (explicit flags win over --generation). */
+function parseGenerationFlags(opts: Record<string, unknown>, out: EmulatorOptions): void {
+  if (opts.generation !== undefined) {
+    out.generation = oneOf('--generation', opts.generation, [
+      'docs',
+      'upstream-2025',
+      'upstream-2026-08',
+    ] as const);
+  }
+  if (opts.quotaMax !== undefined) {
+    out.quotaMax = parseNumber(
+      '--quota-max',
+      opts.quotaMax,
+      (n) => Number.isSafeInteger(n) && n >= 0,
+      'a non-negative integer',
+    );
+  }
+  if (typeof opts.autoGroups === 'boolean') out.autoGroups = opts.autoGroups;
+  if (opts.authStyle !== undefined) {
+    out.authStyle = oneOf('--auth-style', opts.authStyle, ['session', 'pat'] as const);
+  }
+}
+
 /** Turns the command's flags into emulator options; throws CliError for a bad value. */
 export function parseEmulatorOptions(opts: Record<string, unknown>, cwd: string): EmulatorOptions {
   const out: EmulatorOptions = {
@@ -41,15 +75,12 @@ export function parseEmulatorOptions(opts: Record<string, unknown>, cwd: string)
       (n) => n >= 0 && n <= 1,
       'a fraction between 0 and 1',
     ),
-    statusMode: opts.statusMode === 'docs' ? 'docs' : 'upstream',
   };
-  if (
-    opts.statusMode !== undefined &&
-    opts.statusMode !== 'docs' &&
-    opts.statusMode !== 'upstream'
-  ) {
-    throw new CliError(`--status-mode must be upstream or docs, got "${String(opts.statusMode)}"`);
+  // Without --status-mode the generation's (or the default, upstream) applies.
+  if (opts.statusMode !== undefined) {
+    out.statusMode = oneOf('--status-mode', opts.statusMode, ['upstream', 'docs'] as const);
   }
+  parseGenerationFlags(opts, out);
   if (typeof opts.seed === 'string') {
     // A bare integer is a count of generated keys; anything else is a seed file.
     out.seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : path.resolve(cwd, opts.seed);
@@ -64,7 +95,13 @@ export function parseEmulatorOptions(opts: Record<string, unknown>, cwd: string)
       'a positive integer',
     );
   }
-  if (opts.requireUserId === true) out.requireUserIdHeader = true;
+  if (opts.requireUserId === true) {
+    const authStyle = out.authStyle ?? GENERATIONS[out.generation ?? 'upstream-2025'].authStyle;
+    if (authStyle === 'pat') {
+      throw new CliError('--require-user-id needs session auth: pat servers ignore New-Api-User');
+    }
+    out.requireUserIdHeader = true;
+  }
   if (opts.maxKeys !== undefined) {
     out.maxKeys = parseNumber(
       '--max-keys',
