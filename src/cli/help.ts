@@ -49,5 +49,6 @@ Examples:
   $ cometkeys emulator --seed 100            # prints {"url":...,"token":...}
   $ cometkeys emulator --port 8080 --latency 50 --status-mode docs
   $ cometkeys emulator --rate-limit 20/1 --fail-rate 0.1 --state emu.json
+  $ cometkeys emulator --generation upstream-2026-08   # int32 quotas, auto_groups, 401 auth
 `,
 } as const;

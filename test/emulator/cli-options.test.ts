@@ -29,4 +29,61 @@ describe('emulator flags for rehearsing other server versions', () => {
       '--max-keys must be a positive integer, got "1.5"',
     );
   });
+
+  it('passes --generation, --quota-max, --auto-groups and --auth-style through', () => {
+    expect(
+      parseEmulatorOptions(
+        {
+          generation: 'upstream-2026-08',
+          quotaMax: '2147483647',
+          autoGroups: true,
+          authStyle: 'pat',
+        },
+        '/tmp',
+      ),
+    ).toMatchObject({
+      generation: 'upstream-2026-08',
+      quotaMax: 2147483647,
+      autoGroups: true,
+      authStyle: 'pat',
+    });
+    // --no-auto-groups overrides a generation's auto_groups.
+    expect(parseEmulatorOptions({ autoGroups: false }, '/tmp').autoGroups).toBe(false);
+  });
+
+  it('leaves the generation-bound options unset without their flags', () => {
+    const opts = parseEmulatorOptions({ mask: true }, '/tmp');
+    for (const key of ['generation', 'statusMode', 'quotaMax', 'autoGroups', 'authStyle']) {
+      expect(opts, key).not.toHaveProperty(key);
+    }
+  });
+
+  it.each([
+    [{ quotaMax: '-1' }, '--quota-max must be a non-negative integer, got "-1"'],
+    [{ quotaMax: '1e3x' }, '--quota-max must be a non-negative integer, got "1e3x"'],
+    [{ authStyle: 'oauth' }, '--auth-style must be session or pat, got "oauth"'],
+    [
+      { generation: 'latest' },
+      '--generation must be docs or upstream-2025 or upstream-2026-08, got "latest"',
+    ],
+    [{ statusMode: 'both' }, '--status-mode must be upstream or docs, got "both"'],
+    [
+      { requireUserId: true, authStyle: 'pat' },
+      '--require-user-id needs session auth: pat servers ignore New-Api-User',
+    ],
+    [
+      { requireUserId: true, generation: 'upstream-2026-08' },
+      '--require-user-id needs session auth',
+    ],
+  ])('refuses %j', (opts, message) => {
+    expect(() => parseEmulatorOptions(opts, '/tmp')).toThrow(message);
+  });
+
+  it('allows --require-user-id with an explicit session style over a pat generation', () => {
+    const opts = parseEmulatorOptions(
+      { requireUserId: true, generation: 'upstream-2026-08', authStyle: 'session' },
+      '/tmp',
+    );
+    expect(opts.requireUserIdHeader).toBe(true);
+  });
 });

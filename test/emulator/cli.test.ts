@@ -69,6 +69,13 @@ describe('cometkeys emulator (in process)', () => {
     expect(io.out()).toBe('');
   });
 
+  it('exits 1 for an auth style commander does not know', async () => {
+    const io = captureIo();
+    expect(await runCli(['emulator', '--auth-style', 'oauth'], io)).toBe(1);
+    expect(io.err()).toMatch(/--auth-style <style>' argument 'oauth' is invalid/);
+    expect(io.out()).toBe('');
+  });
+
   it('exits 1 naming a seed file that cannot be read', async () => {
     const io = captureIo({ cwd: '/nonexistent-dir' });
     expect(await runCli(['emulator', '--seed', 'seed.yaml'], io)).toBe(1);
@@ -143,6 +150,30 @@ describe('cometkeys emulator (built CLI)', () => {
     const line = JSON.parse(await emu.firstLine);
     expect(line.token).toMatch(/^ck-emu-/);
     emu.child.kill('SIGINT');
+    expect(await emu.exited).toBe(0);
+  });
+
+  it('--generation upstream-2026-08 serves the newest server generation', async () => {
+    const emu = spawnEmulator(['--generation', 'upstream-2026-08', '--seed', '2']);
+    const { url, token } = JSON.parse(await emu.firstLine);
+    const bad = await fetch(`${url}/api/token/`, { headers: { authorization: 'nope' } });
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { code: string }).code).toBe('AUTH_UNAUTHORIZED');
+    const list = await fetch(`${url}/api/token/`, {
+      headers: { authorization: `bearer ${token}` },
+    });
+    const body = (await list.json()) as { data: { items: Array<{ auto_groups?: unknown }> } };
+    expect(body.data.items.map((r) => r.auto_groups)).toEqual([null, null]);
+    const over = await fetch(`${url}/api/token/`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', expired_time: -1, remain_quota: 2147483648 }),
+    });
+    expect(await over.json()).toEqual({
+      success: false,
+      message: 'Quota value exceeds valid range, maximum is 2147483647',
+    });
+    emu.child.kill('SIGTERM');
     expect(await emu.exited).toBe(0);
   });
 

@@ -123,6 +123,32 @@ describe('emulator seeding', () => {
     expect(list.json.data.items.map((r: { id: number }) => r.id)).toEqual([12, 11, 10]);
   });
 
+  it('serves the created_time, accessed_time and used_quota a seed record sets', async () => {
+    const emu = await start({
+      seed: [
+        { id: 1, created_time: 1_700_000_000, accessed_time: 1_750_000_000, used_quota: 1234 },
+        { id: 2, created_time: 1_700_000_000 },
+      ],
+    });
+    const got = await call(emu, 'GET', '/api/token/1');
+    expect(got.json.data).toMatchObject({
+      created_time: 1_700_000_000,
+      accessed_time: 1_750_000_000,
+      used_quota: 1234,
+    });
+    // A key never used keeps accessed_time == created_time (cometapi-api.md).
+    expect(emu.get(2)).toMatchObject({ created_time: 1_700_000_000, accessed_time: 1_700_000_000 });
+  });
+
+  it.each([
+    [{ created_time: -1 }, /items\[0\]\.created_time: expected an integer >= 0, got -1/],
+    [{ accessed_time: 1.5 }, /items\[0\]\.accessed_time: expected an integer >= 0, got 1.5/],
+    [{ used_quota: -10 }, /items\[0\]\.used_quota: expected an integer >= 0, got -10/],
+    [{ used_quota: '10' }, /items\[0\]\.used_quota: expected an integer >= 0, got "10"/],
+  ])('refuses seed record %j', async (record, message) => {
+    await expect(startEmulator({ seed: [record] })).rejects.toThrow(message);
+  });
+
   const dirs: string[] = [];
   afterEach(() => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
