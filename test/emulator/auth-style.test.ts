@@ -68,25 +68,14 @@ describe('emulator authStyle session (the default)', () => {
 
 describe('emulator generation', () => {
   it('sets status mode, quota max, auto_groups and auth style together', () => {
-    expect(GENERATIONS).toEqual({
-      docs: {
-        statusMode: 'docs',
-        quotaMax: MAX_QUOTA_VALUE,
-        autoGroups: false,
-        authStyle: 'session',
-      },
-      'upstream-2025': {
-        statusMode: 'upstream',
-        quotaMax: MAX_QUOTA_VALUE,
-        autoGroups: false,
-        authStyle: 'session',
-      },
-      'upstream-2026-08': {
-        statusMode: 'upstream',
-        quotaMax: INT32_QUOTA_MAX,
-        autoGroups: true,
-        authStyle: 'pat',
-      },
+    const rows = Object.entries(GENERATIONS).map(([name, g]) => [
+      name,
+      [g.statusMode, g.quotaMax, g.autoGroups, g.authStyle],
+    ]);
+    expect(Object.fromEntries(rows)).toEqual({
+      docs: ['docs', MAX_QUOTA_VALUE, false, 'session'],
+      'upstream-2025': ['upstream', MAX_QUOTA_VALUE, false, 'session'],
+      'upstream-2026-08': ['upstream', INT32_QUOTA_MAX, true, 'pat'],
     });
   });
 
