@@ -152,6 +152,34 @@ describe('documentation links', () => {
     expect(pages.filter((p) => !listed.has(path.basename(p)))).toEqual([]);
   });
 
+  it('every docs/ link in a source comment names an existing page and heading', () => {
+    const sourceFiles = (dir: string): string[] =>
+      readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? sourceFiles(`${dir}/${e.name}`)
+          : e.name.endsWith('.ts')
+            ? [`${dir}/${e.name}`]
+            : [],
+      );
+    const broken: string[] = [];
+    for (const file of sourceFiles('src')) {
+      read(file)
+        .split('\n')
+        .forEach((line, i) => {
+          // `docs/page.md#a, #b` (several anchors of one page) or `docs/page.md`.
+          for (const m of line.matchAll(/docs\/([\w-]+\.md)((?:#[\w-]+)?(?:, #[\w-]+)*)/g)) {
+            const page = `docs/${m[1] as string}`;
+            const anchors = (m[2] ?? '').split(', ').filter(Boolean);
+            for (const a of anchors.length > 0 ? anchors : ['']) {
+              const why = brokenReason({ file: 'README.md', line: i + 1, target: `${page}${a}` });
+              if (why) broken.push(`${file}:${i + 1}: ${why}`);
+            }
+          }
+        });
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('docs/ stands on its own: no citations of the private working contract', () => {
     const cited = DOC_FILES.filter((f) => f.startsWith('docs/')).flatMap((file) =>
       read(file)
