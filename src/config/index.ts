@@ -3,8 +3,10 @@
  * with `--config`, checked, then overridden by the environment and flags:
  * flag > environment > config file > default.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
+import { parseDocument } from 'yaml';
 import type { PolicySettings, SafetySettings, Settings, UnmanagedAction } from './types.js';
 import { defaultSettings } from './types.js';
 import { ConfigError } from './config-error.js';
@@ -43,13 +45,54 @@ export const CONFIG_SEARCH_PLACES = [
   'cometkeys.config.yml',
 ];
 
+/**
+ * The directory config discovery stops at: the nearest directory at or above `cwd` holding
+ * `.git` or `package.json` (the project), or `cwd` itself when none is above it. A config
+ * file above the project is never used: it could change the unmanaged action or send the
+ * token to another `baseUrl`, and a `.mjs` one would be executed.
+ */
+export function findProjectRoot(cwd: string): string {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    if (existsSync(path.join(dir, '.git')) || existsSync(path.join(dir, 'package.json'))) {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(cwd);
+    dir = parent;
+  }
+}
+
+/**
+ * YAML configs are parsed with the `yaml` package and its alias limit, like key files: an
+ * alias bomb is refused instead of expanding (cosmiconfig's own loader would expand it).
+ */
+function loadYamlConfig(filepath: string, content: string): unknown {
+  const doc = parseDocument(content, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    throw new Error(`YAML error: ${first?.message.split('\n')[0] ?? 'invalid YAML'}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new Error(`YAML error in ${path.basename(filepath)}: ${msg}`);
+  }
+}
+
+/** Aliases a YAML config may expand; a real config needs few, a "billion laughs" needs many. */
+const MAX_CONFIG_ALIASES = 100;
+
 async function findConfig(
   opts: LoadSettingsOptions,
 ): Promise<{ file: string; config: unknown } | undefined> {
+  // One directory at a time ('none'), from cwd up to the project root and no further.
   const explorer = cosmiconfig('cometkeys', {
     searchPlaces: CONFIG_SEARCH_PLACES,
-    searchStrategy: 'project',
+    searchStrategy: 'none',
     cache: false,
+    loaders: { '.yaml': loadYamlConfig, '.yml': loadYamlConfig, noExt: loadYamlConfig },
   });
   if (opts.configPath !== undefined) {
     const file = path.resolve(opts.cwd, opts.configPath);
@@ -64,14 +107,22 @@ async function findConfig(
       throw new ConfigError(`${opts.configPath}: cannot be read: ${firstLine(err)}`);
     }
   }
-  try {
-    const found = await explorer.search(opts.cwd);
-    return found ? { file: found.filepath, config: found.config ?? {} } : undefined;
-  } catch (err) {
-    const file = (err as { filepath?: string }).filepath;
-    throw new ConfigError(
-      `${file ? displayPath(opts.cwd, file) : 'config'}: cannot be read: ${firstLine(err)}`,
-    );
+  const root = findProjectRoot(opts.cwd);
+  let dir = path.resolve(opts.cwd);
+  for (;;) {
+    try {
+      const found = await explorer.search(dir);
+      if (found) return { file: found.filepath, config: found.config ?? {} };
+    } catch (err) {
+      const file = (err as { filepath?: string }).filepath;
+      throw new ConfigError(
+        `${file ? displayPath(opts.cwd, file) : 'config'}: cannot be read: ${firstLine(err)}`,
+      );
+    }
+    if (dir === root) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
   }
 }
 

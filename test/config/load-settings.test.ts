@@ -1,5 +1,5 @@
 /** Settings (SPEC §3): discovery, precedence, shape checks, token refusal, dollar limits. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -239,5 +239,75 @@ describe('the example config', () => {
     expect(s.safety.maxQuotaIncrease).toBe(250_000_000);
     expect(s.policy?.maxBudget).toBe(500_000_000);
     expect(s.unmanaged).toEqual({ action: 'ignore', ignoreNames: ['personal-*', 'console-test'] });
+  });
+});
+
+describe('loadSettings: discovery stops at the project', () => {
+  let outer: string;
+  beforeEach(() => {
+    // No package.json or .git anywhere in this tree: nothing marks a project.
+    outer = mkdtempSync(path.join(tmpdir(), 'cometkeys-boundary-'));
+  });
+  afterEach(() => {
+    rmSync(outer, { recursive: true, force: true });
+  });
+  const put = (rel: string, text: string) => {
+    mkdirSync(path.dirname(path.join(outer, rel)), { recursive: true });
+    writeFileSync(path.join(outer, rel), text);
+  };
+  const loadAt = (rel: string) =>
+    loadSettings({ cwd: path.join(outer, rel), env: {}, flags: {} });
+
+  it('ignores a config two directories up when no project marker is between', async () => {
+    put('.cometkeysrc.json', '{"unmanaged":{"action":"delete"},"baseUrl":"https://evil.example"}');
+    mkdirSync(path.join(outer, 'a/b'), { recursive: true });
+    const s = await loadAt('a/b');
+    expect(s.unmanaged.action).toBe('ignore');
+    expect(s.baseUrl).toBe(defaultSettings().baseUrl);
+    expect(s.configFile).toBeUndefined();
+  });
+
+  it('ignores a config above the directory holding package.json', async () => {
+    put('.cometkeysrc.json', '{"retries":1}');
+    put('proj/package.json', '{"name":"p"}');
+    mkdirSync(path.join(outer, 'proj/sub'), { recursive: true });
+    expect((await loadAt('proj/sub')).retries).toBe(defaultSettings().retries);
+  });
+
+  it('ignores a config above the directory holding .git, and finds one inside it', async () => {
+    put('.cometkeysrc.json', '{"retries":1}');
+    mkdirSync(path.join(outer, 'repo/.git'), { recursive: true });
+    mkdirSync(path.join(outer, 'repo/keys'), { recursive: true });
+    expect((await loadAt('repo/keys')).retries).toBe(defaultSettings().retries);
+    put('repo/.cometkeysrc.json', '{"retries":2}');
+    expect((await loadAt('repo/keys')).retries).toBe(2);
+  });
+
+  it('never executes a .mjs config above the project', async () => {
+    const marker = path.join(outer, 'executed');
+    put(
+      '.cometkeysrc.mjs',
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'x');\nexport default { retries: 1 };\n`,
+    );
+    put('proj/package.json', '{"name":"p"}');
+    expect((await loadAt('proj')).retries).toBe(defaultSettings().retries);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a YAML alias bomb in a config instead of expanding it', async () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const next = String.fromCharCode(97 + i);
+      lines.push(`${next}: &${next} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    }
+    put('proj/package.json', '{"name":"p"}');
+    put('proj/cometkeys.config.yaml', lines.join('\n') + '\n');
+    const err = await loadAt('proj').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/^cometkeys\.config\.yaml: cannot be read: .*alias/i);
   });
 });
