@@ -90,6 +90,7 @@ export async function loadDesired(
     cwd: fromFlag || !settings.configFile ? ctx.io.cwd : path.dirname(settings.configFile),
     quotaPerUsd: settings.quotaPerUsd,
     policy: settings.policy,
+    ignoreNames: settings.unmanaged.ignoreNames,
     now,
     allowEmpty: opts.allowEmpty,
   });

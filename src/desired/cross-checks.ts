@@ -5,14 +5,24 @@
 import type { Diagnostic } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
 import type { LoadedEntry } from './load-text.js';
+import { matchesTarget } from '../plan/targets.js';
 
 function where(e: { file: string; at: Located }): string {
   return `${e.file}:${e.at.line}:${e.at.col}`;
 }
 
-/** Checks keys in load order (files sorted, keys in file order); later duplicates are flagged. */
-export function checkAcrossKeys(entries: readonly LoadedEntry[]): Diagnostic[] {
+/**
+ * Checks keys in load order (files sorted, keys in file order); later duplicates are flagged.
+ * `ignoreNames` (the config's `unmanaged.ignoreNames`) exempts server keys from name matching,
+ * so a declared key of such a name (without a pinned id), or a previous name of that form,
+ * would be created beside the live one: an error.
+ */
+export function checkAcrossKeys(
+  entries: readonly LoadedEntry[],
+  ignoreNames: readonly string[] = [],
+): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (ignoreNames.length > 0) out.push(...checkIgnoredNames(entries, ignoreNames));
   const byName = new Map<string, { file: string; at: Located }>();
   const byId = new Map<number, { file: string; at: Located; name: string }>();
   const pinnedNames = new Map<string, { file: string; at: Located; id: number }>();
@@ -79,6 +89,33 @@ export function checkAcrossKeys(entries: readonly LoadedEntry[]): Diagnostic[] {
           ),
         );
       } else previousOwner.set(p, { file: e.file, at, name: e.key.name });
+    }
+  }
+  return out;
+}
+
+function checkIgnoredNames(
+  entries: readonly LoadedEntry[],
+  ignoreNames: readonly string[],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const pattern = (name: string) =>
+    ignoreNames.find((g) => g === name) ?? ignoreNames.find((g) => matchesTarget(name, [g]));
+  for (const e of entries) {
+    const names: [string, Located][] = [];
+    // A key that pins its id is matched by id, never by name: no duplicate can come of it.
+    if (e.key.id === undefined) names.push([e.key.name, e.nameAt]);
+    for (const p of e.key.previous_names) names.push([p, e.previousAt.get(p) ?? e.nameAt]);
+    for (const [name, at] of names) {
+      const g = pattern(name);
+      if (g === undefined) continue;
+      out.push(
+        errorAt(
+          e.file,
+          at,
+          `${JSON.stringify(name)} matches unmanaged.ignoreNames ${JSON.stringify(g)}: keys of that name are never matched, so this would create a duplicate of a live key; remove the pattern or rename the key`,
+        ),
+      );
     }
   }
   return out;

@@ -30,6 +30,8 @@ export interface LoadFilesOptions extends LoadTextOptions {
   cwd: string;
   /** Allow patterns that match nothing and files that declare no keys. */
   allowEmpty?: boolean;
+  /** The config's `unmanaged.ignoreNames`: a declared key may not match one. */
+  ignoreNames?: readonly string[];
 }
 
 async function exists(abs: string): Promise<boolean> {
@@ -109,7 +111,7 @@ export async function loadKeyFiles(opts: LoadFilesOptions): Promise<LoadResult> 
     diagnostics.push(...loaded.diagnostics);
     entries.push(...loaded.entries);
   });
-  diagnostics.push(...checkAcrossKeys(entries));
+  diagnostics.push(...checkAcrossKeys(entries, opts.ignoreNames));
   if (entries.length === 0 && !opts.allowEmpty && !hasErrors(diagnostics)) {
     diagnostics.push({
       severity: 'error',

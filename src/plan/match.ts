@@ -63,6 +63,21 @@ export function matchKeys(
     pairs.push({ desired: d, server: s, matchedBy: 'id' });
   }
 
+  // A key matched by name that `ignoreNames` exempts would be created beside the live one
+  // (the loader reports it at its line; this guards library callers).
+  if (ignoreNames.length > 0) {
+    const clash = rest.filter((d) =>
+      [d.name, ...d.previous_names].some((n) => matchesTarget(n, ignoreNames)),
+    );
+    if (clash.length > 0) {
+      const names = clash.map((d) => JSON.stringify(d.name)).join(', ');
+      throw new PlanError(
+        `${names} ${clash.length === 1 ? 'matches' : 'match'} unmanaged.ignoreNames: ` +
+          'keys of such names are never matched, so the plan would create duplicates of live keys',
+      );
+    }
+  }
+
   // Candidates by name: unclaimed and not exempt by `ignoreNames`.
   const byName = new Map<string, ServerKey[]>();
   for (const s of server) {

@@ -177,3 +177,19 @@ describe('loadKeyFiles: across files', () => {
     );
   });
 });
+
+describe('loadKeyFiles: unmanaged.ignoreNames', () => {
+  it('refuses a declared key or previous name that ignoreNames exempts, at its line', async () => {
+    write(
+      'keys.yaml',
+      'version: 1\nkeys:\n  - name: ops-x\n    quota_budget: 1\n  - name: b\n    previous_names: [ops-y]\n    quota_budget: 1\n  - name: ops-z\n    id: 7\n    quota_budget: 1\n',
+    );
+    const r = await load(['keys.yaml'], { ignoreNames: ['ops-*'] });
+    expect(
+      r.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`),
+    ).toEqual([
+      'keys.yaml:3:11: error: "ops-x" matches unmanaged.ignoreNames "ops-*": keys of that name are never matched, so this would create a duplicate of a live key; remove the pattern or rename the key',
+      'keys.yaml:6:22: error: "ops-y" matches unmanaged.ignoreNames "ops-*": keys of that name are never matched, so this would create a duplicate of a live key; remove the pattern or rename the key',
+    ]);
+  });
+});

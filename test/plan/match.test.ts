@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aDesiredKey, aServerKey } from '../helpers/builders.js';
+import { PlanError } from '../../src/plan/errors.js';
 import { planOf } from './helpers.js';
 
 describe('matching (SPEC §4.3)', () => {
@@ -22,12 +23,35 @@ describe('matching (SPEC §4.3)', () => {
     expect(plan.summary.create).toBe(0);
   });
 
-  it('does not match by name a server key in unmanaged.ignoreNames', () => {
-    const plan = planOf([aDesiredKey({ name: 'ops-x' })], [aServerKey({ id: 3, name: 'ops-x' })], {
+  it('refuses a desired key whose name is in unmanaged.ignoreNames instead of creating a duplicate', () => {
+    const plan = () =>
+      planOf([aDesiredKey({ name: 'ops-x' })], [aServerKey({ id: 3, name: 'ops-x' })], {
+        ignoreNames: ['ops-*'],
+      });
+    expect(plan).toThrow(PlanError);
+    expect(plan).toThrow(/"ops-x" matches unmanaged.ignoreNames/);
+  });
+
+  it('refuses a previous name in unmanaged.ignoreNames, and keeps exempt server keys unmatched', () => {
+    const desired = [aDesiredKey({ name: 'ci-runner', previous_names: ['ops-ci'] })];
+    expect(() =>
+      planOf(desired, [aServerKey({ id: 3, name: 'ops-ci' })], { ignoreNames: ['ops-*'] }),
+    ).toThrow(PlanError);
+    const plan = planOf([aDesiredKey({ name: 'a' })], [aServerKey({ id: 3, name: 'ops-x' })], {
       ignoreNames: ['ops-*'],
     });
-    expect(plan.changes.map((c) => c.action)).toEqual(['create']);
     expect(plan.unmanaged).toEqual([{ id: 3, name: 'ops-x', action: 'ignore' }]);
+  });
+
+  it('lets a key that pins its id have a name in unmanaged.ignoreNames (matched by id)', () => {
+    const plan = planOf(
+      [aDesiredKey({ name: 'ops-x', id: 3 })],
+      [aServerKey({ id: 3, name: 'ops-x' })],
+      {
+        ignoreNames: ['ops-*'],
+      },
+    );
+    expect(plan.changes).toEqual([]);
   });
 
   it('adopts a key through previous_names and renames it', () => {

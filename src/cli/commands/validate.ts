@@ -45,6 +45,7 @@ export async function runValidate(
     cwd: ctx.io.cwd,
     quotaPerUsd: settings.quotaPerUsd,
     policy: settings.policy,
+    ignoreNames: settings.unmanaged.ignoreNames,
     now: ctx.io.now?.() ?? new Date(),
     allowEmpty: o.allowEmpty === true,
   });
