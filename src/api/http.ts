@@ -128,20 +128,27 @@ export function createHttp(ctx: HttpContext): Http {
         }
         let text: string;
         try {
-          text = await res.text();
+          text = await readBodyText(res, MAX_RESPONSE_BYTES);
         } catch (cause) {
+          if (cause === BODY_TOO_LARGE) {
+            throw fail(status, 'protocol', `— response body larger than ${MAX_RESPONSE_MB} MB`);
+          }
           throw transportError(status, cause);
         }
         const parsed = parseBody(text, res.headers.get('content-type'));
+        if (parsed.type === 'json' && hasUnsafeInteger(parsed.value)) {
+          throw fail(
+            status,
+            'protocol',
+            '— a number in the response is beyond 2^53 and cannot be read exactly',
+          );
+        }
         if (status === 401 || status === 403 || status < 200 || status >= 300) {
           const serverMessage = parsed.type === 'json' ? messageOf(parsed.value) : undefined;
           const said = serverMessage
             ? `— ${serverMessage}`
             : `— ${parsed.type === 'json' ? 'no message' : BODY_NAMES[parsed.type]}`;
-          const hint =
-            status === 401 && ctx.userId === undefined
-              ? ' (hint: this server may require your numeric user id: set COMETAPI_USER_ID)'
-              : '';
+          const hint = status === 401 ? authHint(ctx.userId !== undefined) : '';
           throw error({
             method,
             path,
@@ -225,6 +232,58 @@ export function createHttp(ctx: HttpContext): Http {
   }
 
   return { call, error, retryDelayMs };
+}
+
+/** The largest response body read (after decompression); a larger one is an error. */
+export const MAX_RESPONSE_MB = 16;
+const MAX_RESPONSE_BYTES = MAX_RESPONSE_MB * 1024 * 1024;
+const BODY_TOO_LARGE = Symbol('body too large');
+
+/**
+ * The hint after a 401. Newest servers answer a bad token with 401 (cometapi-api.md "Server
+ * generations", 2026-07-20), so the token comes first; some older ones want `New-Api-User`.
+ */
+function authHint(hasUserId: boolean): string {
+  const token =
+    'check COMETAPI_ACCESS_TOKEN (a missing, mistyped or revoked token is the usual cause)';
+  return hasUserId
+    ? ` (hint: ${token})`
+    : ` (hint: ${token}; older servers also require your numeric user id: set COMETAPI_USER_ID)`;
+}
+
+/** Reads the body as UTF-8 text, giving up past `limit` bytes (an endless or gzip-bomb body). */
+async function readBodyText(res: Response, limit: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw BODY_TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** True when a parsed JSON value holds an integer JSON.parse could not represent exactly. */
+function hasUnsafeInteger(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const item of Object.values(v)) stack.push(item);
+    }
+  }
+  return false;
 }
 
 type ParsedBody =

@@ -50,7 +50,8 @@ describe('auth', () => {
     expect(err.status).toBe(401);
     expect(err.message).toBe(
       '[GET] /api/token/42: HTTP 401 — Unauthorized, New-Api-User header not provided ' +
-        '(hint: this server may require your numeric user id: set COMETAPI_USER_ID)',
+        '(hint: check COMETAPI_ACCESS_TOKEN (a missing, mistyped or revoked token is the usual ' +
+        'cause); older servers also require your numeric user id: set COMETAPI_USER_ID)',
     );
     expect(scope.isDone()).toBe(true);
   });
@@ -63,6 +64,20 @@ describe('auth', () => {
     expect(err.kind).toBe('auth');
     expect(err.serverMessage).toBe('Unauthorized, invalid access token');
     expect(err.message).not.toMatch(/COMETAPI_USER_ID/);
+    expect(err.message).toMatch(/hint: check COMETAPI_ACCESS_TOKEN/);
+  });
+
+  it('401 with a code (newest servers): the hint names the token first', async () => {
+    nock(BASE).get('/api/token/42').reply(401, {
+      success: false,
+      code: 'AUTH_UNAUTHORIZED',
+      message: 'invalid token',
+    });
+    const err = await failureOf(setupClient().client.getKey(42));
+    expect(err.kind).toBe('auth');
+    const hint = err.message.slice(err.message.indexOf('(hint:'));
+    expect(hint.indexOf('COMETAPI_ACCESS_TOKEN')).toBeGreaterThan(0);
+    expect(hint.indexOf('COMETAPI_ACCESS_TOKEN')).toBeLessThan(hint.indexOf('COMETAPI_USER_ID'));
   });
 
   it('403 is auth too', async () => {

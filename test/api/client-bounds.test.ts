@@ -1,0 +1,61 @@
+/** Bounds on what a server can make the client read: body size, numbers beyond 2^53. */
+import { gzipSync } from 'node:zlib';
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { aServerKey } from '../helpers/builders.js';
+import { BASE, failureOf, ok, setupClient, wire } from './client-setup.js';
+import { nockOnly } from '../helpers/offline.js';
+
+nockOnly();
+
+const KEY = aServerKey({ id: 42, name: 'backend' });
+
+describe('response bounds', () => {
+  it('refuses a body over 16 MB instead of reading it all', async () => {
+    const huge = JSON.stringify(ok({ ...wire(KEY), name: 'x'.repeat(17 * 1024 * 1024) }));
+    const scope = nock(BASE).get('/api/token/42').reply(200, huge, {
+      'content-type': 'application/json',
+    });
+    const err = await failureOf(setupClient().client.getKey(42));
+    expect(err.kind).toBe('protocol');
+    expect(err.message).toBe('[GET] /api/token/42: HTTP 200 — response body larger than 16 MB');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('counts the size after decompression (a gzip bomb)', async () => {
+    const bomb = gzipSync(Buffer.alloc(40 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    nock(BASE).get('/api/token/42').reply(200, bomb, {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    const err = await failureOf(setupClient().client.getKey(42));
+    expect(err.message).toContain('response body larger than 16 MB');
+  });
+
+  it('reads a body just under the limit', async () => {
+    const big = JSON.stringify(ok({ ...wire(KEY), name: 'backend' })).padEnd(15 * 1024 * 1024, ' ');
+    nock(BASE).get('/api/token/42').reply(200, big, { 'content-type': 'application/json' });
+    expect((await setupClient().client.getKey(42)).name).toBe('backend');
+  });
+
+  it('refuses a number beyond 2^53 rather than rounding it', async () => {
+    const text = JSON.stringify(ok(wire(KEY))).replace(
+      `"remain_quota":${KEY.remain_quota}`,
+      '"remain_quota":9007199254740993',
+    );
+    expect(text).toContain('9007199254740993');
+    nock(BASE).get('/api/token/42').reply(200, text, { 'content-type': 'application/json' });
+    const err = await failureOf(setupClient().client.getKey(42));
+    expect(err.kind).toBe('protocol');
+    expect(err.message).toBe(
+      '[GET] /api/token/42: HTTP 200 — a number in the response is beyond 2^53 and cannot be read exactly',
+    );
+  });
+
+  it('accepts the largest safe integer', async () => {
+    const text = JSON.stringify(ok(wire({ ...KEY, remain_quota: Number.MAX_SAFE_INTEGER })));
+    nock(BASE).get('/api/token/42').reply(200, text, { 'content-type': 'application/json' });
+    expect((await setupClient().client.getKey(42)).remain_quota).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
