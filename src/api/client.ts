@@ -13,7 +13,7 @@ import { buildStatusBody } from './body.js';
 import { CometApiError } from './errors.js';
 import { createHttp } from './http.js';
 import { createLimiter } from './limiter.js';
-import { listAllKeys } from './listing.js';
+import { DEFAULT_MAX_LIST_KEYS, listAllKeys } from './listing.js';
 import { createPacer } from './pacer.js';
 import { parseRecord } from './record.js';
 import type { CometClient, CometClientOptions } from './types.js';
@@ -73,7 +73,8 @@ export function createCometClient(opts: CometClientOptions): CometClient {
   const writes: WriteContext = { http, retries, now, sleep, getKey };
 
   return {
-    listKeys: (listOpts) => listAllKeys(http, listOpts?.onProgress),
+    listKeys: (listOpts) =>
+      listAllKeys(http, listOpts?.onProgress, opts.maxListKeys ?? DEFAULT_MAX_LIST_KEYS),
     getKey,
     createKey: (fields, { highestKnownId }) => createAndResolve(writes, fields, highestKnownId),
     updateKey: (body, before) => putWithRecovery(writes, '/api/token/', body, before),

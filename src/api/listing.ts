@@ -13,6 +13,8 @@ import type { ListProgress } from './types.js';
 export const LIST_PAGE_SIZE = 100;
 /** Walks before giving up on a listing that keeps changing. */
 export const MAX_LIST_WALKS = 3;
+/** The default of the `maxListKeys` setting. */
+export const DEFAULT_MAX_LIST_KEYS = 100_000;
 
 /** One checked page. */
 export interface KeyPage {
@@ -69,10 +71,21 @@ export async function fetchPage(http: Http, page: number): Promise<KeyPage> {
 export async function listAllKeys(
   http: Http,
   onProgress?: (p: ListProgress) => void,
+  maxListKeys = DEFAULT_MAX_LIST_KEYS,
 ): Promise<ServerKey[]> {
   let problem = '';
   for (let walk = 1; walk <= MAX_LIST_WALKS; walk++) {
     const first = await fetchPage(http, 1);
+    if (first.total > maxListKeys) {
+      // A server claiming millions of keys would have us walk its pages for hours.
+      throw http.error({
+        method: 'GET',
+        path: pathOf(1),
+        status: 200,
+        kind: 'unsupported',
+        detail: `— the account reports ${first.total} keys, more than maxListKeys (${maxListKeys}); raise the setting if that is real`,
+      });
+    }
     const pagesTotal = Math.max(1, Math.ceil(first.total / first.pageSize));
     let pagesDone = 1;
     onProgress?.({ pagesDone, pagesTotal });

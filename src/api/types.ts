@@ -84,6 +84,8 @@ export interface CometClientOptions {
   parallelism?: number;
   maxRequestsPerSecond?: number;
   maxRateLimitWaitSeconds?: number;
+  /** A listing whose `total` is larger fails after page 1 (default 100000). */
+  maxListKeys?: number;
   /** Injected for tests: sleeping and the clock. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;

@@ -63,6 +63,7 @@ export async function openClient(ctx: CommandContext, settings: Settings): Promi
     parallelism: settings.parallelism,
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
     maxRateLimitWaitSeconds: settings.maxRateLimitWaitSeconds,
+    maxListKeys: settings.maxListKeys,
     onNotice: (message) => progress.notice(message),
   });
 }

@@ -63,5 +63,7 @@ export const CONFIG_SCHEMA = {
       },
     },
     auditLog: { type: 'string', minLength: 1 },
+    quotaMaxUnits: { type: 'integer', minimum: 1 },
+    maxListKeys: { type: 'integer', minimum: 1 },
   },
 } as const;

@@ -182,6 +182,8 @@ function applyFile(
     'retries',
     'maxRateLimitWaitSeconds',
     'warnExpiryDays',
+    'quotaMaxUnits',
+    'maxListKeys',
   ] as const) {
     if (c[k] !== undefined) settings[k] = c[k];
   }

@@ -44,6 +44,10 @@ export interface Settings {
   warnExpiryDays: number;
   policy?: PolicySettings;
   auditLog?: string;
+  /** The largest `remain_quota` the server accepts on a limited key (default 2147483647). */
+  quotaMaxUnits: number;
+  /** A listing whose `total` is larger fails after page 1 (default 100000). */
+  maxListKeys: number;
   /** The config file the settings came from, when one was found. */
   configFile?: string;
 }
@@ -57,6 +61,9 @@ export const DEFAULT_RETRIES = 4;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 1800;
 export const DEFAULT_QUOTA_PER_USD = 500_000;
 export const DEFAULT_WARN_EXPIRY_DAYS = 14;
+/** new-api since 2026-08-10 refuses `remain_quota` above int32 (cometapi-api.md). */
+export const DEFAULT_QUOTA_MAX_UNITS = 2_147_483_647;
+export const DEFAULT_MAX_LIST_KEYS = 100_000;
 
 /** The settings when nothing is configured. */
 export function defaultSettings(): Settings {
@@ -71,5 +78,7 @@ export function defaultSettings(): Settings {
     unmanaged: { action: 'ignore', ignoreNames: [] },
     safety: { maxUpdatePercent: 30, minKeys: 10, maxDeletePercent: 10, maxDeleteCount: 5 },
     warnExpiryDays: DEFAULT_WARN_EXPIRY_DAYS,
+    quotaMaxUnits: DEFAULT_QUOTA_MAX_UNITS,
+    maxListKeys: DEFAULT_MAX_LIST_KEYS,
   };
 }

@@ -242,3 +242,41 @@ describe('listKeys', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('listKeys: maxListKeys', () => {
+  it('fails after page 1 when the server claims more keys than maxListKeys', async () => {
+    const scope = nock(BASE)
+      .get('/api/token/')
+      .query(pageQuery(1))
+      .reply(
+        200,
+        listPage(
+          keys(1, 100).map((k) => wire(k)),
+          { page: 1, total: 10_000_000 },
+        ),
+      );
+    const err = await failureOf(setupClient().client.listKeys());
+    expect(err.kind).toBe('unsupported');
+    expect(err.message).toBe(
+      '[GET] /api/token/?p=1&page_size=100: HTTP 200 — the account reports 10000000 keys, more than maxListKeys (100000); raise the setting if that is real',
+    );
+    // Only page 1 was asked for: no walk of 100,000 pages.
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('takes a lower maxListKeys from the options', async () => {
+    nock(BASE)
+      .get('/api/token/')
+      .query(pageQuery(1))
+      .reply(
+        200,
+        listPage(
+          keys(1, 100).map((k) => wire(k)),
+          { page: 1, total: 250 },
+        ),
+      );
+    const err = await failureOf(setupClient({ maxListKeys: 200 }).client.listKeys());
+    expect(err.message).toContain('more than maxListKeys (200)');
+  });
+});
