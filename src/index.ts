@@ -51,7 +51,7 @@ export { renderPlan } from './render/index.js';
 // Applying
 export { applyPlan } from './apply/apply-plan.js';
 export { checkSafety, parseForce, SafetyRefusalError } from './apply/safety.js';
-export { createAuditLog } from './apply/audit-log.js';
+export { openAuditLog, type AuditLog } from './apply/audit-log.js';
 export { renderApplyText, renderApplyJson, applyExitCode } from './apply/render-result.js';
 export type * from './apply/types.js';
 

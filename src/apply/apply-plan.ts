@@ -16,6 +16,7 @@ import type {
   AuditRecord,
   CreatedKey,
   LedgerEntry,
+  StopReason,
 } from './types.js';
 
 /** Counts the entries per outcome. */
@@ -85,11 +86,17 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
 
   const warnedFields = new Set<string>();
   let auditBroken = false;
+  let writes = 0;
+  // An audit log that fails mid-run stops new keys, as a signal does: no write goes unaudited.
+  const stopReason = (): StopReason | undefined =>
+    auditBroken ? 'audit_failed' : input.signal?.aborted ? 'interrupted' : undefined;
+  let stopped: StopReason | undefined;
   const ctx: KeyRunContext = {
     client,
     highestKnownId,
     namesCreatedSincePlan,
     async audit(record) {
+      writes += 1;
       if (!input.audit || auditBroken) return;
       const full: AuditRecord = {
         time: input.now().toISOString(),
@@ -100,7 +107,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         await input.audit.write(full);
       } catch (err) {
         auditBroken = true;
-        warn(`the audit log could not be written, no further records: ${describeError(err)}`);
+        warn(
+          `the audit log could not be written (${describeError(err)}): no new key starts; keys in progress finish unaudited`,
+        );
       }
     },
     inspectRecord(record) {
@@ -113,27 +122,38 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     },
     onCreated(key) {
       created.push(key);
+      input.onCreated?.(key, created);
     },
   };
 
   const limit = pLimit(Math.max(1, input.parallelism));
   const runOne = async (change: KeyChange): Promise<LedgerEntry> => {
+    const stop = stopReason();
+    stopped ??= stop;
     // Past the 429 budget no new key starts; keys mid-sequence finish (SPEC §7.10).
-    const entry = client.rateLimitExhausted()
+    const entry: LedgerEntry = stop
       ? {
           name: change.name,
           id: change.id,
           action: change.action,
-          outcome: 'failed' as const,
-          detail: 'rate limited',
+          outcome: 'skipped',
+          detail: stop === 'interrupted' ? 'interrupted' : 'not started: the audit log failed',
         }
-      : await runKeyChange(change, ctx).catch((err: unknown): LedgerEntry => ({
-          name: change.name,
-          id: change.id,
-          action: change.action,
-          outcome: 'failed',
-          detail: `internal error (this is a bug): ${describeError(err)}`,
-        }));
+      : client.rateLimitExhausted()
+        ? {
+            name: change.name,
+            id: change.id,
+            action: change.action,
+            outcome: 'failed' as const,
+            detail: 'rate limited',
+          }
+        : await runKeyChange(change, ctx).catch((err: unknown): LedgerEntry => ({
+            name: change.name,
+            id: change.id,
+            action: change.action,
+            outcome: 'failed',
+            detail: `internal error (this is a bug): ${describeError(err)}`,
+          }));
     done += 1;
     if (entry.outcome !== 'applied') failed += 1;
     report();
@@ -143,5 +163,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   entries.push(...(await Promise.all(runnable.map((c) => limit(() => runOne(c))))));
   entries.sort(compareNameId);
   created.sort((a, b) => a.id - b.id);
-  return { entries, summary: summarizeEntries(entries), created };
+  return {
+    entries,
+    summary: summarizeEntries(entries),
+    created,
+    writes,
+    ...(stopped ? { stopped } : {}),
+  };
 }

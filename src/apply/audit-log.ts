@@ -1,8 +1,10 @@
 /**
- * The audit log (SPEC §7 "Audit log"): one JSON line appended per write attempt. The file is
- * created with mode 0600 when new; existing files are only appended to.
+ * The audit log: one JSON line appended per write attempt. The file is opened before the
+ * first write (an audit log that cannot be opened stops apply before anything is sent),
+ * created with mode 0600 when new, only ever appended to, and never opened through a symlink.
  */
-import { appendFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { AuditRecord, AuditSink } from './types.js';
 
 /** Fields that must never reach a log, whatever a caller puts in a record. */
@@ -17,19 +19,34 @@ export function formatAuditLine(record: AuditRecord): string {
   return `${JSON.stringify(safe)}\n`;
 }
 
+/** An open audit log; `close` waits for every line and syncs the file. */
+export interface AuditLog extends AuditSink {
+  close(): Promise<void>;
+}
+
 /**
- * An AuditSink appending to `file`. Writes are chained so lines from keys running at once
- * never interleave and keep the order they were recorded in.
+ * Opens `file` for appending. Writes are chained so lines from keys running at once never
+ * interleave and keep the order they were recorded in; a line is handed to the system before
+ * the next step of its key starts, so it survives the process being killed. `close` syncs.
+ * Throws the fs error when the file cannot be opened.
  */
-export function createAuditLog(file: string): AuditSink {
+export async function openAuditLog(file: string): Promise<AuditLog> {
+  const flags =
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+  const handle = await open(file, flags, 0o600);
   let last: Promise<void> = Promise.resolve();
   return {
     write(record) {
       const line = formatAuditLine(record);
-      const next = last.then(() => appendFile(file, line, { encoding: 'utf8', mode: 0o600 }));
+      const next = last.then(() => handle.appendFile(line, 'utf8'));
       // A failed write must not poison the lines after it.
       last = next.catch(() => {});
       return next;
+    },
+    async close() {
+      await last;
+      await handle.sync().catch(() => {});
+      await handle.close();
     },
   };
 }

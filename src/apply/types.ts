@@ -45,7 +45,14 @@ export interface ApplyResult {
   summary: ApplySummary;
   /** Keys created by this run (with their secret, which must never be printed). */
   created: CreatedKey[];
+  /** Why keys were left unstarted, when the run was stopped early. */
+  stopped?: StopReason;
+  /** Write attempts made (0: nothing was sent, whatever the ledger says). */
+  writes: number;
 }
+
+/** Why a run stopped starting keys: a signal, or an audit log that could not be written. */
+export type StopReason = 'interrupted' | 'audit_failed';
 
 /** One write attempt, as the audit log records it (SPEC §7 "Audit log"). No secrets. */
 export interface AuditRecord {
@@ -86,6 +93,13 @@ export interface ApplyInput {
   onWarning?: (msg: string) => void;
   now: () => Date;
   gitCommit?: string | null;
+  /**
+   * Aborted when the run must stop (SIGINT/SIGTERM): no new key starts, keys mid-sequence
+   * finish their sequence, and the keys not started are `skipped: interrupted`.
+   */
+  signal?: AbortSignal;
+  /** Called with each key as soon as it is created (to keep the new-keys file current). */
+  onCreated?: (key: CreatedKey, all: readonly CreatedKey[]) => void;
   /**
    * A listing made by the caller in this run (e.g. to check the account of a saved plan);
    * reused for the creates' "absent" check instead of listing again.

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuditLog, formatAuditLine } from '../../src/apply/audit-log.js';
+import { formatAuditLine, openAuditLog } from '../../src/apply/audit-log.js';
 import type { AuditRecord } from '../../src/apply/types.js';
 
 const record = (id: number): AuditRecord => ({
@@ -28,8 +28,9 @@ describe('the audit log', () => {
 
   it('creates the file with mode 0600 and appends one JSON line per record, in order', async () => {
     const file = path.join(dir, 'audit.jsonl');
-    const log = createAuditLog(file);
+    const log = await openAuditLog(file);
     await Promise.all([1, 2, 3].map((id) => log.write(record(id))));
+    await log.close();
 
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as AuditRecord).id)).toEqual([1, 2, 3]);
@@ -39,8 +40,27 @@ describe('the audit log', () => {
   it('appends to an existing file without truncating it', async () => {
     const file = path.join(dir, 'audit.jsonl');
     await writeFile(file, '{"earlier":true}\n');
-    await createAuditLog(file).write(record(1));
+    const log = await openAuditLog(file);
+    await log.write(record(1));
+    await log.close();
     expect((await readFile(file, 'utf8')).split('\n')[0]).toBe('{"earlier":true}');
+  });
+
+  it('cannot be opened through a symlink, and the target is untouched', async () => {
+    const target = path.join(dir, 'elsewhere.txt');
+    await writeFile(target, 'precious\n');
+    const file = path.join(dir, 'audit.jsonl');
+    await symlink(target, file);
+    await expect(openAuditLog(file)).rejects.toMatchObject({ code: 'ELOOP' });
+    expect(await readFile(target, 'utf8')).toBe('precious\n');
+  });
+
+  it('fails to open in a missing directory or a directory path', async () => {
+    await expect(openAuditLog(path.join(dir, 'no/such/audit.jsonl'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    await mkdir(path.join(dir, 'adir'));
+    await expect(openAuditLog(path.join(dir, 'adir'))).rejects.toMatchObject({ code: 'EISDIR' });
   });
 
   it('leaves a secret field out even if one is recorded', () => {

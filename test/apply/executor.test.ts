@@ -163,12 +163,16 @@ describe('applyPlan', () => {
     expect(JSON.stringify(records)).not.toContain('sk-secret');
   });
 
-  it('warns once and carries on when the audit sink fails', async () => {
-    const a = aServerKey({ name: 'a' });
-    const client = new FakeClient({ mode: 'upstream', keys: [a] });
+  it('an audit sink that fails stops new keys; the key in progress finishes', async () => {
+    const a = aServerKey({ id: 1, name: 'a' });
+    const b = aServerKey({ id: 2, name: 'b' });
+    const client = new FakeClient({ mode: 'upstream', keys: [a, b] });
     const warnings: string[] = [];
     const result = await applyPlan({
-      plan: aPlan([anUpdate(a, { group: 'x' }, ['update'])]),
+      plan: aPlan([
+        anUpdate(a, { group: 'x' }, ['update']),
+        anUpdate(b, { group: 'x' }, ['update']),
+      ]),
       client,
       parallelism: 1,
       now,
@@ -176,7 +180,32 @@ describe('applyPlan', () => {
       onWarning: (m) => warnings.push(m),
     });
 
-    expect(result.summary.applied).toBe(1);
-    expect(warnings).toEqual(['the audit log could not be written, no further records: disk full']);
+    expect(result.entries.map((e) => `${e.name}: ${e.outcome} ${e.detail ?? ''}`.trim())).toEqual([
+      'a: applied',
+      'b: skipped not started: the audit log failed',
+    ]);
+    expect(result.stopped).toBe('audit_failed');
+    expect(warnings).toEqual([
+      'the audit log could not be written (disk full): no new key starts; keys in progress finish unaudited',
+    ]);
+  });
+
+  it('an aborted signal starts no key: every change is skipped as interrupted, nothing written', async () => {
+    const a = aServerKey({ id: 1, name: 'a' });
+    const client = new FakeClient({ mode: 'upstream', keys: [a] });
+    const controller = new AbortController();
+    controller.abort();
+    const result = await applyPlan({
+      plan: aPlan([anUpdate(a, { group: 'x' }, ['update'])]),
+      client,
+      parallelism: 1,
+      now,
+      signal: controller.signal,
+    });
+    expect(result.entries).toMatchObject([
+      { name: 'a', outcome: 'skipped', detail: 'interrupted' },
+    ]);
+    expect(result.writes).toBe(0);
+    expect(result.stopped).toBe('interrupted');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { createCometClient } from '../../src/api/client.js';
 import type { CometClient } from '../../src/api/types.js';
-import { createAuditLog } from '../../src/apply/audit-log.js';
+import { openAuditLog } from '../../src/apply/audit-log.js';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { ApplyResult, AuditRecord } from '../../src/apply/types.js';
 import { defaultSettings, type Settings } from '../../src/config/types.js';
@@ -124,7 +124,7 @@ export async function applyRound(
   transcript: Transcript,
 ): Promise<Round> {
   const audit: AuditRecord[] = [];
-  const file = createAuditLog(auditFile);
+  const file = await openAuditLog(auditFile);
   const seqFrom = lastSeq(emulator);
   const result = await applyPlan({
     plan,
@@ -140,6 +140,7 @@ export async function applyRound(
     now: () => new Date(),
     gitCommit: null,
   });
+  await file.close();
   return { plan, result, audit, seqFrom, seqTo: lastSeq(emulator) };
 }
 

@@ -3,12 +3,17 @@
  * shown and confirmed; safety refusals before any write; the executor; the ledger.
  */
 import { execFile } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CometClient } from '../../api/types.js';
 import { applyPlan } from '../../apply/apply-plan.js';
-import { createAuditLog } from '../../apply/audit-log.js';
+import { openAuditLog, type AuditLog } from '../../apply/audit-log.js';
+import {
+  createNewKeysFile,
+  describeFileError,
+  type NewKeysFile,
+} from '../../apply/new-keys-file.js';
 import { applyExitCode, renderApplyJson, renderApplyText } from '../../apply/render-result.js';
 import { checkSafety, parseForce, type ForceOption } from '../../apply/safety.js';
 import type { CreatedKey } from '../../apply/types.js';
@@ -115,11 +120,58 @@ function forceOf(value: unknown): ForceOption {
   }
 }
 
-/** Makes sure the secrets file can be written before anything is created. */
-async function writeNewKeys(file: string, keys: CreatedKey[]): Promise<void> {
-  await writeFile(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  // `mode` only applies to a new file; an existing one is narrowed too.
-  await chmod(file, 0o600);
+/**
+ * While the write phase runs, the first SIGINT/SIGTERM (what CI sends on cancel) aborts the
+ * returned signal: no new key starts and the keys in progress finish. A second one exits at
+ * once. The handlers are removed by `dispose`.
+ */
+function trapSignals(ctx: CommandContext): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      ctx.io.stderr.write(`\n${name} again: exiting now; keys in progress may be half done.\n`);
+      process.exit(3);
+    }
+    ctx.io.stderr.write(
+      `\n${name}: no new key starts; finishing the keys in progress (send it again to exit now).\n`,
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Opens the audit log and the new-keys file before the first write; a failure sends nothing. */
+async function openOutputs(
+  auditFile: string | undefined,
+  newKeysOut: { abs: string; shown: string } | undefined,
+): Promise<{ audit?: AuditLog; newKeys?: NewKeysFile }> {
+  let audit: AuditLog | undefined;
+  if (auditFile) {
+    try {
+      audit = await openAuditLog(auditFile);
+    } catch (err) {
+      throw new CliError(
+        `cannot open the audit log ${auditFile}: ${describeFileError(err)}; nothing was sent`,
+      );
+    }
+  }
+  if (!newKeysOut) return audit ? { audit } : {};
+  try {
+    return { ...(audit ? { audit } : {}), newKeys: await createNewKeysFile(newKeysOut.abs) };
+  } catch (err) {
+    await audit?.close().catch(() => {});
+    throw new CliError(
+      `cannot write --new-keys-out ${newKeysOut.shown}: ${describeFileError(err)}; nothing was sent`,
+    );
+  }
 }
 
 /** `cometkeys apply`; returns the exit code (SPEC §1). */
@@ -175,14 +227,6 @@ export async function runApply(
     return 1;
   }
 
-  const newKeysOut = opts.newKeysOut ? path.resolve(ctx.io.cwd, opts.newKeysOut) : undefined;
-  if (newKeysOut) {
-    try {
-      await writeNewKeys(newKeysOut, []);
-    } catch (err) {
-      throw new CliError(`cannot write ${opts.newKeysOut}: ${(err as Error).message}`);
-    }
-  }
   const auditFile = opts.auditLog
     ? path.resolve(ctx.io.cwd, opts.auditLog)
     : settings.auditLog
@@ -191,14 +235,28 @@ export async function runApply(
           settings.auditLog,
         )
       : undefined;
+  const newKeysOut = opts.newKeysOut
+    ? { abs: path.resolve(ctx.io.cwd, opts.newKeysOut), shown: opts.newKeysOut }
+    : undefined;
+  const outputs = await openOutputs(auditFile, newKeysOut);
+  // A write of the new-keys file that fails: the keys exist, so the run does not succeed.
+  let newKeysError: string | undefined;
+  const saveNewKeys = (all: readonly CreatedKey[]) => {
+    outputs.newKeys?.write(all).catch((err: unknown) => {
+      newKeysError ??= describeFileError(err);
+    });
+  };
 
   const progress = createProgress(ctx, 'applying');
+  const trap = trapSignals(ctx);
   const result = await applyPlan({
     plan,
     client,
     parallelism: settings.parallelism,
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
-    ...(auditFile ? { audit: createAuditLog(auditFile) } : {}),
+    ...(outputs.audit ? { audit: outputs.audit } : {}),
+    signal: trap.signal,
+    onCreated: (_key, all) => saveNewKeys(all),
     onProgress: (p) =>
       progress.update(p.done, p.total, p.failed > 0 ? `${p.failed} not applied` : undefined),
     // Warnings are not progress: --quiet keeps them.
@@ -209,14 +267,21 @@ export async function runApply(
     ...(prepared.listing ? { listing: prepared.listing } : {}),
   });
   progress.finish();
+  try {
+    await outputs.audit?.close();
+  } catch (err) {
+    stderr.write(`warning: closing the audit log ${auditFile}: ${describeFileError(err)}\n`);
+  }
 
   let newKeysLost = false;
-  if (newKeysOut) {
+  if (newKeysOut && outputs.newKeys) {
     try {
-      await writeNewKeys(newKeysOut, result.created);
+      await outputs.newKeys.write(result.created);
+      await outputs.newKeys.close();
+      if (newKeysError) throw new Error(newKeysError);
       if (result.created.length > 0 && !ctx.global.quiet) {
         stderr.write(
-          `Wrote ${result.created.length} new key(s) to ${opts.newKeysOut} (mode 0600).\n`,
+          `Wrote ${result.created.length} new key(s) to ${newKeysOut.shown} (mode 0600).\n`,
         );
       }
     } catch (err) {
@@ -224,13 +289,22 @@ export async function runApply(
       newKeysLost = result.created.length > 0;
       const ids = result.created.map((k) => `${k.name} (id ${k.id})`).join(', ') || 'none';
       stderr.write(
-        `error: cannot write ${opts.newKeysOut}: ${(err as Error).message}; keys created: ${ids}\n`,
+        `error: cannot write ${newKeysOut.shown}: ${describeFileError(err)}; keys created: ${ids}\n`,
       );
     }
+  }
+  trap.dispose();
+  if (result.stopped === 'interrupted') {
+    stderr.write(
+      result.writes > 0
+        ? 'Interrupted: the keys not started are skipped; re-run apply to finish.\n'
+        : 'Interrupted before any write: nothing was sent.\n',
+    );
   }
   // A blank line parts the ledger from the plan shown above it.
   if (!json && !planFile) stdout.write('\n');
   stdout.write(json ? renderApplyJson(result) : renderApplyText(result));
+  if (result.stopped === 'interrupted' && result.writes === 0) return 1;
   return newKeysLost ? 3 : applyExitCode(result);
 }
 

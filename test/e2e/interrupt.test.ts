@@ -1,0 +1,201 @@
+/**
+ * Interruption (CI cancelling a job): the built CLI gets SIGTERM while a key's write is in
+ * flight. The key in progress finishes, no new key starts, the audit log holds every write
+ * the server answered, the new-keys file lists the key already created, the result is
+ * printed with `skipped: interrupted`, and the exit code is 3.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulator/index.js';
+import { BIN, runBuiltCli, tempWorkdir } from './helpers.js';
+
+const base = {
+  status: 1,
+  expired_time: -1,
+  remain_quota: 1000,
+  used_quota: 0,
+  unlimited_quota: false,
+  model_limits_enabled: false,
+  model_limits: '',
+  allow_ips: '',
+  group: '',
+  cross_group_retry: false,
+};
+const NAMES = ['b1', 'b2', 'b3', 'b4', 'b5'];
+const seed: SeedRecord[] = NAMES.map((name, i) => ({ ...base, id: i + 1, name }));
+const KEYS = `version: 1
+defaults:
+  quota_budget: 1000
+  group: team
+keys:
+  - name: a-new
+${NAMES.map((n) => `  - name: ${n}\n`).join('')}`;
+
+describe('apply interrupted by SIGTERM', () => {
+  let emu: Emulator;
+  let work: ReturnType<typeof tempWorkdir>;
+  let release: () => void = () => {};
+  let onFirstPut: () => void = () => {};
+  beforeEach(async () => {
+    work = tempWorkdir({ 'keys.yaml': KEYS });
+    let held = false;
+    emu = await startEmulator({
+      seed,
+      latencyMs: 1,
+      // The first PUT is held until the CLI has taken the signal: the key is mid-sequence.
+      sleep: async () => {
+        const last = emu.requests().at(-1);
+        if (held || last?.method !== 'PUT') return;
+        held = true;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+          onFirstPut();
+        });
+      },
+    });
+  });
+  afterEach(async () => {
+    release();
+    await emu.close();
+    work.cleanup();
+  });
+
+  it('finishes the key in progress, skips the rest, keeps the records, exits 3', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'apply',
+        '--auto-approve',
+        '--force',
+        '--parallelism',
+        '1',
+        '--audit-log',
+        'audit.jsonl',
+        '--new-keys-out',
+        'new-keys.json',
+      ],
+      {
+        cwd: work.dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NO_COLOR: '1',
+          COMETAPI_BASE_URL: emu.url,
+          COMETAPI_ACCESS_TOKEN: emu.token,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    let acknowledged: () => void = () => {};
+    const signalTaken = new Promise<void>((resolve) => (acknowledged = resolve));
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+      if (stderr.includes('no new key starts')) acknowledged();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    onFirstPut = () => {
+      child.kill('SIGTERM');
+      void signalTaken.then(() => release());
+    };
+    const code = await exited;
+
+    expect(stderr).toContain('SIGTERM: no new key starts; finishing the keys in progress');
+    expect(stdout).toContain('a-new (id 6) create: applied');
+    expect(stdout).toContain('b1 (id 1) update: applied');
+    for (const n of NAMES.slice(1))
+      expect(stdout).toMatch(new RegExp(`${n} \\(id \\d\\) update: skipped: interrupted`));
+    expect(stdout).toContain(
+      'Apply: 2 applied, 0 failed, 4 skipped, 0 missing, 0 did not converge.',
+    );
+    expect(code).toBe(3);
+
+    // Only b1 was written; the others are as they were.
+    const records = new Map(emu.records().map((r) => [r.name, r]));
+    expect(records.get('b1')?.group).toBe('team');
+    for (const n of NAMES.slice(1)) expect(records.get(n)?.group).toBe('');
+    // Every write the server answered is in the audit log.
+    const audit = readFileSync(path.join(work.dir, 'audit.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { name: string; step: string; outcome: string });
+    expect(audit.map((a) => `${a.name}:${a.step}:${a.outcome}`)).toEqual([
+      'a-new:create:ok',
+      'b1:update:ok',
+    ]);
+    const writes = emu.requests().filter((r) => r.method !== 'GET');
+    expect(writes).toHaveLength(2);
+    const created = JSON.parse(readFileSync(path.join(work.dir, 'new-keys.json'), 'utf8')) as {
+      id: number;
+      name: string;
+    }[];
+    expect(created.map((k) => [k.id, k.name])).toEqual([[6, 'a-new']]);
+  });
+});
+
+describe('apply: the audit log and the new-keys file are checked before the first write', () => {
+  let emu: Emulator;
+  let work: ReturnType<typeof tempWorkdir>;
+  beforeEach(async () => {
+    work = tempWorkdir({ 'keys.yaml': KEYS });
+    emu = await startEmulator({ seed });
+  });
+  afterEach(async () => {
+    await emu.close();
+    work.cleanup();
+  });
+  const apply = (...extra: string[]) =>
+    runBuiltCli(['apply', '--auto-approve', '--force', '--parallelism', '1', ...extra], {
+      cwd: work.dir,
+      env: { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token },
+    });
+  const writes = () => emu.requests().filter((r) => r.method !== 'GET');
+
+  it('an audit log that cannot be opened: exit 1, nothing sent', async () => {
+    const run = await apply('--audit-log', 'no-such-dir/audit.jsonl');
+    expect(run.stderr).toContain(
+      'cannot open the audit log ' +
+        path.join(work.dir, 'no-such-dir/audit.jsonl') +
+        ': its directory does not exist; nothing was sent',
+    );
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.code).toBe(1);
+    expect(writes()).toEqual([]);
+  });
+
+  it('an audit log that fails mid-run (full disk): no new key starts, exit 3', async () => {
+    const run = await apply('--audit-log', '/dev/full');
+    expect(run.stderr).toContain('the audit log could not be written');
+    expect(run.stdout).toContain('a-new (id 6) create: applied');
+    for (const n of NAMES) {
+      expect(run.stdout).toMatch(
+        new RegExp(`${n} \\(id \\d\\) update: skipped: not started: the audit log failed`),
+      );
+    }
+    expect(run.code).toBe(3);
+    expect(writes().map((r) => r.method)).toEqual(['POST']);
+  });
+
+  it('--new-keys-out refuses an existing file or a symlink: exit 1, nothing sent, nothing lost', async () => {
+    work.write('earlier.json', '[{"id":1,"name":"x","secret":"sk-earlier"}]\n');
+    const existing = await apply('--new-keys-out', 'earlier.json');
+    expect(existing.stderr).toContain(
+      'cannot write --new-keys-out earlier.json: it already exists',
+    );
+    expect(existing.code).toBe(1);
+    expect(readFileSync(path.join(work.dir, 'earlier.json'), 'utf8')).toContain('sk-earlier');
+
+    const target = work.write('target.txt', 'precious\n');
+    symlinkSync(target, path.join(work.dir, 'link.json'));
+    const linked = await apply('--new-keys-out', 'link.json');
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain('cannot write --new-keys-out link.json');
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(statSync(target).mode & 0o777).not.toBe(0o600);
+    expect(writes()).toEqual([]);
+  });
+});
