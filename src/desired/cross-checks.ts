@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
 import type { LoadedEntry } from './load-text.js';
-import { matchesTarget } from '../plan/targets.js';
+import { matchesTarget } from '../values/index.js';
 
 function where(e: { file: string; at: Located }): string {
   return `${e.file}:${e.at.line}:${e.at.col}`;

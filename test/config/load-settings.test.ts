@@ -255,8 +255,7 @@ describe('loadSettings: discovery stops at the project', () => {
     mkdirSync(path.dirname(path.join(outer, rel)), { recursive: true });
     writeFileSync(path.join(outer, rel), text);
   };
-  const loadAt = (rel: string) =>
-    loadSettings({ cwd: path.join(outer, rel), env: {}, flags: {} });
+  const loadAt = (rel: string) => loadSettings({ cwd: path.join(outer, rel), env: {}, flags: {} });
 
   it('ignores a config two directories up when no project marker is between', async () => {
     put('.cometkeysrc.json', '{"unmanaged":{"action":"delete"},"baseUrl":"https://evil.example"}');
