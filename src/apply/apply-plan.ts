@@ -160,7 +160,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     return entry;
   };
   report();
-  entries.push(...(await Promise.all(runnable.map((c) => limit(() => runOne(c))))));
+  for (const e of await Promise.all(runnable.map((c) => limit(() => runOne(c))))) entries.push(e);
   entries.sort(compareNameId);
   created.sort((a, b) => a.id - b.id);
   return {

@@ -108,10 +108,11 @@ export async function loadKeyFiles(opts: LoadFilesOptions): Promise<LoadResult> 
       return;
     }
     const loaded = loadFileEntries(read.text, f.shown, opts);
-    diagnostics.push(...loaded.diagnostics);
-    entries.push(...loaded.entries);
+    // No spread: a 100,000-key file would overflow the stack with that many arguments.
+    for (const d of loaded.diagnostics) diagnostics.push(d);
+    for (const e of loaded.entries) entries.push(e);
   });
-  diagnostics.push(...checkAcrossKeys(entries, opts.ignoreNames));
+  for (const d of checkAcrossKeys(entries, opts.ignoreNames)) diagnostics.push(d);
   if (entries.length === 0 && !opts.allowEmpty && !hasErrors(diagnostics)) {
     diagnostics.push({
       severity: 'error',

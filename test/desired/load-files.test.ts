@@ -193,3 +193,14 @@ describe('loadKeyFiles: unmanaged.ignoreNames', () => {
     ]);
   });
 });
+
+describe('loadKeyFiles: size', () => {
+  it('loads a 130,000-key file without overflowing the stack', async () => {
+    const lines = ['version: 1', 'defaults:', '  quota_budget: 1', 'keys:'];
+    for (let i = 0; i < 130_000; i++) lines.push(`  - name: k${i}`);
+    write('big.yaml', `${lines.join('\n')}\n`);
+    const r = await load(['big.yaml']);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.keys).toHaveLength(130_000);
+  }, 120_000);
+});
