@@ -50,7 +50,14 @@ const RATE_LIMITED = Symbol('rate limited');
 /** Creates the request layer of a client. */
 export function createHttp(ctx: HttpContext): Http {
   const prefix = ctx.baseUrl.pathname === '/' ? '' : ctx.baseUrl.pathname;
-  const redact = (text: string): string => text.split(ctx.token).join('[redacted]');
+  // Secrets seen in any answer (a record's `key`, unmasked on older servers): a server that
+  // echoes one in an error message must not get it printed.
+  const secrets = new Set<string>();
+  const redact = (text: string): string => {
+    let out = text.split(ctx.token).join('[redacted]');
+    for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+    return out.replace(KEY_LIKE, '[redacted]');
+  };
 
   const error = (init: CometApiErrorInit): CometApiError =>
     new CometApiError({
@@ -136,6 +143,7 @@ export function createHttp(ctx: HttpContext): Http {
           throw transportError(status, cause);
         }
         const parsed = parseBody(text, res.headers.get('content-type'));
+        if (parsed.type === 'json') rememberSecrets(parsed.value, secrets);
         if (parsed.type === 'json' && hasUnsafeInteger(parsed.value)) {
           throw fail(
             status,
@@ -268,6 +276,37 @@ async function readBodyText(res: Response, limit: number): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/**
+ * Text that looks like an API key even when this run never saw it: `sk-` and 16 or more key
+ * characters, or a run of 32 to 64 letters and digits (new-api keys are 48 characters).
+ */
+const KEY_LIKE = /\bsk-[A-Za-z0-9_-]{16,}|(?<![A-Za-z0-9])[A-Za-z0-9]{32,64}(?![A-Za-z0-9])/g;
+
+/** Collects the unmasked `key` strings of the records in an answer (and `sk-` forms). */
+function rememberSecrets(value: unknown, into: Set<string>): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [field, item] of Object.entries(v)) {
+        if (
+          field === 'key' &&
+          typeof item === 'string' &&
+          item.length >= 8 &&
+          !item.includes('*')
+        ) {
+          // The `sk-` form first, so it is replaced whole before the bare key.
+          const bare = item.startsWith('sk-') ? item.slice(3) : item;
+          into.add(`sk-${bare}`);
+          into.add(bare);
+        } else stack.push(item);
+      }
+    }
+  }
 }
 
 /** True when a parsed JSON value holds an integer JSON.parse could not represent exactly. */

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { aServerKey } from '../helpers/builders.js';
-import { BASE, failureOf, ok, setupClient, wire } from './client-setup.js';
+import { BASE, failureOf, listPage, ok, setupClient, wire } from './client-setup.js';
 import { nockOnly } from '../helpers/offline.js';
 
 nockOnly();
@@ -57,5 +57,35 @@ describe('response bounds', () => {
     const text = JSON.stringify(ok(wire({ ...KEY, remain_quota: Number.MAX_SAFE_INTEGER })));
     nock(BASE).get('/api/token/42').reply(200, text, { 'content-type': 'application/json' });
     expect((await setupClient().client.getKey(42)).remain_quota).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('secrets in server messages', () => {
+  it('redacts a key the server listed unmasked when an error message echoes it', async () => {
+    const secret = 'Qw3rTy8uIoP1aSdF'; // short and unusual: only known because it was listed
+    nock(BASE)
+      .get('/api/token/')
+      .query({ p: '1', page_size: '100' })
+      .reply(200, listPage([wire(KEY, secret)]));
+    nock(BASE)
+      .delete('/api/token/42')
+      .reply(200, { success: false, message: `cannot delete token ${secret} (sk-${secret})` });
+    const { client } = setupClient();
+    await client.listKeys();
+    const err = await failureOf(client.deleteKey(42));
+    expect(err.message).not.toContain(secret);
+    expect(err.serverMessage).not.toContain(secret);
+    expect(err.message).toContain('cannot delete token [redacted] ([redacted])');
+  });
+
+  it('redacts key-shaped text it never saw (sk- keys, 48-character keys)', async () => {
+    const raw = 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5hJ7kL9mN1pQ3';
+    expect(raw).toHaveLength(48);
+    nock(BASE)
+      .get('/api/token/42')
+      .reply(200, { success: false, message: `bad key sk-${raw} and ${raw}, id 42` });
+    const err = await failureOf(setupClient().client.getKey(42));
+    expect(err.message).not.toContain(raw);
+    expect(err.message).toContain('bad key [redacted] and [redacted], id 42');
   });
 });
