@@ -22,6 +22,9 @@
  */
 export * from './model.js';
 
+// The error family: every error thrown on purpose is a CometkeysError (exitCode, safe message)
+export { CometkeysError, InternalError } from './errors.js';
+
 // Settings and key files
 export { loadSettings, ConfigError, defaultSettings } from './config/index.js';
 export type * from './config/types.js';
@@ -36,8 +39,9 @@ export {
 // The API client
 export { createCometClient } from './api/client.js';
 export { CometApiError } from './api/errors.js';
+export { AccessTokenError } from './api/token.js';
 export { buildUpdateBody, buildStatusBody } from './api/body.js';
-export { checkBaseUrl } from './api/url.js';
+export { BaseUrlError, checkBaseUrl } from './api/url.js';
 export type * from './api/types.js';
 
 // Planning and rendering (pure)
@@ -50,7 +54,7 @@ export { renderPlan } from './render/index.js';
 
 // Applying
 export { applyPlan } from './apply/apply-plan.js';
-export { checkSafety, parseForce, SafetyRefusalError } from './apply/safety.js';
+export { checkSafety, parseForce, ForceOptionError, SafetyRefusalError } from './apply/safety.js';
 export { openAuditLog, type AuditLog } from './apply/audit-log.js';
 export { renderApplyText, renderApplyJson, applyExitCode } from './apply/render-result.js';
 export type * from './apply/types.js';

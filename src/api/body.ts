@@ -5,6 +5,7 @@
  */
 import { EDITABLE_FIELDS, KNOWN_FIELDS, READ_ONLY_FIELDS, type EditableField } from '../model.js';
 import type { ServerKey } from '../model.js';
+import { InternalError } from '../errors.js';
 import type { UpdateBody } from './types.js';
 
 export { EDITABLE_FIELDS, type EditableField };
@@ -29,7 +30,7 @@ export function buildUpdateBody(
   }
   for (const [field, value] of Object.entries(values)) {
     if (!EDITABLE.has(field)) {
-      throw new Error(`buildUpdateBody: "${field}" is not an editable field (this is a bug)`);
+      throw new InternalError(`buildUpdateBody: "${field}" is not an editable field`);
     }
     if (value !== undefined) body[field] = value;
   }
@@ -61,10 +62,10 @@ export function unknownFieldsOf(record: ServerKey): string[] {
 
 function assertComplete(body: Record<string, unknown>): void {
   if (!Number.isInteger(body['id'])) {
-    throw new Error('update body has no integer id (this is a bug)');
+    throw new InternalError('update body has no integer id');
   }
   const missing = EDITABLE_FIELDS.filter((field) => body[field] === undefined);
   if (missing.length > 0) {
-    throw new Error(`update body lacks ${missing.join(', ')}: refusing to send (this is a bug)`);
+    throw new InternalError(`update body lacks ${missing.join(', ')}: refusing to send`);
   }
 }

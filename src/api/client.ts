@@ -17,20 +17,19 @@ import { DEFAULT_MAX_LIST_KEYS, listAllKeys } from './listing.js';
 import { createPacer } from './pacer.js';
 import { parseRecord } from './record.js';
 import type { CometClient, CometClientOptions } from './types.js';
+import { AccessTokenError, accessTokenProblem } from './token.js';
 import { checkBaseUrl } from './url.js';
 import { createAndResolve, putWithRecovery } from './write.js';
 import type { WriteContext } from './write.js';
 
 /**
  * Creates a client. Throws `BaseUrlError` for a base URL it refuses (plain http to another
- * machine) and a plain Error for a token that cannot be sent as a header (not echoed).
+ * machine) and `AccessTokenError` for a token that cannot be sent as a header (not echoed).
  */
 export function createCometClient(opts: CometClientOptions): CometClient {
   const baseUrl = checkBaseUrl(opts.baseUrl);
-  if (opts.token === '' || /[\r\n\0]/.test(opts.token)) {
-    // Checked here because fetch would put the whole header value into its error message.
-    throw new Error('the access token is empty or contains line breaks');
-  }
+  const tokenProblem = accessTokenProblem(opts.token);
+  if (tokenProblem !== undefined) throw new AccessTokenError(`the access token ${tokenProblem}`);
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retries = opts.retries ?? DEFAULT_RETRIES;

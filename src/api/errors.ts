@@ -2,6 +2,7 @@
  * The client's one error class (STYLE.md "Errors"): method, path, HTTP status, the server's
  * message and the cause — never the access token or a key's secret.
  */
+import { CometkeysError } from '../errors.js';
 
 /** Why a request failed; callers branch on this, never on message text. */
 export type CometApiErrorKind =
@@ -47,8 +48,7 @@ export interface CometApiErrorInit {
  * A failed API call. `message` reads like
  * `[PUT] /api/token/: HTTP 200 success:false — Token name is too long`.
  */
-export class CometApiError extends Error {
-  override readonly name = 'CometApiError';
+export class CometApiError extends CometkeysError {
   readonly method: string;
   readonly path: string;
   readonly status: number | null;
@@ -72,11 +72,6 @@ export class CometApiError extends Error {
     this.detail = init.detail;
     this.unreadable = init.unreadable === true;
     if (init.serverMessage !== undefined) this.serverMessage = init.serverMessage;
-  }
-
-  /** Shorthand for `kind === 'not_found'` (the CometClient interface mentions `notFound`). */
-  get notFound(): boolean {
-    return this.kind === 'not_found';
   }
 }
 

@@ -45,7 +45,7 @@ export interface ListProgress {
 export interface CometClient {
   /** All keys of the account, de-duplicated by id, secrets stripped (SPEC §4.2). */
   listKeys(opts?: { onProgress?: (p: ListProgress) => void }): Promise<ServerKey[]>;
-  /** One key; throws CometApiError with `notFound: true` for "record not found". */
+  /** One key; throws CometApiError of kind `not_found` for "record not found". */
   getKey(id: number): Promise<ServerKey>;
   /**
    * POST the key, then resolve its id by listing: the key with this name and an id above

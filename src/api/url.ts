@@ -3,41 +3,42 @@
  * text to another machine (SPEC §3 `baseUrl`; issue 3 "`http://` is refused except for loopback").
  */
 import ipaddr from 'ipaddr.js';
+import { CometkeysError } from '../errors.js';
 
 /** A base URL cometkeys refuses to use; a configuration problem, not an API failure. */
-export class BaseUrlError extends Error {
-  override readonly name = 'BaseUrlError';
-}
+export class BaseUrlError extends CometkeysError {}
 
 /**
  * Parses and checks a base URL: https anywhere, http only on loopback (127.0.0.0/8, ::1,
  * localhost), nothing else, no credentials. The returned URL's pathname has no trailing slash
- * (the root stays "/"), so paths can be appended.
+ * (the root stays "/"), so paths can be appended. Errors begin with `setting` when given (the
+ * flag, variable or config entry the URL came from) and never echo the value — it may be a
+ * token set by mistake (SPEC §5) — only the origin of an http(s) URL.
  */
-export function checkBaseUrl(url: string): URL {
+export function checkBaseUrl(url: string, setting?: string): URL {
+  const refuse = (message: string) =>
+    new BaseUrlError(setting === undefined ? `base URL ${message}` : `${setting}: ${message}`);
   let parsed: URL;
   try {
     parsed = new URL(url.trim());
   } catch {
-    throw new BaseUrlError(`base URL ${JSON.stringify(url)} is not a URL`);
+    throw refuse('is not a URL');
   }
   if (parsed.username !== '' || parsed.password !== '') {
     // Not echoed: the credentials are secrets.
-    throw new BaseUrlError('base URL must not contain credentials');
+    throw refuse('must not contain credentials');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new BaseUrlError(
-      `base URL ${parsed.origin === 'null' ? JSON.stringify(url) : parsed.origin} must use https://`,
-    );
+    throw refuse('must use https://');
   }
   if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
-    throw new BaseUrlError(
-      `base URL ${parsed.origin} uses http://, which would send the access token unencrypted; ` +
+    throw refuse(
+      `${parsed.origin} uses http://, which would send the access token unencrypted; ` +
         'use https:// (http:// is allowed only for 127.0.0.1, ::1 and localhost)',
     );
   }
   if (parsed.search !== '' || parsed.hash !== '') {
-    throw new BaseUrlError(`base URL ${parsed.origin} must not have a query or fragment`);
+    throw refuse(`${parsed.origin} must not have a query or fragment`);
   }
   parsed.pathname = parsed.pathname.replace(/\/+$/, '') || '/';
   return parsed;

@@ -5,6 +5,7 @@
  * is a ledger entry.
  */
 import { buildUpdateBody } from '../api/body.js';
+import { CometApiError } from '../api/errors.js';
 import type { CometClient } from '../api/types.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange, WriteStep } from '../plan/model.js';
@@ -34,14 +35,11 @@ export function describeError(err: unknown): string {
 }
 
 function isNotFound(err: unknown): boolean {
-  return (err as { notFound?: unknown } | null)?.notFound === true;
+  return err instanceof CometApiError && err.kind === 'not_found';
 }
 
 function httpStatusOf(err: unknown): number | null {
-  const e = err as { status?: unknown; httpStatus?: unknown } | null;
-  if (typeof e?.httpStatus === 'number') return e.httpStatus;
-  if (typeof e?.status === 'number') return e.status;
-  return null;
+  return err instanceof CometApiError ? err.status : null;
 }
 
 /** Fields whose value `values` changes on `current`, for the audit log. */

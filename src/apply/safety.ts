@@ -2,6 +2,7 @@
  * Safety refusals before any write (SPEC §6): the limits the planner found crossed
  * (`plan.safety`), unless forced, and deletes, unless allowed.
  */
+import { CometkeysError } from '../errors.js';
 import type { Plan, SafetyLimit } from '../plan/model.js';
 
 export const SAFETY_LIMITS: readonly SafetyLimit[] = ['updates', 'deletes', 'quota', 'unlimited'];
@@ -10,22 +11,10 @@ export const SAFETY_LIMITS: readonly SafetyLimit[] = ['updates', 'deletes', 'quo
 export type ForceOption = 'all' | SafetyLimit[] | undefined;
 
 /** Apply refuses the plan; nothing was written. Exit code 1 (SPEC §1). */
-export class SafetyRefusalError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'SafetyRefusalError';
-  }
-}
+export class SafetyRefusalError extends CometkeysError {}
 
 /** A `--force` value that names no limit. */
-export class ForceOptionError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ForceOptionError';
-  }
-}
+export class ForceOptionError extends CometkeysError {}
 
 /**
  * Parses `--force` (commander gives `true`) or `--force=updates,quota` (a comma list; `all`

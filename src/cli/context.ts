@@ -2,6 +2,7 @@
  * What a command receives: the process's streams and environment, passed in so that tests
  * can run commands in-process (`runCli(argv, io)`), and the parsed global options.
  */
+import { CometkeysError } from '../errors.js';
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -38,16 +39,8 @@ export interface CommandContext {
   version: string;
 }
 
-/** An error the CLI prints as `error: message` and exits 1 on; no stack trace. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+/** An error of the command line itself (usage, environment, files named on it); exit 1. */
+export class CliError extends CometkeysError {}
 
 /** Decides whether to colour output (SPEC §1 "Output"). */
 export function resolveColor(

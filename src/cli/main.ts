@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, resolveColor, type CliIo, type CommandContext } from './context.js';
 import { HELP_EXAMPLES } from './help.js';
+import { asInternalError, reportError } from './report-error.js';
 
 function readVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -257,28 +258,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function reportError(err: unknown, io: CliIo, verbose: boolean): number {
-  if (err instanceof CliError) {
-    io.stderr.write(`error: ${err.message}\n`);
-    return err.exitCode;
-  }
-  const e = err as { name?: string; message?: string; stack?: string; exitCode?: number };
-  if (
-    e &&
-    typeof e.message === 'string' &&
-    e.name &&
-    e.name !== 'Error' &&
-    e.name !== 'TypeError'
-  ) {
-    // Typed library errors (CometApiError, ConfigError, PlanError, ...) carry safe messages.
-    io.stderr.write(`error: ${e.message}\n`);
-    return typeof e.exitCode === 'number' ? e.exitCode : 1;
-  }
-  io.stderr.write(`error: internal error (this is a bug): ${e?.message ?? String(err)}\n`);
-  if (verbose && e?.stack) io.stderr.write(`${e.stack}\n`);
-  return 1;
-}
-
 /** Entry point for bin/cometkeys.js: owns the process. */
 export function runMain(): void {
   // A reader that stops early (`cometkeys plan | head`) closes the pipe: stop quietly.
@@ -300,7 +279,7 @@ export function runMain(): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`error: internal error (this is a bug): ${String(err)}\n`);
+      process.stderr.write(`error: ${asInternalError(err, process.env).message}\n`);
       process.exitCode = 1;
     },
   );

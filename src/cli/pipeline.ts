@@ -3,6 +3,7 @@
  * client, the key files, the listing and the plan. Commands call these and own the printing.
  */
 import path from 'node:path';
+import { accessTokenProblem } from '../api/token.js';
 import type { CometClient } from '../api/types.js';
 import type { Settings } from '../config/types.js';
 import type { DesiredKey, ServerKey } from '../model.js';
@@ -25,10 +26,20 @@ const TOKEN_HELP =
   'COMETAPI_ACCESS_TOKEN is not set. Create a personal access token in the CometAPI console ' +
   '(Personal Settings → Access token) and export it: export COMETAPI_ACCESS_TOKEN=...';
 
-/** The access token from the environment only (SPEC §5); never from a file or a flag. */
+/**
+ * The access token from the environment only (SPEC §5); never from a file or a flag. One that
+ * cannot be sent is refused here, naming the variable and never echoing the value.
+ */
 export function readToken(env: Record<string, string | undefined>): string {
   const token = env.COMETAPI_ACCESS_TOKEN?.trim();
   if (!token) throw new CliError(TOKEN_HELP);
+  const problem = accessTokenProblem(token);
+  if (problem !== undefined) {
+    throw new CliError(
+      `COMETAPI_ACCESS_TOKEN ${problem}; copy the token again from the CometAPI console ` +
+        '(Personal Settings → Access token)',
+    );
+  }
   return token;
 }
 

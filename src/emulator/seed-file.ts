@@ -5,15 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { CometkeysError } from '../errors.js';
 import type { SeedRecord, StoredKey } from './types.js';
 
 /** A seed file or seed record that cannot be used. */
-export class SeedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SeedError';
-  }
-}
+export class SeedError extends CometkeysError {}
 
 type FieldCheck = 'int' | 'count' | 'string' | 'bool' | 'nullable-string' | 'nullable-list';
 

@@ -1,5 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { AccessTokenError, accessTokenProblem } from '../../src/api/token.js';
+import { CometkeysError } from '../../src/errors.js';
 import { aServerKey } from '../helpers/builders.js';
 import { BASE, TOKEN, failureOf, ok, setupClient, wire } from './client-setup.js';
 import { nockOnly } from '../helpers/offline.js';
@@ -181,7 +183,6 @@ describe('envelopes', () => {
     const { client } = setupClient();
     const err = await failureOf(client.getKey(9));
     expect(err.kind).toBe('not_found');
-    expect(err.notFound).toBe(true);
     expect(await client.deleteKey(9)).toBe('not_found');
     expect(await client.deleteKey(10)).toBe('deleted');
   });
@@ -296,5 +297,27 @@ describe('the token', () => {
     } catch (err) {
       expect(String((err as Error).stack)).not.toContain(TOKEN);
     }
+  });
+
+  it.each([
+    ['a line break', `${TOKEN}\r\nX-Evil: 1`, /line breaks/],
+    ['a control character', `${TOKEN}\u0001`, /control character/],
+    ['a tab', `${TOKEN}\t`, /control character/],
+    ['a character beyond Latin-1', `${TOKEN}\u20ac`, /beyond Latin-1/],
+  ])('a token with %s is an AccessTokenError, not echoed', (_what, token, reason) => {
+    let caught: unknown;
+    try {
+      setupClient({ token });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(AccessTokenError);
+    expect(caught).toBeInstanceOf(CometkeysError);
+    expect((caught as Error).message).toMatch(reason);
+    expect((caught as Error).message).not.toContain(TOKEN);
+  });
+
+  it('a token of Latin-1 characters and spaces is sent as it is', () => {
+    expect(accessTokenProblem('sk-ab cd\u00e9')).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ import {
   type NewKeysFile,
 } from '../../apply/new-keys-file.js';
 import { applyExitCode, renderApplyJson, renderApplyText } from '../../apply/render-result.js';
-import { checkSafety, parseForce, type ForceOption } from '../../apply/safety.js';
+import { checkSafety, parseForce } from '../../apply/safety.js';
 import type { CreatedKey } from '../../apply/types.js';
 import type { Settings } from '../../config/types.js';
 import type { ServerKey } from '../../model.js';
@@ -112,14 +112,6 @@ async function loadSavedPlan(
   return { plan, settings, client, ...(listing ? { listing } : {}) };
 }
 
-function forceOf(value: unknown): ForceOption {
-  try {
-    return parseForce(value);
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
-}
-
 /**
  * While the write phase runs, the first SIGINT/SIGTERM (what CI sends on cancel) aborts the
  * returned signal: no new key starts and the keys in progress finish. A second one exits at
@@ -187,7 +179,7 @@ export async function runApply(
       'apply PLAN cannot be combined with -f/--file or --target: the saved plan already fixes both',
     );
   }
-  const force = forceOf(opts.force);
+  const force = parseForce(opts.force);
   const json = opts.format === 'json';
   const { stdout, stderr } = ctx.io;
 

@@ -11,6 +11,7 @@ import {
   type LoggedRequest,
 } from '../../emulator/index.js';
 import { CliError, type CommandContext } from '../context.js';
+import { fileErrorReason, isFileSystemError } from '../files.js';
 
 function parseNumber(flag: string, value: unknown, check: (n: number) => boolean, want: string) {
   const n = Number(value);
@@ -153,9 +154,13 @@ export async function runEmulator(
   try {
     emulator = await startEmulator(options);
   } catch (err) {
+    // A SeedError is one of the family and is reported as it is.
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new CliError(`port ${options.port} is already in use`);
-    if (e.name === 'SeedError' || e instanceof RangeError) throw new CliError(e.message);
+    if (e instanceof RangeError) throw new CliError(e.message);
+    if (isFileSystemError(e) && typeof opts.state === 'string') {
+      throw new CliError(`cannot use the state file ${opts.state}: ${fileErrorReason(e)}`);
+    }
     throw err;
   }
   const stopped = waitForSignal();

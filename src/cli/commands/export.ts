@@ -1,6 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { CommandContext } from '../context.js';
+import { writeNamedFile } from '../files.js';
 import { listAccount, openClient, resolveSettings } from '../pipeline.js';
 
 /** `cometkeys export`: the account as a key file that plans with zero changes (SPEC §8). */
@@ -21,7 +20,7 @@ export async function runExport(
   });
   for (const w of result.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
   if (typeof opts.out === 'string') {
-    await writeFile(path.resolve(ctx.io.cwd, opts.out), result.text);
+    await writeNamedFile(ctx.io.cwd, opts.out, result.text);
     if (!ctx.global.quiet) {
       ctx.io.stderr.write(`Exported ${result.count} keys to ${opts.out}.\n`);
     }

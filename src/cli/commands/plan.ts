@@ -1,7 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Plan } from '../../plan/model.js';
 import type { CommandContext } from '../context.js';
+import { writeNamedFile } from '../files.js';
 import { preparePlan } from '../pipeline.js';
 
 type Format = 'text' | 'json' | 'markdown';
@@ -44,8 +43,7 @@ export async function runPlan(
   const { plan, drift } = await planAndRender(opts, ctx, 'plan');
   if (typeof opts.out === 'string') {
     const { serializePlan } = await import('../../plan/plan-file.js');
-    const file = path.resolve(ctx.io.cwd, opts.out);
-    await writeFile(file, serializePlan(plan), { mode: 0o600 });
+    await writeNamedFile(ctx.io.cwd, opts.out, serializePlan(plan), { mode: 0o600 });
     if (!ctx.global.quiet) ctx.io.stderr.write(`Saved the plan to ${opts.out}.\n`);
   }
   if (opts.detailedExitcode === true && drift > 0) return 2;
