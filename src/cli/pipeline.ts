@@ -62,7 +62,9 @@ export async function openClient(ctx: CommandContext, settings: Settings): Promi
     import('../api/client.js'),
     import('../api/url.js'),
   ]);
-  const baseUrl = checkBaseUrl(settings.baseUrl).toString().replace(/\/$/, '');
+  const baseUrl = checkBaseUrl(settings.baseUrl, settings.baseUrlSetting)
+    .toString()
+    .replace(/\/$/, '');
   const progress = createProgress(ctx, 'requests');
   return createCometClient({
     baseUrl,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import { parseDocument } from 'yaml';
 import type { PolicySettings, SafetySettings, Settings, UnmanagedAction } from './types.js';
-import { defaultSettings } from './types.js';
+import { DEFAULT_BASE_URL, defaultSettings } from './types.js';
 import { ConfigError } from './config-error.js';
 import { checkConfigShape, findTokenFields } from './check-config.js';
 import { displayPath, parseQuotaAmount } from '../values/index.js';
@@ -138,15 +138,19 @@ function quotaLimit(value: unknown, quotaPerUsd: number, where: string): number 
   return parsed.value;
 }
 
+/**
+ * A base URL's first check, naming its setting. The value is never echoed (SPEC §5): a token
+ * pasted into COMETAPI_BASE_URL by mistake must not end up in a CI log.
+ */
 function checkUrl(value: string, source: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${source}: ${JSON.stringify(value)} is not a URL`);
+    throw new ConfigError(`${source}: is not a URL (expected e.g. ${DEFAULT_BASE_URL})`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${source}: ${JSON.stringify(value)} must be an http(s) URL`);
+    throw new ConfigError(`${source}: must be an http(s) URL (expected e.g. ${DEFAULT_BASE_URL})`);
   }
   return value;
 }
@@ -166,7 +170,10 @@ function applyFile(
     policy?: PolicySettings & { maxBudget?: number | string };
     unmanaged?: { action?: UnmanagedAction; ignoreNames?: string[] };
   };
-  if (c.baseUrl !== undefined) settings.baseUrl = checkUrl(c.baseUrl, `${name}: baseUrl`);
+  if (c.baseUrl !== undefined) {
+    settings.baseUrlSetting = `${name}: baseUrl`;
+    settings.baseUrl = checkUrl(c.baseUrl, settings.baseUrlSetting);
+  }
   if (c.quotaPerUsd !== undefined) settings.quotaPerUsd = c.quotaPerUsd;
   if (c.files !== undefined) {
     const list = typeof c.files === 'string' ? [c.files] : c.files;
@@ -238,9 +245,14 @@ export async function loadSettings(opts: LoadSettingsOptions): Promise<Settings>
     settings.configFile = found.file;
   }
   const envUrl = opts.env.COMETAPI_BASE_URL?.trim();
-  if (envUrl) settings.baseUrl = checkUrl(envUrl, 'COMETAPI_BASE_URL');
-  if (opts.flags.baseUrl !== undefined)
+  if (envUrl) {
+    settings.baseUrl = checkUrl(envUrl, 'COMETAPI_BASE_URL');
+    settings.baseUrlSetting = 'COMETAPI_BASE_URL';
+  }
+  if (opts.flags.baseUrl !== undefined) {
     settings.baseUrl = checkUrl(opts.flags.baseUrl, '--base-url');
+    settings.baseUrlSetting = '--base-url';
+  }
   if (opts.flags.parallelism !== undefined) {
     if (!Number.isInteger(opts.flags.parallelism) || opts.flags.parallelism < 1) {
       throw new ConfigError(

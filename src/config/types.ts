@@ -32,6 +32,11 @@ export interface PolicySettings {
 
 export interface Settings {
   baseUrl: string;
+  /**
+   * The setting `baseUrl` came from — `--base-url`, `COMETAPI_BASE_URL` or `FILE: baseUrl` —
+   * so an error about it names the setting (never its value); unset for the default.
+   */
+  baseUrlSetting?: string;
   files: string[];
   parallelism: number;
   maxRequestsPerSecond?: number;

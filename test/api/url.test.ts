@@ -40,4 +40,39 @@ describe('checkBaseUrl', () => {
     expect(message).toMatch(/credentials/);
     expect(message).not.toContain('s3cret');
   });
+
+  it('never echoes the value, only the origin of an http(s) URL', () => {
+    const secret = 'sk-AbCdEf0123456789';
+    for (const url of [
+      secret,
+      `${secret}:x`,
+      `ftp://${secret}.example`,
+      `https://user:${secret}@api.cometapi.com`,
+      `http://10.0.0.1/${secret}`,
+      `https://proxy.example/comet?key=${secret}`,
+      `https://proxy.example/comet#${secret}`,
+    ]) {
+      let message = '';
+      try {
+        checkBaseUrl(url);
+      } catch (err) {
+        expect(err).toBeInstanceOf(BaseUrlError);
+        message = (err as Error).message;
+      }
+      expect(message, url).toMatch(/^base URL /);
+      expect(message, url).not.toContain('AbCdEf');
+    }
+    expect(() => checkBaseUrl('http://10.0.0.1/x')).toThrow(
+      /^base URL http:\/\/10\.0\.0\.1 uses http:\/\//,
+    );
+  });
+
+  it('names the setting the URL came from', () => {
+    expect(() => checkBaseUrl('sk-AbCdEf', 'COMETAPI_BASE_URL')).toThrow(
+      /^COMETAPI_BASE_URL: is not a URL$/,
+    );
+    expect(() => checkBaseUrl('http://10.0.0.1', '--base-url')).toThrow(
+      /^--base-url: http:\/\/10\.0\.0\.1 uses http:\/\//,
+    );
+  });
 });

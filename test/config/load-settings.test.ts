@@ -128,13 +128,38 @@ describe('loadSettings: precedence flag > environment > file > default', () => {
     expect([s.baseUrl, s.parallelism]).toEqual(['http://127.0.0.1:8080', 2]);
   });
 
-  it('names the source of a bad URL', async () => {
+  it('names the source of a bad URL, never its value', async () => {
     expect((await failure(load({ env: { COMETAPI_BASE_URL: 'nope' } }))).message).toBe(
-      'COMETAPI_BASE_URL: "nope" is not a URL',
+      'COMETAPI_BASE_URL: is not a URL (expected e.g. https://api.cometapi.com)',
     );
     expect((await failure(load({ flags: { baseUrl: 'ftp://x' } }))).message).toBe(
-      '--base-url: "ftp://x" must be an http(s) URL',
+      '--base-url: must be an http(s) URL (expected e.g. https://api.cometapi.com)',
     );
+    write('cometkeys.config.json', '{"baseUrl": "api.cometapi.com"}');
+    expect((await failure(load())).message).toBe(
+      'cometkeys.config.json: baseUrl: is not a URL (expected e.g. https://api.cometapi.com)',
+    );
+  });
+
+  it('does not echo an access token set by mistake as COMETAPI_BASE_URL (SPEC §5)', async () => {
+    for (const token of ['sk-AbCdEf0123456789', 'Bearer sk-AbCdEf0123456789', 'sk:AbCdEf012345']) {
+      const err = await failure(load({ env: { COMETAPI_BASE_URL: token } }));
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toMatch(/^COMETAPI_BASE_URL: /);
+      expect(err.message).not.toContain('AbCdEf');
+    }
+  });
+
+  it('records which setting gave the base URL', async () => {
+    expect((await load()).baseUrlSetting).toBe('cometkeys.config.yaml: baseUrl');
+    expect((await load({ env: { COMETAPI_BASE_URL: 'https://e.example' } })).baseUrlSetting).toBe(
+      'COMETAPI_BASE_URL',
+    );
+    expect((await load({ flags: { baseUrl: 'https://f.example' } })).baseUrlSetting).toBe(
+      '--base-url',
+    );
+    write('cometkeys.config.yaml', 'parallelism: 4\n');
+    expect((await load()).baseUrlSetting).toBeUndefined();
   });
 });
 
