@@ -2,10 +2,10 @@
  * The shared front half of the API commands (SPEC §4 steps 1–2): settings, the token, the
  * client, the key files, the listing and the plan. Commands call these and own the printing.
  */
-import path from 'node:path';
 import { accessTokenProblem } from '../api/token.js';
 import type { CometClient } from '../api/types.js';
 import type { Settings } from '../config/types.js';
+import type { LoadResult } from '../desired/index.js';
 import type { DesiredKey, ServerKey } from '../model.js';
 import type { Plan } from '../plan/model.js';
 import { CliError, type CommandContext } from './context.js';
@@ -87,9 +87,33 @@ export interface DesiredOptions {
 }
 
 /**
- * Loads and validates the key files (`-f` relative to the working directory, otherwise the
- * config's `files` relative to the config file). Prints every diagnostic to stderr; any error
- * stops the run before the API is touched.
+ * Reads and checks the key files: `-f` values, else the config's `files` (which loadSettings
+ * already resolved against the config file). Diagnostics name each file relative to the working
+ * directory, so `validate` and `plan` print the same `file:line:col` and an editor or terminal
+ * opened there can follow it.
+ */
+export async function readDesired(
+  ctx: CommandContext,
+  settings: Settings,
+  opts: DesiredOptions,
+  now: Date,
+): Promise<LoadResult> {
+  const { loadKeyFiles } = await import('../desired/index.js');
+  const fromFlag = opts.files !== undefined && opts.files.length > 0;
+  return loadKeyFiles({
+    patterns: fromFlag ? (opts.files as string[]) : settings.files,
+    cwd: ctx.io.cwd,
+    quotaPerUsd: settings.quotaPerUsd,
+    policy: settings.policy,
+    ignoreNames: settings.unmanaged.ignoreNames,
+    now,
+    allowEmpty: opts.allowEmpty === true,
+  });
+}
+
+/**
+ * Loads and validates the key files (readDesired). Prints every diagnostic to stderr; any
+ * error stops the run before the API is touched.
  */
 export async function loadDesired(
   ctx: CommandContext,
@@ -97,17 +121,10 @@ export async function loadDesired(
   opts: DesiredOptions,
   now: Date,
 ): Promise<DesiredKey[]> {
-  const { loadKeyFiles, hasErrors, formatDiagnostics } = await import('../desired/index.js');
-  const fromFlag = opts.files !== undefined && opts.files.length > 0;
-  const result = await loadKeyFiles({
-    patterns: fromFlag ? (opts.files as string[]) : settings.files,
-    cwd: fromFlag || !settings.configFile ? ctx.io.cwd : path.dirname(settings.configFile),
-    quotaPerUsd: settings.quotaPerUsd,
-    policy: settings.policy,
-    ignoreNames: settings.unmanaged.ignoreNames,
-    now,
-    allowEmpty: opts.allowEmpty,
-  });
+  const [result, { hasErrors, formatDiagnostics }] = await Promise.all([
+    readDesired(ctx, settings, opts, now),
+    import('../desired/index.js'),
+  ]);
   ctx.io.stderr.write(formatDiagnostics(result.diagnostics));
   if (hasErrors(result.diagnostics)) {
     const n = result.diagnostics.filter((d) => d.severity === 'error').length;

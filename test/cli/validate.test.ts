@@ -1,5 +1,5 @@
 /** `cometkeys validate` in-process through runCli: exit codes, text and JSON output. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,4 +172,56 @@ describe('validate', () => {
       expect(r.out).toMatch(/: invalid \(\d+ errors?(, \d+ warnings?)?\)\.\n$/);
     },
   );
+});
+
+describe('validate and plan load settings and key files the same way', () => {
+  // One error, in a key file beside a config in a subdirectory.
+  const KEY_FILE =
+    'version: 1\nkeys:\n  - name: a\n    quota_budget: 1\n    allow_ips: [10.0.0.300]\n';
+  const DIAGNOSTIC =
+    'conf/keys.yaml:5:17: error: keys[0].allow_ips[0]: "10.0.0.300" is not an IPv4/IPv6 address or CIDR range\n';
+  const STOPPED = 'error: 1 error in the key files; nothing was sent\n';
+
+  beforeEach(() => {
+    mkdirSync(path.join(dir, 'conf'));
+    writeFileSync(path.join(dir, 'conf/cometkeys.json'), '{"files": ["keys.yaml"]}\n');
+    writeFileSync(path.join(dir, 'conf/keys.yaml'), KEY_FILE);
+  });
+
+  /** `cometkeys GLOBAL validate ARGS` and `cometkeys GLOBAL plan ARGS` in `cwd`. */
+  async function both(global: string[], args: string[], cwd = dir) {
+    const validate = await run([...global, 'validate', ...args], cwd);
+    // plan stops at the key files, before the token is read or any request is made.
+    const plan = await run([...global, 'plan', ...args], cwd);
+    return { validate, plan };
+  }
+
+  it.each([
+    ['--config conf/cometkeys.json', ['--config', 'conf/cometkeys.json'], []],
+    ['-f conf/keys.yaml', [], ['-f', 'conf/keys.yaml']],
+  ])('%s: both name the file relative to the working directory', async (_how, global, args) => {
+    const { validate, plan } = await both(global, args);
+    expect(validate).toEqual({
+      code: 1,
+      out: '1 file, 0 keys: invalid (1 error).\n',
+      err: DIAGNOSTIC,
+    });
+    expect(plan).toEqual({
+      code: 1,
+      out: '',
+      err: `${DIAGNOSTIC}${STOPPED}`,
+    });
+  });
+
+  it('a config discovered above the working directory: the same text under both', async () => {
+    writeFileSync(path.join(dir, 'cometkeys.config.json'), '{"files": ["conf/keys.yaml"]}\n');
+    const fromTop = await both([], []);
+    expect(fromTop.validate.err).toBe(DIAGNOSTIC);
+    expect(fromTop.plan.err).toBe(`${DIAGNOSTIC}${STOPPED}`);
+    // From conf/, the same file is keys.yaml, for both.
+    const fromBelow = await both([], [], path.join(dir, 'conf'));
+    const below = DIAGNOSTIC.replace('conf/keys.yaml', 'keys.yaml');
+    expect(fromBelow.validate.err).toBe(below);
+    expect(fromBelow.plan.err).toBe(`${below}${STOPPED}`);
+  });
 });

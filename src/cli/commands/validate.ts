@@ -5,6 +5,7 @@
  */
 import { formatDiagnostic, type Diagnostic } from '../../model.js';
 import type { CommandContext } from '../context.js';
+import { readDesired, resolveSettings } from '../pipeline.js';
 
 interface ValidateOptions {
   file?: string[];
@@ -29,26 +30,14 @@ export async function runValidate(
   ctx: CommandContext,
 ): Promise<number> {
   const o = opts as ValidateOptions;
-  const [{ loadSettings }, desired] = await Promise.all([
-    import('../../config/index.js'),
-    import('../../desired/index.js'),
-  ]);
-  const settings = await loadSettings({
-    cwd: ctx.io.cwd,
-    configPath: ctx.global.config,
-    env: ctx.io.env,
-    flags: { baseUrl: ctx.global.baseUrl, parallelism: ctx.global.parallelism },
-  });
-  const fromFlag = o.file !== undefined && o.file.length > 0;
-  const result = await desired.loadKeyFiles({
-    patterns: fromFlag ? (o.file as string[]) : settings.files,
-    cwd: ctx.io.cwd,
-    quotaPerUsd: settings.quotaPerUsd,
-    policy: settings.policy,
-    ignoreNames: settings.unmanaged.ignoreNames,
-    now: ctx.io.now?.() ?? new Date(),
-    allowEmpty: o.allowEmpty === true,
-  });
+  // The same settings and key-file loading as plan, so both print the same diagnostics.
+  const settings = await resolveSettings(ctx);
+  const result = await readDesired(
+    ctx,
+    settings,
+    { files: o.file, allowEmpty: o.allowEmpty },
+    ctx.io.now?.() ?? new Date(),
+  );
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
   const valid = errors.length === 0;
