@@ -24,6 +24,8 @@ export function describeFileError(err: unknown): string {
       return 'it is a symbolic link';
     case 'ENOENT':
       return 'its directory does not exist';
+    case 'ENOTDIR':
+      return 'a part of its path is not a directory';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';

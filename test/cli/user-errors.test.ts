@@ -61,7 +61,7 @@ describe('errors a user can cause', () => {
     const r = await cli(['plan', '--out', 'missing/plan.json']);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      'error: cannot write missing/plan.json: the directory does not exist\n',
+      'error: cannot write missing/plan.json: its directory does not exist\n',
     );
     expect(r.err).not.toContain('internal error');
   });
@@ -77,7 +77,7 @@ describe('errors a user can cause', () => {
     expect(r).toMatchObject({
       code: 1,
       err: expect.stringContaining(
-        'error: cannot write keys.yaml/exported.yaml: a part of the path is not a directory\n',
+        'error: cannot write keys.yaml/exported.yaml: a part of its path is not a directory\n',
       ),
     });
     expect(r.err).not.toContain('internal error');
@@ -116,7 +116,7 @@ describe('errors a user can cause', () => {
     expect(r).toEqual({
       code: 1,
       out: '',
-      err: 'error: cannot use the state file missing/state.json: the directory does not exist\n',
+      err: 'error: cannot use the state file missing/state.json: its directory does not exist\n',
     });
   });
 });

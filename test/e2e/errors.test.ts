@@ -46,7 +46,7 @@ describe('errors a user can cause, end to end', () => {
     const r = await cli(['plan', '--out', 'no/such/dir/plan.json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'error: cannot write no/such/dir/plan.json: the directory does not exist\n',
+      'error: cannot write no/such/dir/plan.json: its directory does not exist\n',
     );
     expect(r.stderr).not.toContain('internal error');
   });

@@ -11,7 +11,8 @@ import {
   type LoggedRequest,
 } from '../../emulator/index.js';
 import { CliError, type CommandContext } from '../context.js';
-import { fileErrorReason, isFileSystemError } from '../files.js';
+import { describeFileError } from '../../apply/new-keys-file.js';
+import { isFileSystemError } from '../files.js';
 
 function parseNumber(flag: string, value: unknown, check: (n: number) => boolean, want: string) {
   const n = Number(value);
@@ -159,7 +160,7 @@ export async function runEmulator(
     if (e.code === 'EADDRINUSE') throw new CliError(`port ${options.port} is already in use`);
     if (e instanceof RangeError) throw new CliError(e.message);
     if (isFileSystemError(e) && typeof opts.state === 'string') {
-      throw new CliError(`cannot use the state file ${opts.state}: ${fileErrorReason(e)}`);
+      throw new CliError(`cannot use the state file ${opts.state}: ${describeFileError(e)}`);
     }
     throw err;
   }
