@@ -49,7 +49,6 @@ const RATE_LIMITED = Symbol('rate limited');
 
 /** Creates the request layer of a client. */
 export function createHttp(ctx: HttpContext): Http {
-  const prefix = ctx.baseUrl.pathname === '/' ? '' : ctx.baseUrl.pathname;
   // Secrets seen in any answer (a record's `key`, unmasked on older servers): a server that
   // echoes one in an error message must not get it printed.
   const secrets = new Set<string>();
@@ -79,7 +78,7 @@ export function createHttp(ctx: HttpContext): Http {
     path: string,
     body: unknown,
   ): Promise<Envelope | typeof RATE_LIMITED> {
-    const url = `${ctx.baseUrl.origin}${prefix}${path}`;
+    const url = `${ctx.baseUrl.origin}${path}`;
     const fail = (status: number | null, kind: CometApiErrorInit['kind'], detail: string) =>
       error({ method, path, status, kind, detail });
     return ctx.limiter.run(async () => {

@@ -40,7 +40,14 @@ export function checkBaseUrl(url: string, setting?: string): URL {
   if (parsed.search !== '' || parsed.hash !== '') {
     throw refuse(`${parsed.origin} must not have a query or fragment`);
   }
-  parsed.pathname = parsed.pathname.replace(/\/+$/, '') || '/';
+  // An origin only: the key API lives at `/api/token/` of it (a `/v1` from CometAPI's own CLI
+  // is dropped when the settings are read). A path would be prefixed to every call.
+  if (parsed.pathname.replace(/\/+$/, '') !== '') {
+    throw refuse(
+      `${parsed.origin} must be an origin without a path (e.g. https://api.cometapi.com)`,
+    );
+  }
+  parsed.pathname = '/';
   return parsed;
 }
 

@@ -14,12 +14,14 @@ import { createProgress } from './progress.js';
 /** Settings with precedence flag > environment > config file > default (SPEC §3). */
 export async function resolveSettings(ctx: CommandContext): Promise<Settings> {
   const { loadSettings } = await import('../config/index.js');
-  return loadSettings({
+  const settings = await loadSettings({
     cwd: ctx.io.cwd,
     configPath: ctx.global.config,
     env: ctx.io.env,
     flags: { baseUrl: ctx.global.baseUrl, parallelism: ctx.global.parallelism },
   });
+  for (const notice of settings.notices) ctx.io.stderr.write(`notice: ${notice}\n`);
+  return settings;
 }
 
 const TOKEN_HELP =

@@ -142,7 +142,7 @@ function quotaLimit(value: unknown, quotaPerUsd: number, where: string): number 
  * A base URL's first check, naming its setting. The value is never echoed (SPEC §5): a token
  * pasted into COMETAPI_BASE_URL by mistake must not end up in a CI log.
  */
-function checkUrl(value: string, source: string): string {
+function checkUrl(value: string, source: string, notices: string[]): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -151,6 +151,14 @@ function checkUrl(value: string, source: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${source}: must be an http(s) URL (expected e.g. ${DEFAULT_BASE_URL})`);
+  }
+  // CometAPI's own CLI reads the same variable as `https://api.cometapi.com/v1`; the key API
+  // lives at the origin, so `/v1` is dropped rather than prefixed to every path.
+  if (/^\/v1\/?$/i.test(url.pathname) && url.search === '' && url.hash === '') {
+    notices.push(
+      `${source}: the path /v1 is dropped: the key API lives at the origin (${url.origin})`,
+    );
+    return url.origin;
   }
   return value;
 }
@@ -172,7 +180,7 @@ function applyFile(
   };
   if (c.baseUrl !== undefined) {
     settings.baseUrlSetting = `${name}: baseUrl`;
-    settings.baseUrl = checkUrl(c.baseUrl, settings.baseUrlSetting);
+    settings.baseUrl = checkUrl(c.baseUrl, settings.baseUrlSetting, settings.notices);
   }
   if (c.quotaPerUsd !== undefined) settings.quotaPerUsd = c.quotaPerUsd;
   if (c.files !== undefined) {
@@ -243,14 +251,18 @@ export async function loadSettings(opts: LoadSettingsOptions): Promise<Settings>
     if (problems.length > 0) throw new ConfigError(problems.map((p) => `${name}: ${p}`));
     applyFile(settings, raw as Record<string, unknown>, found.file, opts.cwd);
     settings.configFile = found.file;
+    if (opts.configPath === undefined && path.dirname(found.file) !== path.resolve(opts.cwd)) {
+      // Found above the working directory: say which file is steering this run.
+      settings.notices.push(`using the config ${found.file}`);
+    }
   }
   const envUrl = opts.env.COMETAPI_BASE_URL?.trim();
   if (envUrl) {
-    settings.baseUrl = checkUrl(envUrl, 'COMETAPI_BASE_URL');
+    settings.baseUrl = checkUrl(envUrl, 'COMETAPI_BASE_URL', settings.notices);
     settings.baseUrlSetting = 'COMETAPI_BASE_URL';
   }
   if (opts.flags.baseUrl !== undefined) {
-    settings.baseUrl = checkUrl(opts.flags.baseUrl, '--base-url');
+    settings.baseUrl = checkUrl(opts.flags.baseUrl, '--base-url', settings.notices);
     settings.baseUrlSetting = '--base-url';
   }
   if (opts.flags.parallelism !== undefined) {

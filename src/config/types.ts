@@ -53,6 +53,8 @@ export interface Settings {
   quotaMaxUnits: number;
   /** A listing whose `total` is larger fails after page 1 (default 100000). */
   maxListKeys: number;
+  /** Things the user should know about how the settings were found (printed on stderr). */
+  notices: string[];
   /** The config file the settings came from, when one was found. */
   configFile?: string;
 }
@@ -85,5 +87,6 @@ export function defaultSettings(): Settings {
     warnExpiryDays: DEFAULT_WARN_EXPIRY_DAYS,
     quotaMaxUnits: DEFAULT_QUOTA_MAX_UNITS,
     maxListKeys: DEFAULT_MAX_LIST_KEYS,
+    notices: [],
   };
 }

@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { BaseUrlError, checkBaseUrl } from '../../src/api/url.js';
 
 describe('checkBaseUrl', () => {
-  it('accepts https and strips the trailing slash of a path', () => {
+  it('accepts an https origin, with or without the trailing slash', () => {
     expect(checkBaseUrl('https://api.cometapi.com/').href).toBe('https://api.cometapi.com/');
-    expect(checkBaseUrl('https://proxy.example/comet/').pathname).toBe('/comet');
+    expect(checkBaseUrl('https://api.cometapi.com').href).toBe('https://api.cometapi.com/');
+  });
+
+  it('refuses a path, naming the setting and only the origin', () => {
+    expect(() => checkBaseUrl('https://proxy.example/comet/', 'COMETAPI_BASE_URL')).toThrow(
+      'COMETAPI_BASE_URL: https://proxy.example must be an origin without a path (e.g. https://api.cometapi.com)',
+    );
   });
 
   it.each(['http://127.0.0.1:8080', 'http://127.9.8.7', 'http://[::1]:3000', 'http://localhost'])(

@@ -220,8 +220,10 @@ describe('validate and plan load settings and key files the same way', () => {
     expect(fromTop.plan.err).toBe(`${DIAGNOSTIC}${STOPPED}`);
     // From conf/, the same file is keys.yaml, for both.
     const fromBelow = await both([], [], path.join(dir, 'conf'));
+    // The config is above the working directory, so stderr names it first.
+    const notice = `notice: using the config ${path.join(dir, 'cometkeys.config.json')}\n`;
     const below = DIAGNOSTIC.replace('conf/keys.yaml', 'keys.yaml');
-    expect(fromBelow.validate.err).toBe(below);
-    expect(fromBelow.plan.err).toBe(`${below}${STOPPED}`);
+    expect(fromBelow.validate.err).toBe(`${notice}${below}`);
+    expect(fromBelow.plan.err).toBe(`${notice}${below}${STOPPED}`);
   });
 });

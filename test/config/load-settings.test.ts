@@ -335,3 +335,21 @@ describe('loadSettings: discovery stops at the project', () => {
     expect((err as Error).message).toMatch(/^cometkeys\.config\.yaml: cannot be read: .*alias/i);
   });
 });
+
+describe('loadSettings: base URL forms', () => {
+  it('takes https://api.cometapi.com/v1 (the form of CometAPI’s own CLI) as its origin, with a notice', async () => {
+    const s = await load({ env: { COMETAPI_BASE_URL: 'https://api.cometapi.com/v1' } });
+    expect(s.baseUrl).toBe('https://api.cometapi.com');
+    expect(s.notices).toEqual([
+      'COMETAPI_BASE_URL: the path /v1 is dropped: the key API lives at the origin (https://api.cometapi.com)',
+    ]);
+  });
+
+  it('names a config found above the working directory', async () => {
+    write('cometkeys.config.yaml', 'retries: 2\n');
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    const s = await load({ cwd: path.join(dir, 'sub') });
+    expect(s.notices).toEqual([`using the config ${path.join(dir, 'cometkeys.config.yaml')}`]);
+    expect((await load()).notices).toEqual([]);
+  });
+});
