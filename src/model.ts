@@ -3,6 +3,7 @@
  * the helpers that convert between the API's wire forms and ours. Field names follow the API
  * (see ../shared/cometapi-api.md) so code, key file, plan and API docs line up.
  */
+import type { ManagedField } from './fields.js';
 
 /** Key status as the API stores it: 1 enabled, 2 disabled, 3 expired, 4 exhausted. */
 export type KeyStatus = 1 | 2 | 3 | 4;
@@ -30,53 +31,22 @@ export interface ServerKey {
   allow_ips: string | null;
   group: string;
   cross_group_retry: boolean;
+  /** Groups `auto` may route to (newest servers); null or absent = not set. */
+  auto_groups?: string[] | null;
   user_id?: number;
   created_time?: number;
   accessed_time?: number;
   [extra: string]: unknown;
 }
 
-/** Fields a key file manages, by API name; also the values allowed in `ignore_changes`. */
-export const MANAGED_FIELDS = [
-  'name',
-  'status',
-  'expired_time',
-  'remain_quota',
-  'model_limits',
-  'allow_ips',
-  'group',
-  'cross_group_retry',
-] as const;
-export type ManagedField = (typeof MANAGED_FIELDS)[number];
-
-/** Fields the server owns; never sent in a body (SPEC §7.2). */
-export const READ_ONLY_FIELDS = [
-  'key',
-  'user_id',
-  'used_quota',
-  'created_time',
-  'accessed_time',
-  'DeletedAt',
-] as const;
-
-/** Fields a write may set (the API's editable fields, cometapi-api.md "Create"/"Update"). */
-export const EDITABLE_FIELDS = [
-  'name',
-  'status',
-  'expired_time',
-  'remain_quota',
-  'unlimited_quota',
-  'model_limits_enabled',
-  'model_limits',
-  'allow_ips',
-  'group',
-  'cross_group_retry',
-] as const;
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
-
-/** Fields cometkeys knows; any other field of a record is passed through untouched. */
-export const KNOWN_FIELDS = ['id', ...EDITABLE_FIELDS, ...READ_ONLY_FIELDS] as const;
-
+export {
+  EDITABLE_FIELDS,
+  KNOWN_FIELDS,
+  MANAGED_FIELDS,
+  READ_ONLY_FIELDS,
+  type EditableField,
+  type ManagedField,
+} from './fields.js';
 /** The three quota forms of SPEC §2, in quota units. */
 export type QuotaSpec =
   { kind: 'unlimited' } | { kind: 'budget'; amount: number } | { kind: 'remain'; amount: number };
@@ -109,6 +79,8 @@ export interface DesiredKey {
   allow_ips: string[];
   group: string;
   cross_group_retry: boolean;
+  /** Sorted, unique group names; absent = not declared, so not managed. */
+  auto_groups?: string[];
   /** Sorted, unique. */
   ignore_changes: ManagedField[];
   /** Where the key's entry starts. */

@@ -3,6 +3,7 @@
  * field and resets what is omitted (cometapi-api.md "Update ... Full replace"), so a body is
  * always built from a full record. These builders are the only way to get an `UpdateBody`.
  */
+import { DECLARED_ONLY_FIELDS } from '../fields.js';
 import { EDITABLE_FIELDS, KNOWN_FIELDS, READ_ONLY_FIELDS, type EditableField } from '../model.js';
 import type { ServerKey } from '../model.js';
 import { InternalError } from '../errors.js';
@@ -11,12 +12,15 @@ import type { UpdateBody } from './types.js';
 export { EDITABLE_FIELDS, type EditableField };
 
 const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
-const EDITABLE = new Set<string>(EDITABLE_FIELDS);
+const EDITABLE = new Set<string>([...EDITABLE_FIELDS, ...DECLARED_ONLY_FIELDS]);
 const KNOWN = new Set<string>(KNOWN_FIELDS);
+/** Left out of a body unless the values set them: sending one makes the server re-check it. */
+const DECLARED_ONLY = new Set<string>(DECLARED_ONLY_FIELDS);
 
 /**
- * The body of a plain update: `record` minus the read-only fields, `values` laid over it,
- * fields cometkeys does not know passed through. A limited key's negative `remain_quota` is
+ * The body of a plain update: `record` minus the read-only fields and the fields managed only
+ * when declared (`auto_groups`: the server keeps it when a body omits it), `values` laid over
+ * it, fields cometkeys does not know passed through. A limited key's negative `remain_quota` is
  * sent as 0, because the server refuses negative values even in status-only mode (SPEC §7.2).
  * Throws if the result would lack an editable field (a bug: records are complete).
  */
@@ -26,7 +30,7 @@ export function buildUpdateBody(
 ): UpdateBody {
   const body: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(record)) {
-    if (!READ_ONLY.has(field)) body[field] = value;
+    if (!READ_ONLY.has(field) && !DECLARED_ONLY.has(field)) body[field] = value;
   }
   for (const [field, value] of Object.entries(values)) {
     if (!EDITABLE.has(field)) {

@@ -2,6 +2,7 @@
  * Checks the records a server returns before anything else sees them (issue 3: "fail clearly
  * on garbage") and strips the secret `key` (SPEC §4.2).
  */
+import { RECORD_CHECKS, type RecordCheck } from '../fields.js';
 import type { ServerKey } from '../model.js';
 
 /** A record as returned: the checked key without its secret, and the secret on its own. */
@@ -12,36 +13,36 @@ export interface ParsedRecord {
 }
 
 type Check = (value: unknown) => boolean;
-const isInt: Check = (v) => Number.isInteger(v);
-const isNum: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const isStr: Check = (v) => typeof v === 'string';
-const isBool: Check = (v) => typeof v === 'boolean';
 
-/** Fields every server returns. */
-const REQUIRED: Record<string, Check> = {
-  id: isInt,
-  name: isStr,
-  status: isInt,
-  expired_time: isNum,
-  remain_quota: isNum,
-  used_quota: isNum,
-  unlimited_quota: isBool,
-};
+const CHECKS = {
+  int: (v) => Number.isInteger(v),
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  string: isStr,
+  boolean: (v) => typeof v === 'boolean',
+  'nullable-string': (v) => v === null || isStr(v),
+  'nullable-string-list': (v) => v === null || (Array.isArray(v) && v.every(isStr)),
+} satisfies Record<RecordCheck, Check>;
+
+/** Fields every server returns (the id first, so a message can name the key). */
+const REQUIRED: [string, Check][] = [
+  ['id', CHECKS.int],
+  ...RECORD_CHECKS.filter((c) => c.required).map((c): [string, Check] => [
+    c.field,
+    CHECKS[c.check],
+  ]),
+];
 
 /**
  * Fields newer servers added; when absent they take the value the server would store for
- * "not set", so the record stays complete and update bodies stay complete (SPEC §7.2).
+ * "not set" (or stay absent when there is none), so the record stays complete and update
+ * bodies stay complete (SPEC §7.2).
  */
-const OPTIONAL: Record<string, { check: Check; absent: unknown }> = {
-  model_limits_enabled: { check: isBool, absent: false },
-  model_limits: { check: isStr, absent: '' },
-  allow_ips: { check: (v) => v === null || isStr(v), absent: '' },
-  group: { check: isStr, absent: '' },
-  cross_group_retry: { check: isBool, absent: false },
-  user_id: { check: isInt, absent: undefined },
-  created_time: { check: isNum, absent: undefined },
-  accessed_time: { check: isNum, absent: undefined },
-};
+const OPTIONAL = RECORD_CHECKS.filter((c) => !c.required).map((c) => ({
+  field: c.field,
+  check: CHECKS[c.check],
+  absent: c.absent,
+}));
 
 /**
  * Checks one record's field types loosely and strips `key`. Returns a problem description
@@ -54,7 +55,7 @@ export function parseRecord(raw: unknown): ParsedRecord | { problem: string } {
   }
   const source = raw as Record<string, unknown>;
   const where = Number.isInteger(source['id']) ? `key ${String(source['id'])}` : 'a key record';
-  for (const [field, check] of Object.entries(REQUIRED)) {
+  for (const [field, check] of REQUIRED) {
     if (!check(source[field])) {
       return { problem: `${where} has ${describe(source[field])} for "${field}"` };
     }
@@ -63,7 +64,7 @@ export function parseRecord(raw: unknown): ParsedRecord | { problem: string } {
   for (const [field, value] of Object.entries(source)) {
     if (field !== 'key') record[field] = value;
   }
-  for (const [field, { check, absent }] of Object.entries(OPTIONAL)) {
+  for (const { field, check, absent } of OPTIONAL) {
     const value = source[field];
     if (value === undefined) {
       if (absent !== undefined) record[field] = absent;

@@ -2,10 +2,18 @@
  * The contract of the CometAPI client (implemented by `createCometClient` in ./client.ts).
  * The executor and the CLI depend on this interface only, so tests can pass fakes.
  */
+import type { CreateField, ExactKeys } from '../fields.js';
 import type { ServerKey } from '../model.js';
 
-/** Fields a create sends: every editable field, explicitly (SPEC §7.6). */
-export interface CreateFields {
+/**
+ * Fields a create sends: every editable field but status, explicitly (SPEC §7.6); a field
+ * managed only when declared is sent only when declared.
+ */
+export type CreateFields = ExactKeys<CreateValues, CreateField> & {
+  auto_groups?: string[];
+};
+
+interface CreateValues {
   name: string;
   expired_time: number;
   remain_quota: number;

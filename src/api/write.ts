@@ -3,8 +3,8 @@
  * resent only within 5 s, then judged by re-reading the key; a POST is never resent blindly
  * but resolved by listing.
  */
+import { DECLARED_ONLY_FIELDS, EDITABLE_FIELDS, sameWireValue } from '../fields.js';
 import type { ServerKey } from '../model.js';
-import { EDITABLE_FIELDS } from './body.js';
 import { CometApiError, isConnectionRefused, isTransientError } from './errors.js';
 import type { Http } from './http.js';
 import { findNewKeys } from './listing.js';
@@ -99,11 +99,14 @@ function sameEditable(
     return record['unlimited_quota'] !== true && typeof value === 'number' && value < 0 ? 0 : value;
   };
   const quotaWritten = quota(expected) !== quota(before);
-  return EDITABLE_FIELDS.every((field) => {
-    if (field === 'remain_quota') return !quotaWritten || quota(fresh) === quota(expected);
-    const norm = (v: unknown) => (field === 'allow_ips' && v === null ? '' : v);
-    return norm(fresh[field]) === norm(expected[field]);
-  });
+  const sent = DECLARED_ONLY_FIELDS.filter((field) => expected[field] !== undefined);
+  return (
+    EDITABLE_FIELDS.every((field) => {
+      if (field === 'remain_quota') return !quotaWritten || quota(fresh) === quota(expected);
+      const norm = (v: unknown) => (field === 'allow_ips' && v === null ? '' : v);
+      return norm(fresh[field]) === norm(expected[field]);
+    }) && sent.every((field) => sameWireValue(field, fresh[field], expected[field]))
+  );
 }
 
 /**

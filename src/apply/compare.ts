@@ -2,26 +2,12 @@
  * Field comparisons shared by the precondition check and the convergence check, on wire-form
  * values the way the planner compares them (SPEC §4.4): lists as sets, `allow_ips` "" = null.
  */
-import { parseAllowIps, parseModelLimits, type ServerKey } from '../model.js';
+import { KEY_FIELDS, sameWireValue } from '../fields.js';
+import type { ServerKey } from '../model.js';
 import type { PlannedValues } from '../plan/model.js';
-import { sameSet } from '../values/index.js';
-
-function asSet(field: 'model_limits' | 'allow_ips', value: unknown): Set<string> | undefined {
-  if (Array.isArray(value)) return new Set(value.map(String));
-  if (value === null || value === undefined) return field === 'allow_ips' ? new Set() : undefined;
-  if (typeof value !== 'string') return undefined;
-  return new Set(field === 'allow_ips' ? parseAllowIps(value) : parseModelLimits(value));
-}
 
 /** True when two wire values of `field` mean the same thing. */
-export function sameFieldValue(field: string, a: unknown, b: unknown): boolean {
-  if (field === 'model_limits' || field === 'allow_ips') {
-    const setA = asSet(field, a);
-    const setB = asSet(field, b);
-    return setA !== undefined && setB !== undefined && sameSet(setA, setB);
-  }
-  return Object.is(a, b);
-}
+export const sameFieldValue = sameWireValue;
 
 /**
  * The fields of a precondition that no longer hold on `fresh` (SPEC §4 "Saved plans").
@@ -36,16 +22,10 @@ export function findPreconditionMismatches(
     .sort();
 }
 
-/** Plain fields of PlannedValues a response is checked against as they are. */
-const DIRECT_FIELDS = [
-  'name',
-  'expired_time',
-  'unlimited_quota',
-  'model_limits_enabled',
-  'model_limits',
-  'allow_ips',
-  'group',
-] as const;
+/** Planned fields a response is checked against as they are (the others have rules below). */
+const DIRECT_FIELDS = KEY_FIELDS.filter(
+  (f) => !['status', 'quota_budget', 'remain_quota', 'cross_group_retry'].includes(f),
+);
 
 /**
  * The planned fields that did not take in a write's response `after` (SPEC §7.12).

@@ -3,11 +3,14 @@
  * sets are laid over the fresh record; `buildUpdateBody` (src/api/body.ts) does the rest.
  */
 import type { CreateFields } from '../api/types.js';
+import { CREATE_DEFAULTS, DECLARED_ONLY_FIELDS } from '../fields.js';
 import { EDITABLE_FIELDS, type ServerKey } from '../model.js';
 import type { PlannedValues } from '../plan/model.js';
 
 /** Editable fields copied as planned; status and remain_quota have rules of their own. */
-const COPIED_FIELDS = EDITABLE_FIELDS.filter((f) => f !== 'status' && f !== 'remain_quota');
+const COPIED_FIELDS = [...EDITABLE_FIELDS, ...DECLARED_ONLY_FIELDS].filter(
+  (f) => f !== 'status' && f !== 'remain_quota',
+);
 
 /** The planned fields in the wire form they are written in (no status). */
 function plannedWireFields(planned: PlannedValues, usedQuota: number): Record<string, unknown> {
@@ -50,18 +53,20 @@ export function buildCreateFields(
   planned: PlannedValues,
   inert: boolean,
 ): CreateFields {
-  const remain = planned.quota_budget ?? planned.remain_quota ?? 0;
-  return {
-    name: planned.name ?? name,
-    expired_time: planned.expired_time ?? -1,
-    remain_quota: Math.max(0, remain),
-    unlimited_quota: planned.unlimited_quota ?? false,
-    model_limits_enabled: inert ? true : (planned.model_limits_enabled ?? false),
-    model_limits: inert ? '' : (planned.model_limits ?? ''),
-    allow_ips: planned.allow_ips ?? '',
-    group: planned.group ?? '',
-    cross_group_retry: planned.cross_group_retry ?? false,
-  };
+  const values: Record<string, unknown> = { name: planned.name ?? name };
+  for (const [field, fallback] of Object.entries(CREATE_DEFAULTS)) {
+    values[field] = planned[field as keyof PlannedValues] ?? fallback;
+  }
+  values.remain_quota = Math.max(0, planned.quota_budget ?? planned.remain_quota ?? 0);
+  // A field managed only when declared is sent only when the plan sets it.
+  for (const field of DECLARED_ONLY_FIELDS) {
+    if (planned[field] !== undefined) values[field] = planned[field];
+  }
+  if (inert) {
+    values.model_limits_enabled = true;
+    values.model_limits = '';
+  }
+  return values as unknown as CreateFields;
 }
 
 /** The fields a create's planned values set, with the inert ones left out for an inert create. */

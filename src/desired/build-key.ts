@@ -10,6 +10,7 @@ import { normalizeDesiredKey } from './normalize.js';
 import {
   parseFields,
   QUOTA_FIELDS,
+  SHARED_FIELDS,
   toPointer,
   type FileContext,
   type ParsedFields,
@@ -87,7 +88,7 @@ export function buildKey(
     (f) => own.declared.has(f) && !(f === 'unlimited_quota' && own.unlimited_quota === false),
   );
   const fromDefaults = new Set<string>();
-  for (const field of Object.keys(ownFieldsTemplate) as (keyof Merged)[]) {
+  for (const field of SHARED_FIELDS) {
     const isQuota = (QUOTA_FIELDS as readonly string[]).includes(field);
     const source = (isQuota ? ownQuota : own.declared.has(field)) ? own : defaults;
     if (source.invalid.has(field)) broken = true;
@@ -154,6 +155,17 @@ export function buildKey(
       `cross_group_retry is true but group is ${JSON.stringify(group)}, not "auto": the server stores false, so it is treated as false`,
     );
   }
+  if (
+    merged.auto_groups !== undefined &&
+    group !== 'auto' &&
+    !ignore.includes('group') &&
+    !ignore.includes('auto_groups')
+  ) {
+    warn(
+      at('auto_groups'),
+      `auto_groups is set but group is ${JSON.stringify(group)}, not "auto": the server only uses it with group "auto"`,
+    );
+  }
   const newErrors = ctx.diagnostics.slice(diagnosticsBefore).some((d) => d.severity === 'error');
   if (broken || newErrors) return undefined;
 
@@ -169,6 +181,9 @@ export function buildKey(
     allow_ips: merged.allow_ips ?? [],
     group,
     cross_group_retry: retry,
+    ...(merged.auto_groups !== undefined && !ignore.includes('auto_groups')
+      ? { auto_groups: merged.auto_groups }
+      : {}),
     ignore_changes: ignore,
     source: { file: ctx.file, ...pos(ctx.locate(base)) },
   });
@@ -180,18 +195,3 @@ export function buildKey(
 function pos(l: Located): { line: number; col: number } {
   return { line: l.line, col: l.col };
 }
-
-/** The mergeable fields, in a fixed order (values unused). */
-const ownFieldsTemplate: Record<keyof Merged, true> = {
-  status: true,
-  expired_time: true,
-  unlimited_quota: true,
-  quota_budget: true,
-  remain_quota: true,
-  model_limits_enabled: true,
-  model_limits: true,
-  allow_ips: true,
-  group: true,
-  cross_group_retry: true,
-  ignore_changes: true,
-};

@@ -16,6 +16,7 @@ export function normalizeDesiredKey(k: DesiredKey): DesiredKey {
     previous_names: sortedSet(k.previous_names),
     model_limits: sortedSet(k.model_limits),
     allow_ips: sortedSet(k.allow_ips.map(canonicalizeIp)),
+    ...(k.auto_groups !== undefined ? { auto_groups: sortedSet(k.auto_groups) } : {}),
     ignore_changes: ignore,
     quota: k.quota ? { ...k.quota } : null,
     source: { ...k.source },

@@ -2,6 +2,7 @@
  * Field values of one mapping — `defaults` or a key's own fields — checked and converted to API
  * units. Runs after the shape check: a field that failed it is skipped here (already reported).
  */
+import { FIELDS, KEY_FIELDS, type ExactKeys, type KeyField } from '../fields.js';
 import type { DeclaredStatus, Diagnostic, ManagedField } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
 import { checkModelId, parseExpiry, parseIpEntry, parseQuotaAmount } from '../values/index.js';
@@ -17,8 +18,18 @@ export interface FileContext {
   diagnostics: Diagnostic[];
 }
 
+/** The fields a key shares with `defaults`: every key field but its name. */
+type SharedField = Exclude<KeyField, 'name'>;
+
 /** The fields a key shares with `defaults`, converted; absent when not declared or invalid. */
-export interface ParsedFields {
+export type ParsedFields = ExactKeys<ParsedValues, SharedField | 'ignore_changes'> & {
+  /** Fields present in the mapping (valid or not). */
+  declared: Set<string>;
+  /** Fields present but invalid (an error was reported). */
+  invalid: Set<string>;
+};
+
+interface ParsedValues {
   status?: DeclaredStatus;
   expired_time?: number;
   unlimited_quota?: boolean;
@@ -29,27 +40,31 @@ export interface ParsedFields {
   allow_ips?: string[];
   group?: string;
   cross_group_retry?: boolean;
+  auto_groups?: string[];
   ignore_changes?: ManagedField[];
-  /** Fields present in the mapping (valid or not). */
-  declared: Set<string>;
-  /** Fields present but invalid (an error was reported). */
-  invalid: Set<string>;
 }
 
 /** The quota fields; declaring any of them on a key replaces the form from `defaults`. */
 export const QUOTA_FIELDS = ['unlimited_quota', 'quota_budget', 'remain_quota'] as const;
 
-const SHARED_FIELDS = [
-  'status',
-  'expired_time',
-  ...QUOTA_FIELDS,
-  'model_limits_enabled',
-  'model_limits',
-  'allow_ips',
-  'group',
-  'cross_group_retry',
+/** The fields a mapping may share with `defaults`, in table order. */
+export const SHARED_FIELDS = [
+  ...KEY_FIELDS.filter((f): f is SharedField => f !== 'name'),
   'ignore_changes',
 ] as const;
+
+/** The most groups `auto_groups` may list (cometapi-api.md "Server generations"). */
+const MAX_AUTO_GROUPS = 5;
+
+/** Errors of a group name in `auto_groups`; undefined when it is fine. */
+function checkGroupName(name: string): string | undefined {
+  if (name.trim().length === 0) return `${JSON.stringify(name)} is not a group name`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    return `${JSON.stringify(name)} contains control characters`;
+  }
+  return undefined;
+}
 
 /** Turns a document path into the JSON pointer ajv reports. */
 export function toPointer(path: DocPath): string {
@@ -87,6 +102,15 @@ function checkList<T>(
   return ok ? out : undefined;
 }
 
+/** A list entry kept as written when `check` finds nothing wrong with it. */
+function plainEntry(ctx: FileContext, check: (s: string) => string | undefined) {
+  return (s: string, at: Located) => {
+    const why = check(s);
+    if (why) ctx.diagnostics.push(errorAt(ctx.file, at, why));
+    return why ? undefined : { key: s, value: s };
+  };
+}
+
 /** Checks and converts the shared fields of one mapping at `base`. */
 export function parseFields(
   obj: Record<string, unknown>,
@@ -106,72 +130,73 @@ export function parseFields(
       continue;
     }
     const value = obj[field];
-    switch (field) {
+    if (field === 'ignore_changes') {
+      const list = checkList(value as string[], [...base, field], ctx, (s) => ({
+        key: s,
+        value: s as ManagedField,
+      }));
+      if (list) out.ignore_changes = list;
+      else out.invalid.add(field);
+      continue;
+    }
+    const set = (v: unknown) => ((out as unknown as Record<string, unknown>)[field] = v);
+    const setList = (list: string[] | undefined) => {
+      if (list) set(list);
+      else out.invalid.add(field);
+    };
+    switch (FIELDS[field].keyFile) {
       case 'status':
-        out.status = value === 'disabled' ? 2 : 1;
+        set(value === 'disabled' ? 2 : 1);
         break;
-      case 'expired_time': {
+      case 'expiry': {
         const p = parseExpiry(value);
-        if (p.ok) out.expired_time = p.value;
+        if (p.ok) set(p.value);
         else fail(field, p.message);
         break;
       }
-      case 'quota_budget':
-      case 'remain_quota': {
+      case 'quota-amount': {
         const p = parseQuotaAmount(value, ctx.quotaPerUsd);
-        if (p.ok) out[field] = p.value;
+        if (p.ok) set(p.value);
         else fail(field, p.message);
         break;
       }
-      case 'unlimited_quota':
-      case 'model_limits_enabled':
-      case 'cross_group_retry':
-        out[field] = value as boolean;
+      case 'boolean':
+      case 'string':
+        set(value);
         break;
-      case 'group':
-        out.group = value as string;
+      case 'model-ids':
+        setList(checkList(value as string[], [...base, field], ctx, plainEntry(ctx, checkModelId)));
         break;
-      case 'model_limits': {
-        const list = checkList(value as string[], [...base, field], ctx, (s, at) => {
-          const why = checkModelId(s);
-          if (why) ctx.diagnostics.push(errorAt(ctx.file, at, why));
-          return why ? undefined : { key: s, value: s };
-        });
-        if (list) out.model_limits = list;
-        else out.invalid.add(field);
+      case 'group-names': {
+        const names = value as string[];
+        if (names.length > MAX_AUTO_GROUPS) {
+          fail(field, `lists ${names.length} groups; at most ${MAX_AUTO_GROUPS} are allowed`);
+          break;
+        }
+        setList(checkList(names, [...base, field], ctx, plainEntry(ctx, checkGroupName)));
         break;
       }
-      case 'allow_ips': {
-        const list = checkList(value as string[], [...base, field], ctx, (s, at) => {
-          const p = parseIpEntry(s);
-          if (!p.ok) {
-            ctx.diagnostics.push(errorAt(ctx.file, at, p.message));
-            return undefined;
-          }
-          if (p.value.network) {
-            ctx.diagnostics.push(
-              warningAt(
-                ctx.file,
-                at,
-                `${JSON.stringify(s)} has host bits set; the range is ${p.value.network}`,
-              ),
-            );
-          }
-          return { key: p.value.canonical, value: p.value.canonical };
-        });
-        if (list) out.allow_ips = list;
-        else out.invalid.add(field);
+      case 'ip-list':
+        setList(
+          checkList(value as string[], [...base, field], ctx, (s, at) => {
+            const p = parseIpEntry(s);
+            if (!p.ok) {
+              ctx.diagnostics.push(errorAt(ctx.file, at, p.message));
+              return undefined;
+            }
+            if (p.value.network) {
+              ctx.diagnostics.push(
+                warningAt(
+                  ctx.file,
+                  at,
+                  `${JSON.stringify(s)} has host bits set; the range is ${p.value.network}`,
+                ),
+              );
+            }
+            return { key: p.value.canonical, value: p.value.canonical };
+          }),
+        );
         break;
-      }
-      case 'ignore_changes': {
-        const list = checkList(value as string[], [...base, field], ctx, (s) => ({
-          key: s,
-          value: s as ManagedField,
-        }));
-        if (list) out.ignore_changes = list;
-        else out.invalid.add(field);
-        break;
-      }
     }
   }
   const forms = QUOTA_FIELDS.filter(

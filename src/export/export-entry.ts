@@ -3,6 +3,7 @@
  * back to exactly the stored state, and values the loader would refuse left out with their
  * field in `ignore_changes` and a warning.
  */
+import { fieldsIgnoredBy } from '../fields.js';
 import { MANAGED_FIELDS, parseAllowIps, type ManagedField, type ServerKey } from '../model.js';
 import {
   checkModelId,
@@ -26,18 +27,6 @@ export interface ExportEntry {
   ignore: Set<ManagedField>;
 }
 
-/** Which fields of an entry belong to each ignorable field (for leaving a value out). */
-export const ENTRY_FIELDS_OF: Record<ManagedField, string[]> = {
-  name: ['name'],
-  status: ['status'],
-  expired_time: ['expired_time'],
-  remain_quota: ['unlimited_quota', 'quota_budget', 'remain_quota'],
-  model_limits: ['model_limits_enabled', 'model_limits'],
-  allow_ips: ['allow_ips'],
-  group: ['group'],
-  cross_group_retry: ['cross_group_retry'],
-};
-
 const MAX_SHOWN_CHARS = 60;
 
 function shown(value: unknown): string {
@@ -52,7 +41,7 @@ export function leaveOut(
   why: string,
   warnings: string[],
 ): void {
-  for (const f of ENTRY_FIELDS_OF[field]) e.fields.delete(f);
+  for (const f of fieldsIgnoredBy(field)) e.fields.delete(f);
   e.ignore.add(field);
   warnings.push(
     `key ${JSON.stringify(e.storedName)} (id ${e.id}): ${why}; left out and put in ignore_changes`,
@@ -153,6 +142,11 @@ export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): E
   else if (s.group !== '') f.set('group', s.group);
   // The server stores false outside `auto`; only there is `true` meaningful.
   if (s.group === 'auto' && s.cross_group_retry === true) f.set('cross_group_retry', true);
+  // Written only when set: an empty or null list stays unmanaged, so updates keep leaving it
+  // out of their bodies (the server keeps it when a body omits it).
+  if (Array.isArray(s.auto_groups) && s.auto_groups.length > 0) {
+    f.set('auto_groups', sortedSet(s.auto_groups.map(String)));
+  }
   return e;
 }
 

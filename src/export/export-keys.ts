@@ -5,7 +5,8 @@
 import YAML, { isScalar, isSeq, Pair, Scalar } from 'yaml';
 import type { UnmanagedAction } from '../config/types.js';
 import { loadKeyFileText } from '../desired/index.js';
-import type { Diagnostic, ManagedField, ServerKey } from '../model.js';
+import { fieldsIgnoredBy, ignoreEntryOf, LIST_FIELDS, MANAGED_FIELDS } from '../fields.js';
+import type { Diagnostic, ServerKey } from '../model.js';
 import { InternalError } from '../plan/errors.js';
 import { compareNameId, formatDollars, matchesTarget, unixSeconds } from '../values/index.js';
 import { exportEntry, ignoreList, leaveOut, type ExportEntry } from './export-entry.js';
@@ -35,30 +36,10 @@ export interface ExportResult {
 }
 
 /** Fields factored into `defaults` when every key writes the same value (SPEC §8). */
-const DEFAULTABLE: string[][] = [
-  ['status'],
-  ['expired_time'],
-  ['unlimited_quota', 'quota_budget'],
-  ['model_limits_enabled', 'model_limits'],
-  ['allow_ips'],
-  ['group'],
-  ['cross_group_retry'],
-];
+const DEFAULTABLE: string[][] = MANAGED_FIELDS.filter((m) => m !== 'name').map(fieldsIgnoredBy);
 
-/** The key-file field a loader diagnostic points at, as the ignorable field it belongs to. */
-const IGNORABLE_OF: Record<string, ManagedField> = {
-  name: 'name',
-  status: 'status',
-  expired_time: 'expired_time',
-  unlimited_quota: 'remain_quota',
-  quota_budget: 'remain_quota',
-  remain_quota: 'remain_quota',
-  model_limits_enabled: 'model_limits',
-  model_limits: 'model_limits',
-  allow_ips: 'allow_ips',
-  group: 'group',
-  cross_group_retry: 'cross_group_retry',
-};
+/** Fields written as flow lists: `allow_ips: [10.0.0.0/8]`. */
+const FLOW_LISTS: readonly string[] = [...LIST_FIELDS, 'ignore_changes'];
 
 function entryObject(e: ExportEntry, skip: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -99,7 +80,7 @@ function toYaml(body: Record<string, unknown>, quotaPerUsd: number): string {
     Pair(_, pair: Pair) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       // Short lists read best inline: `allow_ips: [10.0.0.0/8]`.
-      if (isSeq(pair.value) && ['model_limits', 'allow_ips', 'ignore_changes'].includes(key)) {
+      if (isSeq(pair.value) && FLOW_LISTS.includes(key)) {
         pair.value.flow = true;
       }
       if (
@@ -146,7 +127,7 @@ export function fixEntries(entries: ExportEntry[], opts: ExportOptions, warnings
     for (const d of errors) {
       const m = KEY_PATH.exec(d.path);
       const e = m ? entries[Number(m[1])] : undefined;
-      const field = m?.[2] ? IGNORABLE_OF[m[2]] : undefined;
+      const field = m?.[2] ? ignoreEntryOf(m[2]) : undefined;
       if (!e || !field || e.ignore.has(field) || round >= MAX_FIX_ROUNDS) continue;
       leaveOut(e, field, `stored ${field}: ${d.message}`, warnings);
       fixed = true;

@@ -2,14 +2,9 @@
  * Building KeyChange records: the write sequence (SPEC §7.3–7.7), planned values in wire form
  * and the precondition apply checks (SPEC §4 "Saved plans").
  */
-import {
-  formatAllowIps,
-  formatModelLimits,
-  type DesiredKey,
-  type ManagedField,
-  type ServerKey,
-} from '../model.js';
-import type { KeyDiff } from './diff.js';
+import { fieldRow, isListField, KEY_FIELDS, type KeyField } from '../fields.js';
+import type { DesiredKey, ManagedField, ServerKey } from '../model.js';
+import { desiredValue, toWire, type KeyDiff } from './diff.js';
 import { InternalError } from './errors.js';
 import type {
   FieldChange,
@@ -29,24 +24,25 @@ export function updateSequence(hasFields: boolean, statusTo: 1 | 2 | undefined):
   return ['update'];
 }
 
+/** The wire fields a precondition observes: all but the quota counter and the budget form. */
+const PRECONDITION_FIELDS = KEY_FIELDS.filter(
+  (f) => fieldRow(f).record !== undefined && f !== 'remain_quota',
+);
+
 /**
  * The record precondition: every managed field not ignored, except the quota counters, plus
- * `status`, as observed (wire form).
+ * `status`, as observed (wire form). A field managed only when declared is observed only when
+ * the key declares it.
  */
-export function recordPrecondition(s: ServerKey, ignore: readonly ManagedField[]): Precondition {
-  const skip = new Set<ManagedField>(ignore);
+export function recordPrecondition(s: ServerKey, d?: DesiredKey): Precondition {
+  const skip = new Set<ManagedField>(d?.ignore_changes ?? []);
   const values: Record<string, unknown> = {};
-  if (!skip.has('name')) values['name'] = s.name;
-  values['status'] = s.status;
-  if (!skip.has('expired_time')) values['expired_time'] = s.expired_time;
-  if (!skip.has('remain_quota')) values['unlimited_quota'] = s.unlimited_quota;
-  if (!skip.has('model_limits')) {
-    values['model_limits_enabled'] = s.model_limits_enabled;
-    values['model_limits'] = s.model_limits;
+  for (const field of PRECONDITION_FIELDS) {
+    const row = fieldRow(field);
+    if (field !== 'status' && skip.has(row.ignore as ManagedField)) continue;
+    if (row.onlyWhenDeclared && (!d || desiredValue(d, field) === undefined)) continue;
+    values[field] = s[field] ?? null;
   }
-  if (!skip.has('allow_ips')) values['allow_ips'] = s.allow_ips;
-  if (!skip.has('group')) values['group'] = s.group;
-  if (!skip.has('cross_group_retry')) values['cross_group_retry'] = s.cross_group_retry;
   return { kind: 'record', values };
 }
 
@@ -68,7 +64,7 @@ export function updateChange(
     fields: diff.fields,
     planned: diff.planned,
     sequence: updateSequence(hasFields, diff.statusTo),
-    precondition: recordPrecondition(s, d.ignore_changes),
+    precondition: recordPrecondition(s, d),
     ...(diff.refillOnly ? { refill_only: true } : {}),
   };
 }
@@ -77,48 +73,33 @@ export function updateChange(
 export function createPlanned(d: DesiredKey): PlannedValues {
   const q = d.quota;
   if (q === null) throw new InternalError(`create of "${d.name}" without quota`);
-  const quota: PlannedValues =
-    q.kind === 'unlimited'
-      ? { unlimited_quota: true, remain_quota: 0 }
-      : q.kind === 'budget'
-        ? { unlimited_quota: false, quota_budget: q.amount }
-        : { unlimited_quota: false, remain_quota: q.amount };
-  return {
-    name: d.name,
-    status: d.status,
-    expired_time: d.expired_time,
-    ...quota,
-    model_limits_enabled: d.model_limits_enabled,
-    model_limits: formatModelLimits(d.model_limits),
-    allow_ips: formatAllowIps(d.allow_ips),
-    group: d.group,
+  const special: Partial<Record<KeyField, unknown>> = {
+    unlimited_quota: q.kind === 'unlimited',
+    quota_budget: q.kind === 'budget' ? q.amount : undefined,
+    remain_quota: q.kind === 'unlimited' ? 0 : q.kind === 'remain' ? q.amount : undefined,
     // The server stores false outside `auto`; sending it keeps convergence checks exact.
     cross_group_retry: d.group === 'auto' && d.cross_group_retry,
   };
+  const planned: Record<string, unknown> = {};
+  for (const field of KEY_FIELDS) {
+    const value = field in special ? special[field] : toWire(field, desiredValue(d, field));
+    if (value !== undefined) planned[field] = value;
+  }
+  return planned as PlannedValues;
 }
 
 /** The create change of an unmatched desired key. */
 export function createChange(d: DesiredKey): KeyChange {
   const planned = createPlanned(d);
-  const fields: FieldChange[] = [
-    { field: 'name', before: null, after: d.name },
-    { field: 'status', before: null, after: d.status },
-    { field: 'expired_time', before: null, after: d.expired_time },
-  ];
-  if (planned.unlimited_quota) fields.push({ field: 'unlimited_quota', before: null, after: true });
-  if (planned.quota_budget !== undefined) {
-    fields.push({ field: 'quota_budget', before: null, after: planned.quota_budget });
+  const fields: FieldChange[] = [];
+  for (const field of KEY_FIELDS) {
+    // Lists are shown as the key file declares them; the rest as planned.
+    const after = isListField(field) ? desiredValue(d, field) : planned[field];
+    if (after === undefined) continue;
+    if (field === 'unlimited_quota' && after !== true) continue;
+    if (field === 'remain_quota' && planned.unlimited_quota) continue;
+    fields.push({ field, before: null, after });
   }
-  if (planned.remain_quota !== undefined && !planned.unlimited_quota) {
-    fields.push({ field: 'remain_quota', before: null, after: planned.remain_quota });
-  }
-  fields.push(
-    { field: 'model_limits_enabled', before: null, after: d.model_limits_enabled },
-    { field: 'model_limits', before: null, after: d.model_limits },
-    { field: 'allow_ips', before: null, after: d.allow_ips },
-    { field: 'group', before: null, after: d.group },
-    { field: 'cross_group_retry', before: null, after: planned.cross_group_retry },
-  );
   return {
     action: 'create',
     name: d.name,
@@ -137,7 +118,7 @@ export function unmanagedChange(s: ServerKey, action: 'disable' | 'delete'): Key
     name: s.name,
     id: s.id,
     matched_by: 'unmanaged' as const,
-    precondition: recordPrecondition(s, []),
+    precondition: recordPrecondition(s),
   };
   if (action === 'delete') {
     return { ...base, action: 'delete', fields: [], planned: {}, sequence: ['delete'] };

@@ -3,42 +3,71 @@
  * forms, `ignore_changes`, and the server-owned states 3/4.
  */
 import {
-  formatAllowIps,
-  formatModelLimits,
-  type DesiredKey,
-  type ManagedField,
-  type ServerKey,
-} from '../model.js';
+  fieldRow,
+  isListField,
+  KEY_FIELDS,
+  storedList,
+  wireList,
+  type KeyField,
+} from '../fields.js';
+import { formatModelLimits, type DesiredKey, type ManagedField, type ServerKey } from '../model.js';
 import { InternalError } from './errors.js';
 import type { FieldChange, PlannedValues } from './model.js';
 import {
   normalizeStoredIps,
   normalizeStoredModels,
   sameSet,
+  sortedSet,
   serveBlockers,
   statusName,
 } from '../values/index.js';
 
-/** The order fields are listed in, everywhere. */
-export const FIELD_ORDER = [
-  'name',
-  'status',
-  'expired_time',
-  'unlimited_quota',
-  'quota_budget',
-  'remain_quota',
-  'model_limits_enabled',
-  'model_limits',
-  'allow_ips',
-  'group',
-  'cross_group_retry',
-] as const;
+/** The order fields are listed in, everywhere: the table's. */
+export const FIELD_ORDER: readonly KeyField[] = KEY_FIELDS;
 
 const FIELD_RANK = new Map<string, number>(FIELD_ORDER.map((f, i) => [f, i]));
 
 /** Sorts field changes into FIELD_ORDER. */
 export function sortFields(fields: FieldChange[]): FieldChange[] {
   return fields.sort((a, b) => (FIELD_RANK.get(a.field) ?? 99) - (FIELD_RANK.get(b.field) ?? 99));
+}
+
+/** Fields with rules of their own (status, the quota forms, the model pair, cross_group_retry). */
+const SPECIAL_RULES = new Set<KeyField>([
+  'status',
+  'unlimited_quota',
+  'quota_budget',
+  'remain_quota',
+  'model_limits_enabled',
+  'model_limits',
+  'cross_group_retry',
+]);
+
+/** Key fields diffed by their row alone: compared as the table says, planned in wire form. */
+const ROW_FIELDS = KEY_FIELDS.filter((f) => !SPECIAL_RULES.has(f));
+
+/** A desired key's value of `field` in its normal form (lists as sorted arrays). */
+export function desiredValue(d: DesiredKey, field: KeyField): unknown {
+  return (d as unknown as Record<string, unknown>)[field];
+}
+
+/** A desired value in the wire form a body carries (lists joined as the API stores them). */
+export function toWire(field: KeyField, value: unknown): unknown {
+  return isListField(field) && Array.isArray(value) ? wireList(field, value as string[]) : value;
+}
+
+/** A stored value in the form desired values take (lists as sorted sets, IPs canonical). */
+function storedValue(s: ServerKey, field: KeyField): unknown {
+  const compare = fieldRow(field).compare;
+  if (compare === 'ip-set') return normalizeStoredIps(s[field] as string | null);
+  if (compare === 'set') return sortedSet(storedList(field, s[field]) ?? []);
+  return s[field];
+}
+
+function sameValue(field: KeyField, stored: unknown, desired: unknown): boolean {
+  return fieldRow(field).compare === 'plain'
+    ? stored === desired
+    : sameSet(stored as string[], desired as string[]);
 }
 
 export interface KeyDiff {
@@ -68,13 +97,15 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
     fields.push({ field, before, after });
   };
 
-  if (!ignore.has('name') && s.name !== d.name) {
-    add('name', s.name, d.name);
-    planned.name = d.name;
-  }
-  if (!ignore.has('expired_time') && s.expired_time !== d.expired_time) {
-    add('expired_time', s.expired_time, d.expired_time);
-    planned.expired_time = d.expired_time;
+  for (const field of ROW_FIELDS) {
+    const after = desiredValue(d, field);
+    // A field managed only when declared is undefined when the key file leaves it out.
+    if (ignore.has(fieldRow(field).ignore as ManagedField) || after === undefined) continue;
+    const before = storedValue(s, field);
+    if (!sameValue(field, before, after)) {
+      add(field, before, after);
+      (planned as Record<string, unknown>)[field] = toWire(field, after);
+    }
   }
 
   if (!ignore.has('remain_quota')) {
@@ -121,18 +152,6 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
     }
   }
 
-  if (!ignore.has('allow_ips')) {
-    const sIps = normalizeStoredIps(s.allow_ips);
-    if (!sameSet(sIps, d.allow_ips)) {
-      add('allow_ips', sIps, d.allow_ips);
-      planned.allow_ips = formatAllowIps(d.allow_ips);
-    }
-  }
-
-  if (!ignore.has('group') && s.group !== d.group) {
-    add('group', s.group, d.group);
-    planned.group = d.group;
-  }
   const groupAfter = ignore.has('group') ? s.group : d.group;
   // The server stores false outside `auto` (cometapi-api.md), so only `auto` can drift.
   if (

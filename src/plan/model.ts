@@ -3,6 +3,7 @@
  * src/render/, saved by `plan --out`, and carried out by src/apply/. JSON field names are the
  * ones of SPEC §4 "Plan output" and `schemas/plan.schema.json`.
  */
+import type { ExactKeys, KeyField } from '../fields.js';
 
 export type ChangeAction = 'create' | 'update' | 'delete';
 
@@ -29,7 +30,10 @@ export interface FieldChange {
  * joined as the API stores them. `quota_budget` is the budget N; apply computes
  * `remain_quota = max(0, N - used_quota)` from the record it reads just before writing.
  */
-export interface PlannedValues {
+export type PlannedValues = Partial<ExactKeys<PlannedTypes, KeyField>>;
+
+/** The wire type of each planned field (one per key field of src/fields.ts). */
+interface PlannedTypes {
   name?: string;
   status?: 1 | 2;
   expired_time?: number;
@@ -41,6 +45,8 @@ export interface PlannedValues {
   allow_ips?: string;
   group?: string;
   cross_group_retry?: boolean;
+  /** A list, as the newest servers store it; only when the key file declares it. */
+  auto_groups?: string[];
 }
 
 /**

@@ -2,6 +2,7 @@
  * Shared pieces of the text and markdown renderers: values as people read them (UTC times,
  * quota with dollars, status names) and a change as signed lines.
  */
+import { isListField } from '../fields.js';
 import type { FieldChange, KeyChange, Plan } from '../plan/model.js';
 import { formatQuota, formatUnixTime, statusName } from '../values/index.js';
 
@@ -41,7 +42,7 @@ function asList(v: unknown): string[] {
 
 /** The lines of one field change. */
 export function fieldLines(f: FieldChange, create: boolean, quotaPerUsd: number): ChangeLine[] {
-  if (f.field === 'model_limits' || f.field === 'allow_ips') {
+  if (isListField(f.field)) {
     const before = asList(f.before);
     const after = asList(f.after);
     if (create && after.length === 0) return [{ sign: '+', text: `${f.field}: []` }];
