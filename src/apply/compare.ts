@@ -2,9 +2,10 @@
  * Field comparisons shared by the precondition check and the convergence check, on wire-form
  * values the way the planner compares them (SPEC §4.4): lists as sets, `allow_ips` "" = null.
  */
-import { KEY_FIELDS, sameWireValue } from '../fields.js';
+import { KEY_FIELDS, sameWireValue, type KeyField } from '../fields.js';
 import type { ServerKey } from '../model.js';
 import type { PlannedValues } from '../plan/model.js';
+import { plannedWireValues } from './values.js';
 
 /** True when two wire values of `field` mean the same thing. */
 export const sameFieldValue = sameWireValue;
@@ -24,7 +25,8 @@ export function findPreconditionMismatches(
 
 /** Planned fields a response is checked against as they are (the others have rules below). */
 const DIRECT_FIELDS = KEY_FIELDS.filter(
-  (f) => !['status', 'quota_budget', 'remain_quota', 'cross_group_retry'].includes(f),
+  (f): f is Exclude<KeyField, 'status'> =>
+    !['status', 'quota_budget', 'remain_quota', 'cross_group_retry'].includes(f),
 );
 
 /**
@@ -39,9 +41,10 @@ export function findUnconvergedFields(
   after: ServerKey,
 ): string[] {
   const bad: string[] = [];
+  const wire = plannedWireValues(planned, before);
   for (const field of DIRECT_FIELDS) {
-    const want = planned[field];
-    if (want !== undefined && !sameFieldValue(field, want, after[field])) bad.push(field);
+    if (planned[field] === undefined) continue;
+    if (!sameFieldValue(field, wire[field], after[field])) bad.push(field);
   }
   if (planned.cross_group_retry !== undefined) {
     // The server stores false unless the group is `auto` (cometapi-api.md, record table).

@@ -83,11 +83,6 @@ export interface ApplyInput {
   client: CometClient;
   /** Keys worked on at once (each key's calls run in order). */
   parallelism: number;
-  /**
-   * The request pace. The client enforces it on every request (CometClientOptions); the
-   * executor does not pace a second time, so the two never compound.
-   */
-  maxRequestsPerSecond?: number;
   audit?: AuditSink;
   onProgress?: (p: { done: number; total: number; failed: number }) => void;
   onWarning?: (msg: string) => void;

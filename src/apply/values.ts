@@ -12,8 +12,16 @@ const COPIED_FIELDS = [...EDITABLE_FIELDS, ...DECLARED_ONLY_FIELDS].filter(
   (f) => f !== 'status' && f !== 'remain_quota',
 );
 
-/** The planned fields in the wire form they are written in (no status). */
-function plannedWireFields(planned: PlannedValues, usedQuota: number): Record<string, unknown> {
+/**
+ * The planned fields as the wire values they give a record: what a body carries (laid over the
+ * record) and what a response is judged against. A budget becomes what is left of it given the
+ * record's `used_quota`. No status: the change's calls set it.
+ */
+export function plannedWireValues(
+  planned: PlannedValues,
+  record: ServerKey,
+): Record<string, unknown> {
+  const usedQuota = record.used_quota;
   const values: Record<string, unknown> = {};
   for (const field of COPIED_FIELDS) {
     const value = planned[field as keyof PlannedValues];
@@ -30,17 +38,15 @@ function plannedWireFields(planned: PlannedValues, usedQuota: number): Record<st
 
 /**
  * Values of a plain update built on `current`: the planned fields, and `status` 2 when the
- * change disables the key, otherwise the stored status — never 1, since enabling is its own
+ * change disables the key (its sequence has a `disable` step), otherwise the stored status — never 1, since enabling is its own
  * call after the fix (SPEC §7.5; the enable guard of cometapi-api.md "Update").
  */
 export function buildUpdateValues(
   planned: PlannedValues,
   current: ServerKey,
+  disables: boolean,
 ): Record<string, unknown> {
-  return {
-    ...plannedWireFields(planned, current.used_quota),
-    status: planned.status === 2 ? 2 : current.status,
-  };
+  return { ...plannedWireValues(planned, current), status: disables ? 2 : current.status };
 }
 
 /**
@@ -71,14 +77,7 @@ export function buildCreateFields(
 
 /** The fields a create's planned values set, with the inert ones left out for an inert create. */
 export function plannedForCreate(planned: PlannedValues, inert: boolean): PlannedValues {
-  const { status: _status, ...rest } = planned;
-  if (!inert) return rest;
-  const { model_limits_enabled: _mle, model_limits: _ml, ...others } = rest;
+  if (!inert) return planned;
+  const { model_limits_enabled: _mle, model_limits: _ml, ...others } = planned;
   return others;
-}
-
-/** `planned` without `status` (status is judged by the status calls). */
-export function withoutStatus(planned: PlannedValues): PlannedValues {
-  const { status: _status, ...rest } = planned;
-  return rest;
 }

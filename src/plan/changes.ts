@@ -82,6 +82,7 @@ export function createPlanned(d: DesiredKey): PlannedValues {
   };
   const planned: Record<string, unknown> = {};
   for (const field of KEY_FIELDS) {
+    if (field === 'status') continue; // the sequence sets it
     const value = field in special ? special[field] : toWire(field, desiredValue(d, field));
     if (value !== undefined) planned[field] = value;
   }
@@ -94,7 +95,8 @@ export function createChange(d: DesiredKey): KeyChange {
   const fields: FieldChange[] = [];
   for (const field of KEY_FIELDS) {
     // Lists are shown as the key file declares them; the rest as planned.
-    const after = isListField(field) ? desiredValue(d, field) : planned[field];
+    const after =
+      field === 'status' || isListField(field) ? desiredValue(d, field) : planned[field];
     if (after === undefined) continue;
     if (field === 'unlimited_quota' && after !== true) continue;
     if (field === 'remain_quota' && planned.unlimited_quota) continue;
@@ -129,7 +131,7 @@ export function unmanagedChange(s: ServerKey, action: 'disable' | 'delete'): Key
     ...base,
     action: 'update',
     fields: [{ field: 'status', before: s.status, after: 2 }],
-    planned: { status: 2 },
+    planned: {},
     sequence: ['disable'],
   };
 }

@@ -198,7 +198,6 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
     }
     if (statusTo !== undefined) {
       add('status', s.status, statusTo);
-      planned.status = statusTo;
     }
   }
 

@@ -30,12 +30,14 @@ export interface FieldChange {
  * joined as the API stores them. `quota_budget` is the budget N; apply computes
  * `remain_quota = max(0, N - used_quota)` from the record it reads just before writing.
  */
-export type PlannedValues = Partial<ExactKeys<PlannedTypes, KeyField>>;
+export type PlannedValues = Partial<ExactKeys<PlannedTypes, Exclude<KeyField, 'status'>>>;
 
-/** The wire type of each planned field (one per key field of src/fields.ts). */
+/**
+ * The wire type of each planned field: one per key field of src/fields.ts but `status`, which
+ * the change's `sequence` sets (`disable`, `enable`, `create_inert`).
+ */
 interface PlannedTypes {
   name?: string;
-  status?: 1 | 2;
   expired_time?: number;
   unlimited_quota?: boolean;
   remain_quota?: number;
@@ -69,11 +71,8 @@ export type WriteStep = 'update' | 'disable' | 'enable' | 'create' | 'create_ine
 export type Precondition =
   { kind: 'record'; values: Record<string, unknown> } | { kind: 'absent'; names: string[] };
 
-export interface KeyChange {
-  action: ChangeAction;
+interface ChangeBase {
   name: string;
-  /** Server id; null for a create. */
-  id: number | null;
   matched_by: MatchedBy;
   fields: FieldChange[];
   planned: PlannedValues;
@@ -82,6 +81,20 @@ export interface KeyChange {
   /** True when the only change is topping up a `remain_quota: N` key (safety "updates"). */
   refill_only?: boolean;
 }
+
+/** A create has no server id yet. */
+export interface CreateChange extends ChangeBase {
+  action: 'create';
+  id: null;
+}
+
+/** An update or delete names the server key it writes. */
+export interface ExistingKeyChange extends ChangeBase {
+  action: 'update' | 'delete';
+  id: number;
+}
+
+export type KeyChange = CreateChange | ExistingKeyChange;
 
 export interface UnmanagedKey {
   id: number;

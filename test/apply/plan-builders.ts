@@ -2,6 +2,7 @@
 import type { ServerKey } from '../../src/model.js';
 import {
   PLAN_FORMAT_VERSION,
+  type ExistingKeyChange,
   type KeyChange,
   type Plan,
   type PlannedValues,
@@ -23,19 +24,29 @@ export function preconditionOf(record: ServerKey): Record<string, unknown> {
   };
 }
 
+/** Planned values as a test states them: `status` is the status the sequence sets. */
+type Stated = PlannedValues & { status?: 1 | 2 };
+
+/** The planned values without `status` (the sequence sets it). */
+function withoutStatus(stated: Stated): PlannedValues {
+  const { status: _status, ...planned } = stated;
+  return planned;
+}
+
 /** An update (or unmanaged disable) of `record`. */
 export function anUpdate(
   record: ServerKey,
-  planned: PlannedValues,
+  stated: Stated,
   sequence: WriteStep[],
-  overrides: Partial<KeyChange> = {},
+  overrides: Partial<ExistingKeyChange> = {},
 ): KeyChange {
+  const planned = withoutStatus(stated);
   return {
     action: 'update',
     name: record.name,
     id: record.id,
     matched_by: 'name',
-    fields: Object.entries(planned).map(([field, after]) => ({
+    fields: Object.entries(stated).map(([field, after]) => ({
       field,
       before: record[field] ?? null,
       after,
@@ -62,7 +73,7 @@ export function aDelete(record: ServerKey): KeyChange {
 }
 
 /** Every field of a new key, as the planner plans a create: enabled, never, $10 budget. */
-export function createValues(name: string, overrides: PlannedValues = {}): PlannedValues {
+export function createValues(name: string, overrides: Stated = {}): Stated {
   return {
     name,
     status: 1,
@@ -79,16 +90,17 @@ export function createValues(name: string, overrides: PlannedValues = {}): Plann
 }
 
 /** A create of `name`; a disabled one gets the inert sequence. */
-export function aCreate(name: string, overrides: PlannedValues = {}): KeyChange {
-  const planned = createValues(name, overrides);
+export function aCreate(name: string, overrides: Stated = {}): KeyChange {
+  const stated = createValues(name, overrides);
+  const planned = withoutStatus(stated);
   return {
     action: 'create',
     name,
     id: null,
     matched_by: 'new',
-    fields: Object.entries(planned).map(([field, after]) => ({ field, before: null, after })),
+    fields: Object.entries(stated).map(([field, after]) => ({ field, before: null, after })),
     planned,
-    sequence: planned.status === 2 ? ['create_inert', 'disable', 'update'] : ['create'],
+    sequence: stated.status === 2 ? ['create_inert', 'disable', 'update'] : ['create'],
     precondition: { kind: 'absent', names: [name] },
   };
 }

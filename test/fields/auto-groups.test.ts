@@ -135,13 +135,16 @@ describe('auto_groups in bodies', () => {
   const record = aServerKey({ id: 3, group: 'auto', auto_groups: ['a'] } as Partial<ServerKey>);
 
   it('is never sent when the plan does not set it (update, status call)', () => {
-    const update = buildUpdateBody(record, buildUpdateValues({ name: 'new' }, record));
+    const update = buildUpdateBody(record, buildUpdateValues({ name: 'new' }, record, false));
     expect(update).not.toHaveProperty('auto_groups');
     expect(buildStatusBody(record, 2)).not.toHaveProperty('auto_groups');
   });
 
   it('is sent when the plan sets it', () => {
-    const body = buildUpdateBody(record, buildUpdateValues({ auto_groups: ['a', 'b'] }, record));
+    const body = buildUpdateBody(
+      record,
+      buildUpdateValues({ auto_groups: ['a', 'b'] }, record, false),
+    );
     expect(body['auto_groups']).toEqual(['a', 'b']);
   });
 

@@ -319,9 +319,11 @@ describe('preconditions and planned values', () => {
       ],
       [],
     );
+    // Status is not a planned value: the sequence sets it (a create is enabled).
+    expect(plan.changes[0]?.sequence).toEqual(['create']);
+    expect(plan.changes[0]?.fields).toContainEqual({ field: 'status', before: null, after: 1 });
     expect(plan.changes[0]?.planned).toEqual({
       name: 'n',
-      status: 1,
       expired_time: -1,
       unlimited_quota: false,
       quota_budget: 5_000_000,

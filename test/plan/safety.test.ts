@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/config/types.js';
-import type { KeyChange } from '../../src/plan/model.js';
+import type { ExistingKeyChange, KeyChange } from '../../src/plan/model.js';
 import { evaluateSafety } from '../../src/plan/safety.js';
 import { aDesiredKey, aServerKey } from '../helpers/builders.js';
 import { planOf } from './helpers.js';
 
 const SAFETY = defaultSettings().safety;
 
-function update(fields: KeyChange['fields'], extra: Partial<KeyChange> = {}): KeyChange {
+function update(fields: KeyChange['fields'], extra: Partial<ExistingKeyChange> = {}): KeyChange {
   return {
     action: 'update',
     name: 'k',

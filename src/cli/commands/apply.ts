@@ -245,7 +245,6 @@ export async function runApply(
     plan,
     client,
     parallelism: settings.parallelism,
-    maxRequestsPerSecond: settings.maxRequestsPerSecond,
     ...(outputs.audit ? { audit: outputs.audit } : {}),
     signal: trap.signal,
     onCreated: (_key, all) => saveNewKeys(all),
