@@ -12,10 +12,10 @@
  */
 
 /** How two values of a field compare: as they are, as sets, as sets of canonical IPs. */
-export type Comparison = 'plain' | 'set' | 'ip-set';
+type Comparison = 'plain' | 'set' | 'ip-set';
 
 /** How a key-file value is parsed (see src/desired/parse-fields.ts). */
-export type KeyFileParser =
+type KeyFileParser =
   | 'name'
   | 'status'
   | 'expiry'
@@ -31,7 +31,7 @@ export type RecordCheck =
   'int' | 'number' | 'string' | 'boolean' | 'nullable-string' | 'nullable-string-list';
 
 /** How a list field travels on the wire. */
-export type WireList = 'comma' | 'newline' | 'array';
+type WireList = 'comma' | 'newline' | 'array';
 
 interface EditableRow {
   readOnly: false;
@@ -193,7 +193,7 @@ type Table = typeof FIELDS;
 type Row = EditableRow | ReadOnlyRow;
 
 /** Every field of a key the table knows. */
-export type Field = keyof Table;
+type Field = keyof Table;
 
 /** The fields a key file may set and a plan may change (key-file names). */
 export type KeyField = { [F in Field]: Table[F] extends { readOnly: false } ? F : never }[Field];

@@ -9,7 +9,7 @@ import { checkPrecondition } from './precondition.js';
 import { runStep, StepFailure, type KeyRunState } from './steps.js';
 import type { LedgerEntry } from './types.js';
 
-export { CHANGED_SINCE_PLAN, describeError, type KeyRunContext } from './context.js';
+export { describeError, type KeyRunContext } from './context.js';
 
 type Ending = { outcome: LedgerEntry['outcome'] } & Partial<LedgerEntry>;
 

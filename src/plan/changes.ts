@@ -16,7 +16,7 @@ import type {
 } from './model.js';
 
 /** The calls of an update whose non-status fields change or not, and whose status may move. */
-export function updateSequence(hasFields: boolean, statusTo: 1 | 2 | undefined): WriteStep[] {
+function updateSequence(hasFields: boolean, statusTo: 1 | 2 | undefined): WriteStep[] {
   if (statusTo === 2) return hasFields ? ['disable', 'update'] : ['disable'];
   // Fix first, enable second: the server refuses to enable a stored expired/exhausted key.
   if (statusTo === 1) return hasFields ? ['update', 'enable'] : ['enable'];
@@ -34,7 +34,7 @@ const PRECONDITION_FIELDS = KEY_FIELDS.filter(
  * `status`, as observed (wire form). A field managed only when declared is observed only when
  * the key declares it.
  */
-export function recordPrecondition(s: ServerKey, d?: DesiredKey): Precondition {
+function recordPrecondition(s: ServerKey, d?: DesiredKey): Precondition {
   const skip = new Set<ManagedField>(d?.ignore_changes ?? []);
   const values: Record<string, unknown> = {};
   for (const field of PRECONDITION_FIELDS) {
@@ -70,7 +70,7 @@ export function updateChange(
 }
 
 /** The planned values of a create: every field, explicitly (SPEC §7.6). */
-export function createPlanned(d: DesiredKey): PlannedValues {
+function createPlanned(d: DesiredKey): PlannedValues {
   const q = d.quota;
   if (q === null) throw new InternalError(`create of "${d.name}" without quota`);
   const special: Partial<Record<KeyField, unknown>> = {

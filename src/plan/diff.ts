@@ -23,12 +23,12 @@ import {
 } from '../values/index.js';
 
 /** The order fields are listed in, everywhere: the table's. */
-export const FIELD_ORDER: readonly KeyField[] = KEY_FIELDS;
+const FIELD_ORDER: readonly KeyField[] = KEY_FIELDS;
 
 const FIELD_RANK = new Map<string, number>(FIELD_ORDER.map((f, i) => [f, i]));
 
 /** Sorts field changes into FIELD_ORDER. */
-export function sortFields(fields: FieldChange[]): FieldChange[] {
+function sortFields(fields: FieldChange[]): FieldChange[] {
   return fields.sort((a, b) => (FIELD_RANK.get(a.field) ?? 99) - (FIELD_RANK.get(b.field) ?? 99));
 }
 

@@ -4,7 +4,7 @@ import type { AuditRecord } from '../../src/apply/types.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
 import { FakeClient } from './fake-client.js';
-import { aCreate, anUpdate, aPlan } from './plan-builders.js';
+import { aNewKey, declared, realPlan } from './real-plans.js';
 
 const now = () => new Date('2026-11-26T12:00:00Z');
 
@@ -13,10 +13,7 @@ describe('applyPlan', () => {
     const a = aServerKey({ name: 'a' });
     const b = aServerKey({ name: 'b' });
     const client = new FakeClient({ mode: 'upstream', keys: [a, b] });
-    const plan = aPlan([
-      anUpdate(a, { group: 'x' }, ['update']),
-      anUpdate(b, { group: 'x' }, ['update']),
-    ]);
+    const plan = realPlan([declared(a, { group: 'x' }), declared(b, { group: 'x' })], [a, b]);
     // The budget runs out while the first key is written.
     const update = client.updateKey.bind(client);
     client.updateKey = async (body, before) => {
@@ -36,8 +33,8 @@ describe('applyPlan', () => {
   it("lists the plan's missing keys as missing, sorted with the rest by (name, id)", async () => {
     const a = aServerKey({ name: 'b-key', id: 7 });
     const client = new FakeClient({ mode: 'upstream', keys: [a] });
-    const plan = aPlan([anUpdate(a, { group: 'x' }, ['update'])], {
-      missing: [{ id: 99, name: 'a-key', message: 'id 99 not found' }],
+    const plan = realPlan([declared(a, { group: 'x' })], [a], {
+      overrides: { missing: [{ id: 99, name: 'a-key', message: 'id 99 not found' }] },
     });
     const result = await applyPlan({ plan, client, parallelism: 2, now });
 
@@ -74,7 +71,10 @@ describe('applyPlan', () => {
       return r;
     };
     const progress: number[] = [];
-    const plan = aPlan(keys.map((k) => anUpdate(k, { group: 'x' }, ['update'])));
+    const plan = realPlan(
+      keys.map((k) => declared(k, { group: 'x' })),
+      keys,
+    );
     const result = await applyPlan({
       plan,
       client,
@@ -92,7 +92,7 @@ describe('applyPlan', () => {
     const a = aServerKey({ name: 'a' });
     const client = new FakeClient({ mode: 'upstream', keys: [a] });
     client.faults.push({ method: 'list', when: 'before' });
-    const plan = aPlan([anUpdate(a, { group: 'x' }, ['update']), aCreate('n1'), aCreate('n2')]);
+    const plan = realPlan([declared(a, { group: 'x' }), aNewKey('n1'), aNewKey('n2')], [a]);
     const result = await applyPlan({ plan, client, parallelism: 2, now });
 
     expect(result.entries.map((e) => [e.name, e.outcome])).toEqual([
@@ -106,9 +106,10 @@ describe('applyPlan', () => {
   });
 
   it('reuses a listing it is given instead of listing again', async () => {
-    const client = new FakeClient({ mode: 'upstream', keys: [aServerKey({ id: 5 })] });
+    const existing = aServerKey({ id: 5 });
+    const client = new FakeClient({ mode: 'upstream', keys: [existing] });
     const result = await applyPlan({
-      plan: aPlan([aCreate('n1')], { highest_id: 5 }),
+      plan: realPlan([aNewKey('n1')], [existing]),
       client,
       parallelism: 1,
       now,
@@ -121,15 +122,11 @@ describe('applyPlan', () => {
 
   it('audits every write attempt with fields before and after, and no secret', async () => {
     const a = aServerKey({ name: 'a', status: 2 });
-    const client = new FakeClient({ mode: 'upstream', keys: [a, aServerKey({ id: 9000 })] });
+    const other = aServerKey({ id: 9000 });
+    const client = new FakeClient({ mode: 'upstream', keys: [a, other] });
     client.faults.push({ method: 'status', id: a.id, when: 'before' });
     const records: AuditRecord[] = [];
-    const plan = aPlan(
-      [anUpdate(a, { status: 1, group: 'g' }, ['update', 'enable']), aCreate('n')],
-      {
-        highest_id: 9000,
-      },
-    );
+    const plan = realPlan([declared(a, { status: 1, group: 'g' }), aNewKey('n')], [a, other]);
     await applyPlan({
       plan,
       client,
@@ -169,10 +166,7 @@ describe('applyPlan', () => {
     const client = new FakeClient({ mode: 'upstream', keys: [a, b] });
     const warnings: string[] = [];
     const result = await applyPlan({
-      plan: aPlan([
-        anUpdate(a, { group: 'x' }, ['update']),
-        anUpdate(b, { group: 'x' }, ['update']),
-      ]),
+      plan: realPlan([declared(a, { group: 'x' }), declared(b, { group: 'x' })], [a, b]),
       client,
       parallelism: 1,
       now,
@@ -196,7 +190,7 @@ describe('applyPlan', () => {
     const controller = new AbortController();
     controller.abort();
     const result = await applyPlan({
-      plan: aPlan([anUpdate(a, { group: 'x' }, ['update'])]),
+      plan: realPlan([declared(a, { group: 'x' })], [a]),
       client,
       parallelism: 1,
       now,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSafety, parseForce, SafetyRefusalError } from '../../src/apply/safety.js';
 import type { SafetyViolation } from '../../src/plan/model.js';
 import { aServerKey } from '../helpers/builders.js';
-import { aDelete, anUpdate, aPlan } from './plan-builders.js';
+import { declared, realPlan } from './real-plans.js';
 
 const updates: SafetyViolation = {
   limit: 'updates',
@@ -41,7 +41,9 @@ describe('parseForce', () => {
 
 describe('checkSafety', () => {
   const key = aServerKey({ name: 'k' });
-  const plan = aPlan([anUpdate(key, { group: 'x' }, ['update'])], { safety: [updates, quota] });
+  const plan = realPlan([declared(key, { group: 'x' })], [key], {
+    overrides: { safety: [updates, quota] },
+  });
 
   it('refuses a plan past its limits, naming limit, value and setting', () => {
     expect(() => checkSafety(plan, undefined, false)).toThrow(SafetyRefusalError);
@@ -64,7 +66,11 @@ describe('checkSafety', () => {
   });
 
   it('needs --allow-delete for any delete, even when forced', () => {
-    const del = aPlan([aDelete(aServerKey({ name: 'old', id: 77 }))]);
+    // The planner's own delete-percentage finding is set aside: this is about --allow-delete.
+    const del = realPlan([], [aServerKey({ name: 'old', id: 77 })], {
+      unmanaged: 'delete',
+      overrides: { safety: [] },
+    });
     expect(() => checkSafety(del, 'all', false)).toThrow(
       'deletes: the plan deletes 1 key: old (id 77); pass --allow-delete',
     );
