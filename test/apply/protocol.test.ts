@@ -2,15 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { buildUpdateBody, EDITABLE_FIELDS } from '../../src/api/body.js';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { ApplyInput } from '../../src/apply/types.js';
-import type { ServerKey } from '../../src/model.js';
+import type { DesiredKey, ServerKey } from '../../src/model.js';
 import type { Plan } from '../../src/plan/model.js';
 import { aServerKey } from '../helpers/builders.js';
 import { FakeClient, type StatusMode } from './fake-client.js';
-import { aCreate, aDelete, anUpdate, aPlan } from './plan-builders.js';
+import { aNewKey, declared, realPlan, type RealPlanOptions } from './real-plans.js';
 
 const NOW_S = 1_800_000_000;
 const PAST_S = NOW_S - 86_400;
 const FUTURE_S = NOW_S + 86_400 * 365;
+
+/** The plan the planner makes at NOW_S for `desired` against `server`. */
+function planFor(desired: DesiredKey[], server: ServerKey[], opts: RealPlanOptions = {}): Plan {
+  return realPlan(desired, server, { now: new Date(NOW_S * 1000), ...opts });
+}
 
 function run(client: FakeClient, plan: Plan, extra: Partial<ApplyInput> = {}) {
   return applyPlan({
@@ -44,7 +49,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
       allow_ips: '10.0.0.1',
     });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const result = await run(client, aPlan([anUpdate(key, { group: 'team' }, ['update'])]));
+    const result = await run(client, planFor([declared(key, { group: 'team' })], [key]));
 
     expect(result.entries).toEqual([
       { name: key.name, id: key.id, action: 'update', outcome: 'applied' },
@@ -57,7 +62,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   it('changes only the status with one status call', async () => {
     const key = aServerKey({ group: 'team' });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const result = await run(client, aPlan([anUpdate(key, { status: 2 }, ['disable'])]));
+    const result = await run(client, planFor([declared(key, { status: 2 })], [key]));
 
     expect(result.summary.applied).toBe(1);
     expect(client.writesTo(key.id).map((c) => c.method)).toEqual(['status']);
@@ -68,7 +73,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   it('disables first, then writes the new fields with status 2', async () => {
     const key = aServerKey({ expired_time: FUTURE_S });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const plan = aPlan([anUpdate(key, { status: 2, group: 'quarantine' }, ['disable', 'update'])]);
+    const plan = planFor([declared(key, { status: 2, group: 'quarantine' })], [key]);
     const result = await run(client, plan);
 
     expect(result.summary.applied).toBe(1);
@@ -84,7 +89,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   it('enables after the fix, with the record that update returned', async () => {
     const key = aServerKey({ status: 2 });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const plan = aPlan([anUpdate(key, { status: 1, group: 'team' }, ['update', 'enable'])]);
+    const plan = planFor([declared(key, { status: 1, group: 'team' })], [key]);
     const result = await run(client, plan);
 
     expect(result.summary.applied).toBe(1);
@@ -100,9 +105,8 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   it('revives an expired key: the new expiry first, then status 1', async () => {
     const key = aServerKey({ status: 3, expired_time: PAST_S });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const plan = aPlan([
-      anUpdate(key, { status: 1, expired_time: FUTURE_S }, ['update', 'enable']),
-    ]);
+    const plan = planFor([declared(key, { status: 1, expired_time: FUTURE_S })], [key]);
+    expect(plan.changes[0]?.sequence).toEqual(['update', 'enable']);
     const result = await run(client, plan);
 
     expect(result.entries[0]?.outcome).toBe('applied');
@@ -113,7 +117,10 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   it('revives an exhausted key with a budget computed from the fresh used quota', async () => {
     const key = aServerKey({ status: 4, remain_quota: -200, used_quota: 1_000 });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const plan = aPlan([anUpdate(key, { status: 1, quota_budget: 5_000 }, ['update', 'enable'])]);
+    const plan = planFor(
+      [declared(key, { status: 1, quota: { kind: 'budget', amount: 5_000 } })],
+      [key],
+    );
     const result = await run(client, plan);
 
     expect(result.entries[0]?.outcome).toBe('applied');
@@ -125,9 +132,12 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
     // The control for the two tests above: the fake's guard is real.
     const key = aServerKey({ status: 3, expired_time: PAST_S });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const plan = aPlan([
-      anUpdate(key, { status: 1, expired_time: FUTURE_S }, ['enable', 'update']),
-    ]);
+    const planned = planFor([declared(key, { status: 1, expired_time: FUTURE_S })], [key]);
+    // The planner's order reversed: a sequence it never makes.
+    const plan = {
+      ...planned,
+      changes: planned.changes.map((c) => ({ ...c, sequence: [...c.sequence].reverse() })),
+    };
     const result = await run(client, plan);
 
     expect(result.entries[0]).toMatchObject({ outcome: 'failed' });
@@ -137,13 +147,13 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
 
   it('creates a key with every field and reports its id', async () => {
     const client = new FakeClient({ mode, keys: [aServerKey({ id: 50 })], nowSeconds: NOW_S });
-    const change = aCreate('new-key', {
+    const change = aNewKey('new-key', {
       expired_time: FUTURE_S,
       model_limits_enabled: true,
-      model_limits: 'gpt-4o',
-      allow_ips: '10.0.0.0/8',
+      model_limits: ['gpt-4o'],
+      allow_ips: ['10.0.0.0/8'],
     });
-    const result = await run(client, aPlan([change], { highest_id: 50 }));
+    const result = await run(client, planFor([change], client.records()));
 
     expect(result.entries).toEqual([
       { name: 'new-key', id: 51, action: 'create', outcome: 'applied' },
@@ -165,8 +175,12 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
 
   it('creates a disabled key inert, disables it, then gives it its fields', async () => {
     const client = new FakeClient({ mode, keys: [aServerKey({ id: 50 })], nowSeconds: NOW_S });
-    const change = aCreate('parked', { status: 2, model_limits_enabled: true, model_limits: 'm1' });
-    const result = await run(client, aPlan([change], { highest_id: 50 }));
+    const change = aNewKey('parked', {
+      status: 2,
+      model_limits_enabled: true,
+      model_limits: ['m1'],
+    });
+    const result = await run(client, planFor([change], client.records()));
 
     expect(result.entries[0]).toMatchObject({ id: 51, outcome: 'applied' });
     const writes = client.calls.filter((c) => c.method !== 'list' && c.method !== 'get');
@@ -186,7 +200,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   it('reports a failure after the POST as created but not finished', async () => {
     const client = new FakeClient({ mode, keys: [aServerKey({ id: 50 })], nowSeconds: NOW_S });
     client.faults.push({ method: 'status', when: 'before' });
-    const result = await run(client, aPlan([aCreate('parked', { status: 2 })], { highest_id: 50 }));
+    const result = await run(client, planFor([aNewKey('parked', { status: 2 })], client.records()));
 
     expect(result.entries[0]).toMatchObject({ id: 51, outcome: 'failed' });
     expect(result.entries[0]?.detail).toMatch(/^created as id 51, not finished: /);
@@ -194,12 +208,13 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   });
 
   it('skips a create whose name appeared on the server since the plan', async () => {
+    const listed = aServerKey({ id: 50 });
     const client = new FakeClient({
       mode,
-      keys: [aServerKey({ id: 50 }), aServerKey({ id: 60, name: 'new-key' })],
+      keys: [listed, aServerKey({ id: 60, name: 'new-key' })],
       nowSeconds: NOW_S,
     });
-    const result = await run(client, aPlan([aCreate('new-key')], { highest_id: 50 }));
+    const result = await run(client, planFor([aNewKey('new-key')], [listed]));
 
     expect(result.entries[0]).toMatchObject({ outcome: 'skipped', detail: 'changed since plan' });
     expect(client.calls.some((c) => c.method === 'create')).toBe(false);
@@ -209,7 +224,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
     const doomed = aServerKey();
     const gone = aServerKey();
     const client = new FakeClient({ mode, keys: [doomed], nowSeconds: NOW_S });
-    const result = await run(client, aPlan([aDelete(doomed), aDelete(gone)]));
+    const result = await run(client, planFor([], [doomed, gone], { unmanaged: 'delete' }));
 
     expect(result.summary).toMatchObject({ applied: 2, failed: 0 });
     expect(result.entries.find((e) => e.id === gone.id)?.detail).toBe('already deleted');
@@ -222,11 +237,14 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
     const flipped = aServerKey();
     const deleted = aServerKey();
     const client = new FakeClient({ mode, keys: [edited, flipped], nowSeconds: NOW_S });
-    const plan = aPlan([
-      anUpdate(edited, { name: 'renamed' }, ['update']),
-      anUpdate(flipped, { group: 'x' }, ['update']),
-      anUpdate(deleted, { group: 'x' }, ['update']),
-    ]);
+    const plan = planFor(
+      [
+        declared(edited, { name: 'renamed' }),
+        declared(flipped, { group: 'x' }),
+        declared(deleted, { group: 'x' }),
+      ],
+      [edited, flipped, deleted],
+    );
     client.seed({ ...edited, group: 'b' });
     client.seed({ ...flipped, status: 4, remain_quota: 0 });
     const result = await run(client, plan);
@@ -244,12 +262,14 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
   it('compares list fields as sets and "" as null in the precondition', async () => {
     const key = aServerKey({ model_limits: 'a,b', allow_ips: null });
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
-    const change = anUpdate(key, { group: 'x' }, ['update']);
+    const plan = planFor([declared(key, { group: 'x' })], [key]);
+    const [change] = plan.changes;
+    if (!change) throw new Error('no change planned');
     change.precondition = {
       kind: 'record',
       values: { model_limits: 'b,a', allow_ips: '', group: '' },
     };
-    const result = await run(client, aPlan([change]));
+    const result = await run(client, plan);
 
     expect(result.entries[0]?.outcome).toBe('applied');
   });
@@ -259,10 +279,10 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
     const good = aServerKey({ name: 'b' });
     const client = new FakeClient({ mode, keys: [bad, good], nowSeconds: NOW_S });
     client.faults.push({ method: 'update', id: bad.id, when: 'before' });
-    const plan = aPlan([
-      anUpdate(bad, { group: 'x' }, ['update']),
-      anUpdate(good, { group: 'x' }, ['update']),
-    ]);
+    const plan = planFor(
+      [declared(bad, { group: 'x' }), declared(good, { group: 'x' })],
+      [bad, good],
+    );
     const result = await run(client, plan, { parallelism: 1 });
 
     expect(result.entries.map((e) => e.outcome)).toEqual(['failed', 'applied']);
@@ -274,7 +294,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
     const key = aServerKey();
     const client = new FakeClient({ mode, keys: [key], nowSeconds: NOW_S });
     client.stickyFields.add('name');
-    const plan = aPlan([anUpdate(key, { name: 'renamed', group: 'x' }, ['update'])]);
+    const plan = planFor([declared(key, { name: 'renamed', group: 'x' })], [key]);
     const result = await run(client, plan);
 
     expect(result.entries[0]).toMatchObject({ outcome: 'did_not_converge', fields: ['name'] });
@@ -286,10 +306,7 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
     const b = aServerKey({ name: 'b', future_field: 'also kept' });
     const client = new FakeClient({ mode, keys: [a, b], nowSeconds: NOW_S });
     const warnings: string[] = [];
-    const plan = aPlan([
-      anUpdate(a, { group: 'x' }, ['update']),
-      anUpdate(b, { status: 2 }, ['disable']),
-    ]);
+    const plan = planFor([declared(a, { group: 'x' }), declared(b, { status: 2 })], [a, b]);
     await run(client, plan, { onWarning: (m) => warnings.push(m) });
 
     expect(client.record(a.id)?.future_field).toBe('kept');

@@ -39,6 +39,8 @@ export function aNewKey(name: string, changes: Partial<DesiredKey> = {}): Desire
 export interface RealPlanOptions {
   /** What happens to server keys no file declares (default: ignore). */
   unmanaged?: UnmanagedAction;
+  /** When the plan is made (default 2026-11-26T12:00Z). */
+  now?: Date;
   /** Plan fields a test sets by hand (missing keys, safety findings). */
   overrides?: Partial<Plan>;
 }
@@ -55,7 +57,7 @@ export function realPlan(
     desired,
     server,
     settings,
-    now: NOW,
+    now: opts.now ?? NOW,
     baseUrl: 'http://127.0.0.1:1',
     userId: 1,
     toolVersion: '0.1.0',
