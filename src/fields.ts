@@ -10,6 +10,8 @@
  * - `cross_group_retry`: the server stores false unless `group` is `auto`;
  * - `status`: set by its own calls, not by the planned values.
  */
+import { sameSet } from './values/index.js';
+
 
 /** How two values of a field compare: as they are, as sets, as sets of canonical IPs. */
 type Comparison = 'plain' | 'set' | 'ip-set';
@@ -319,12 +321,6 @@ export type ExactKeys<T, K extends PropertyKey> = [keyof T] extends [K]
     : never
   : never;
 
-function sameEntries(a: string[] | undefined, b: string[] | undefined): boolean {
-  if (!a || !b) return false;
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((x) => set.has(x));
-}
-
 /**
  * True when two wire values of `field` mean the same thing, as the table compares them: lists
  * as sets (`allow_ips` "" = null), other fields as they are.
@@ -332,7 +328,9 @@ function sameEntries(a: string[] | undefined, b: string[] | undefined): boolean 
 export function sameWireValue(field: string, a: unknown, b: unknown): boolean {
   const row = (FIELDS as Record<string, Row>)[field];
   if (row && !row.readOnly && row.compare !== 'plain') {
-    return sameEntries(storedList(field as KeyField, a), storedList(field as KeyField, b));
+    const listA = storedList(field as KeyField, a);
+    const listB = storedList(field as KeyField, b);
+    return listA !== undefined && listB !== undefined && sameSet(listA, listB);
   }
   return Object.is(a, b);
 }
