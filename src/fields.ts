@@ -12,7 +12,6 @@
  */
 import { sameSet } from './values/index.js';
 
-
 /** How two values of a field compare: as they are, as sets, as sets of canonical IPs. */
 type Comparison = 'plain' | 'set' | 'ip-set';
 
