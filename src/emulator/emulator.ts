@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { generateKeys } from './generate.js';
+import { createFaultSchedule } from './faults.js';
 import { INT32_QUOTA_MAX, MAX_QUOTA_VALUE, type ApiContext } from './handlers.js';
 import { createRandom, generateAccessToken, type Random } from './random.js';
 import { SlidingWindow } from './rate-limit.js';
@@ -204,7 +205,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     limiter: limiterOf(opts.rateLimit),
     retryAfter: opts.retryAfter ?? true,
     // A separate stream, so faults do not shift when the seed size changes.
-    faultRandom: createRandom(seedRandom ^ 0x5bd1e995),
+    faultSchedule: createFaultSchedule(seedRandom ^ 0x5bd1e995),
     now,
     sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     log: [],

@@ -19,6 +19,13 @@ export function createRandom(seed: number): Random {
   };
 }
 
+/** A 32-bit seed from `seed` and `text` (FNV-1a), for a PRNG per named event. */
+export function hashSeed(seed: number, text: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 /** An integer in [min, max] inclusive. */
 export function randomInt(random: Random, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));

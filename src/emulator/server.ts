@@ -5,7 +5,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { HTML_502_PAGE, PANIC_BODY, chooseFault, truncateJson } from './faults.js';
+import {
+  HTML_502_PAGE,
+  PANIC_BODY,
+  chooseFault,
+  truncateJson,
+  type FaultSchedule,
+} from './faults.js';
 import {
   createToken,
   deleteToken,
@@ -17,7 +23,6 @@ import {
   type Reply,
 } from './handlers.js';
 import { matchRoute, notFoundBody, type Endpoint } from './routes.js';
-import type { Random } from './random.js';
 import type { SlidingWindow } from './rate-limit.js';
 import type { AuthStyle, FaultKind, LoggedRequest } from './types.js';
 
@@ -34,7 +39,7 @@ export interface ServerState {
   hangMs: number;
   limiter: SlidingWindow | undefined;
   retryAfter: boolean;
-  faultRandom: Random;
+  faultSchedule: FaultSchedule;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   log: LoggedRequest[];
@@ -244,7 +249,8 @@ function handle(
       return;
     }
   }
-  const fault = chooseFault(state.faultRandom, state.failRate, state.faultKinds, entry.method);
+  const faultRandom = state.faultSchedule(entry);
+  const fault = chooseFault(faultRandom, state.failRate, state.faultKinds, entry.method);
   if (fault) entry.fault = fault;
   switch (fault) {
     case '500':
@@ -288,7 +294,7 @@ function handle(
   }
   if (fault === 'after_commit') {
     // The write is done; the client hears a reset or a 500 and cannot know it committed.
-    if (state.faultRandom() < 0.5) destroy(req.socket, state, entry);
+    if (faultRandom() < 0.5) destroy(req.socket, state, entry);
     else sendJson(state, res, entry, { status: 500, json: PANIC_BODY });
     return;
   }

@@ -19,6 +19,7 @@ import {
   strippedRecords,
   suiteSettings,
 } from './harness.js';
+import { Signal } from '../helpers/wait.js';
 
 const SEED_KEYS = 120;
 /** Enough latency that the two applies really overlap. */
@@ -75,6 +76,7 @@ describe.each(['upstream', 'docs'] as const)(
   'two applies of the same plan at once (%s)',
   (statusMode) => {
     let emulator: Emulator;
+    const requestFinished = new Signal();
 
     beforeEach(async () => {
       nock.disableNetConnect();
@@ -84,6 +86,7 @@ describe.each(['upstream', 'docs'] as const)(
         seedRandom: 99,
         latencyMs: LATENCY_MS,
         statusMode,
+        onRequest: requestFinished.notify,
       });
     });
 
@@ -136,13 +139,15 @@ describe.each(['upstream', 'docs'] as const)(
       expect(creates).toBe(3);
       const first = run(plan);
       // Start the second apply once the first one's creates and a few updates reached the server.
-      for (;;) {
-        const log = emulator.requests().filter((r) => r.success === true);
-        const posts = log.filter((r) => r.method === 'POST').length;
-        const puts = log.filter((r) => r.method === 'PUT').length;
-        if (posts >= creates && puts >= 5) break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await requestFinished.until(
+        () => {
+          const log = emulator.requests().filter((r) => r.success === true);
+          const posts = log.filter((r) => r.method === 'POST').length;
+          const puts = log.filter((r) => r.method === 'PUT').length;
+          return posts >= creates && puts >= 5;
+        },
+        { timeoutMs: 20_000, what: `the first apply's ${creates} creates and 5 updates` },
+      );
       const results = await Promise.all([first, run(plan)]);
 
       expect(finalChanges(text)).toBe(0);

@@ -43,6 +43,7 @@ import {
 } from './harness.js';
 import { checkRound } from './ledger-check.js';
 import { captureIo } from '../helpers/io.js';
+import { Signal } from '../helpers/wait.js';
 
 const SEED_KEYS = 1_000;
 const MAX_RUNS = 3;
@@ -62,6 +63,9 @@ describe('apply under 20% faults and 429 bursts, 1,000 keys', () => {
   let finalPlanChanges = -1;
   let cliPlanExit = -1;
   let cliOutput = '';
+  /** Requests the emulator has answered, reset or dropped, by sequence number. */
+  const finished = new Set<number>();
+  const requestFinished = new Signal();
 
   beforeAll(async () => {
     nock.disableNetConnect();
@@ -74,6 +78,10 @@ describe('apply under 20% faults and 429 bursts, 1,000 keys', () => {
       hangMs: EMULATOR_HANG_MS,
       // Whole secrets in every answer, as older servers send them: the client must strip them.
       maskKeys: false,
+      onRequest: (entry) => {
+        finished.add(entry.seq);
+        requestFinished.notify();
+      },
     });
     initial = emulator.records();
     const now = new Date();
@@ -103,7 +111,10 @@ describe('apply under 20% faults and 429 bursts, 1,000 keys', () => {
       transcript.texts.push(renderApplyText(round.result), renderApplyJson(round.result));
     }
     // Let hung requests end so the log is complete, then judge the state without faults.
-    await new Promise((resolve) => setTimeout(resolve, EMULATOR_HANG_MS + 500));
+    await requestFinished.until(() => emulator.requests().every((r) => finished.has(r.seq)), {
+      timeoutMs: EMULATOR_HANG_MS + 30_000,
+      what: 'every request the emulator logged to end (hangs included)',
+    });
     emulator.set({ failRate: 0 });
     const finalPlan = planFor(desired, strippedRecords(emulator.records()), settings, emulator.url);
     finalPlanChanges = finalPlan.changes.length;
