@@ -3,8 +3,7 @@
  * (the real client over HTTP on 127.0.0.1): every PUT body complete, server-owned states
  * revived, creates (also disabled ones) finished, and a second plan with no changes.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import {
 } from '../../src/emulator/index.js';
 import { captureIo } from '../helpers/io.js';
 import { offline } from '../helpers/offline.js';
+import { tempDirs } from '../helpers/temp.js';
 
 const NOW_S = Math.floor(Date.now() / 1000);
 const DAY_S = 86_400;
@@ -83,13 +83,11 @@ keys:
 `;
 
 let dir: string;
+const tempDir = tempDirs('apply');
 offline();
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-apply-'));
+  dir = tempDir();
   writeFileSync(path.join(dir, 'keys.yaml'), KEYS);
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function cli(emu: Emulator, argv: string[], stdin?: CliIo['stdin']) {

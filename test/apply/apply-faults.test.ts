@@ -5,8 +5,7 @@
  * applied or reported, every PUT body is complete, nothing beyond the plan changes, and apply
  * run again (faults off) converges to a plan with no changes. Outcomes only, no timing.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EDITABLE_FIELDS } from '../../src/api/body.js';
@@ -21,6 +20,7 @@ import {
 } from '../../src/emulator/index.js';
 import { captureIo } from '../helpers/io.js';
 import { offline } from '../helpers/offline.js';
+import { tempDirs } from '../helpers/temp.js';
 
 const KEYS = 200;
 const NOW_S = Math.floor(Date.now() / 1000);
@@ -83,15 +83,13 @@ const config = {
 };
 
 let dir: string;
+const tempDir = tempDirs('faults');
 offline();
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-faults-'));
+  dir = tempDir();
   const keys = Array.from({ length: KEYS }, (_, i) => declared(i)).join('\n');
   writeFileSync(path.join(dir, 'keys.yaml'), `version: 1\nkeys:\n${keys}\n`);
   writeFileSync(path.join(dir, 'cometkeys.config.json'), JSON.stringify(config));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe.each<StatusMode>(['upstream', 'docs'])('apply under faults, %s mode', (statusMode) => {

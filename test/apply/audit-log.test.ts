@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { formatAuditLine, openAuditLog } from '../../src/apply/audit-log.js';
 import type { AuditRecord } from '../../src/apply/types.js';
+import { tempDirs } from '../helpers/temp.js';
 
 const record = (id: number): AuditRecord => ({
   time: '2026-11-26T12:00:00.000Z',
@@ -19,11 +19,9 @@ const record = (id: number): AuditRecord => ({
 
 describe('the audit log', () => {
   let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'cometkeys-audit-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  const tempDir = tempDirs('audit');
+  beforeEach(() => {
+    dir = tempDir();
   });
 
   it('creates the file with mode 0600 and appends one JSON line per record, in order', async () => {

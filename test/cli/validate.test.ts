@@ -1,22 +1,20 @@
 /** `cometkeys validate` in-process through runCli: exit codes, text and JSON output. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../helpers/io.js';
+import { tempDirs } from '../helpers/temp.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const INVALID = path.join(ROOT, 'test/fixtures/invalid');
 const NOW = () => new Date('2026-11-26T12:00:00Z');
 
 let dir: string;
+const tempDir = tempDirs('validate');
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-validate-'));
+  dir = tempDir();
   writeFileSync(path.join(dir, 'package.json'), '{"name":"fixture"}\n');
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function run(argv: string[], cwd = dir) {

@@ -1,19 +1,17 @@
 /** Settings (SPEC §3): discovery, precedence, shape checks, token refusal, dollar limits. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, defaultSettings, loadSettings } from '../../src/config/index.js';
+import { tempDirs } from '../helpers/temp.js';
 
 let dir: string;
+const tempDir = tempDirs('config');
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-config-'));
+  dir = tempDir();
   // A package.json stops the upward search here, so no config outside the test is found.
   writeFileSync(path.join(dir, 'package.json'), '{"name":"fixture"}\n');
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function write(rel: string, text: string): void {
@@ -269,12 +267,10 @@ describe('the example config', () => {
 
 describe('loadSettings: discovery stops at the project', () => {
   let outer: string;
+  const outerDir = tempDirs('boundary');
   beforeEach(() => {
     // No package.json or .git anywhere in this tree: nothing marks a project.
-    outer = mkdtempSync(path.join(tmpdir(), 'cometkeys-boundary-'));
-  });
-  afterEach(() => {
-    rmSync(outer, { recursive: true, force: true });
+    outer = outerDir();
   });
   const put = (rel: string, text: string) => {
     mkdirSync(path.dirname(path.join(outer, rel)), { recursive: true });

@@ -1,8 +1,7 @@
 /** Key files on disk: globs and plain paths, emptiness, hostile files, checks across files. */
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   formatDiagnostics,
   hasErrors,
@@ -10,15 +9,14 @@ import {
   MAX_KEY_FILE_BYTES,
   type LoadFilesOptions,
 } from '../../src/desired/index.js';
+import { tempDirs } from '../helpers/temp.js';
 
 let dir: string;
+const tempDir = tempDirs('files');
 const NOW = new Date('2026-11-26T12:00:00Z');
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-files-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+  dir = tempDir();
 });
 
 function write(rel: string, text: string | Buffer): void {

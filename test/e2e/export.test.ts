@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { findLeaks, runBuiltCli, tempWorkdir } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { findLeaks, tempWorkdir } from './helpers.js';
 
 const started: Emulator[] = [];
 const dirs: { cleanup(): void }[] = [];
@@ -19,10 +20,10 @@ async function exportThenPlan(emu: Emulator) {
   const work = tempWorkdir();
   dirs.push(work);
   const env = { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token };
-  const exported = await runBuiltCli(['export', '--out', 'keys.yaml'], { cwd: work.dir, env });
+  const exported = await runCli(['export', '--out', 'keys.yaml'], { cwd: work.dir, env });
   const text = readFileSync(path.join(work.dir, 'keys.yaml'), 'utf8');
-  const validated = await runBuiltCli(['validate'], { cwd: work.dir });
-  const planned = await runBuiltCli(['plan', '--detailed-exitcode', '--format', 'json'], {
+  const validated = await runCli(['validate'], { cwd: work.dir });
+  const planned = await runCli(['plan', '--detailed-exitcode', '--format', 'json'], {
     cwd: work.dir,
     env,
   });

@@ -8,7 +8,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { ROOT, findLeaks, runBuiltCli, tempWorkdir } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/temp.js';
+import { findLeaks, tempWorkdir } from './helpers.js';
 
 const NOW_S = Math.floor(Date.now() / 1000);
 const YEAR_S = 365 * 24 * 3600;
@@ -107,7 +109,7 @@ function secrets(): string[] {
 
 describe('plan', () => {
   it('shows the differences and exits 2 with --detailed-exitcode', async () => {
-    const r = await runBuiltCli(['plan', '--detailed-exitcode'], { cwd: work.dir, env });
+    const r = await runCli(['plan', '--detailed-exitcode'], { cwd: work.dir, env });
     expect(r.stderr).not.toContain('error');
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('new-service');
@@ -119,12 +121,12 @@ describe('plan', () => {
   });
 
   it('exits 0 without --detailed-exitcode even with changes', async () => {
-    const r = await runBuiltCli(['plan'], { cwd: work.dir, env });
+    const r = await runCli(['plan'], { cwd: work.dir, env });
     expect(r.code).toBe(0);
   });
 
   it('exits 0 and says no changes when the account matches', async () => {
-    const r = await runBuiltCli(['plan', '-f', 'sync.yaml', '--detailed-exitcode'], {
+    const r = await runCli(['plan', '-f', 'sync.yaml', '--detailed-exitcode'], {
       cwd: work.dir,
       env,
     });
@@ -133,7 +135,7 @@ describe('plan', () => {
   });
 
   it('limits the plan to --target names', async () => {
-    const r = await runBuiltCli(['plan', '--target', 'ci-*', '--format', 'json'], {
+    const r = await runCli(['plan', '--target', 'ci-*', '--format', 'json'], {
       cwd: work.dir,
       env,
     });
@@ -143,7 +145,7 @@ describe('plan', () => {
   });
 
   it('writes JSON that the plan schema accepts, and saves it with --out', async () => {
-    const r = await runBuiltCli(['plan', '--format', 'json', '--out', 'plan.json'], {
+    const r = await runCli(['plan', '--format', 'json', '--out', 'plan.json'], {
       cwd: work.dir,
       env,
     });
@@ -154,7 +156,7 @@ describe('plan', () => {
       unknown
     >;
     const schema = JSON.parse(
-      readFileSync(path.join(ROOT, 'schemas', 'plan.schema.json'), 'utf8'),
+      readFileSync(path.join(REPO_ROOT, 'schemas', 'plan.schema.json'), 'utf8'),
     ) as { $schema?: string };
     const ajv = schema.$schema?.includes('2020')
       ? new Ajv2020.default({ allErrors: true, strict: false })
@@ -182,20 +184,20 @@ describe('plan', () => {
       'version: 1\nkeys:\n  - name: x\n    quota_budget: 5\n    allow_ips: [10.0.0.300]\n',
     );
     emu.clearRequests();
-    const r = await runBuiltCli(['plan', '-f', 'bad.yaml'], { cwd: work.dir, env });
+    const r = await runCli(['plan', '-f', 'bad.yaml'], { cwd: work.dir, env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.yaml:5:\d+: error: keys\[0\]\.allow_ips\[0\]/);
     expect(emu.requests()).toEqual([]);
   });
 
   it('exits 1 and says where to get a token when none is set', async () => {
-    const r = await runBuiltCli(['plan'], { cwd: work.dir, env: { COMETAPI_BASE_URL: emu.url } });
+    const r = await runCli(['plan'], { cwd: work.dir, env: { COMETAPI_BASE_URL: emu.url } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('COMETAPI_ACCESS_TOKEN');
   });
 
   it('exits 1 on a wrong token without echoing it', async () => {
-    const r = await runBuiltCli(['plan'], {
+    const r = await runCli(['plan'], {
       cwd: work.dir,
       env: { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: 'wrong-token-value-123' },
     });
@@ -206,22 +208,22 @@ describe('plan', () => {
 
 describe('drift', () => {
   it('exits 2 and heads the output as a drift report when the account drifted', async () => {
-    const r = await runBuiltCli(['drift'], { cwd: work.dir, env });
+    const r = await runCli(['drift'], { cwd: work.dir, env });
     expect(r.code).toBe(2);
     expect(r.stdout.toLowerCase()).toContain('drift');
   });
 
   it('exits 0 when in sync', async () => {
-    const r = await runBuiltCli(['drift', '-f', 'sync.yaml'], { cwd: work.dir, env });
+    const r = await runCli(['drift', '-f', 'sync.yaml'], { cwd: work.dir, env });
     expect(r.code).toBe(0);
   });
 });
 
 describe('show', () => {
   it('renders a saved plan offline and warns when it is older than 24 h', async () => {
-    const made = await runBuiltCli(['plan', '--out', 'old.json'], { cwd: work.dir, env });
+    const made = await runCli(['plan', '--out', 'old.json'], { cwd: work.dir, env });
     expect(made.code).toBe(0);
-    const fresh = await runBuiltCli(['show', 'old.json'], { cwd: work.dir });
+    const fresh = await runCli(['show', 'old.json'], { cwd: work.dir });
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain('Plan: 1 to create, 1 to update');
     expect(fresh.stderr).not.toContain('hours ago');
@@ -230,7 +232,7 @@ describe('show', () => {
     const plan = JSON.parse(readFileSync(file, 'utf8')) as { created_at: string };
     plan.created_at = new Date(Date.now() - 30 * 3600 * 1000).toISOString();
     writeFileSync(file, JSON.stringify(plan));
-    const old = await runBuiltCli(['show', 'old.json', '--format', 'markdown'], {
+    const old = await runCli(['show', 'old.json', '--format', 'markdown'], {
       cwd: work.dir,
     });
     expect(old.code).toBe(0);
@@ -240,7 +242,7 @@ describe('show', () => {
 
   it('refuses a file that is not a plan', async () => {
     work.write('junk.json', '{"hello": 1}');
-    const r = await runBuiltCli(['show', 'junk.json'], { cwd: work.dir });
+    const r = await runCli(['show', 'junk.json'], { cwd: work.dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('junk.json');
   });
@@ -255,7 +257,7 @@ describe('markdown for pull requests', () => {
       lines.push(`    model_limits: [${models}]`);
     }
     work.write('big.yaml', `${lines.join('\n')}\n`);
-    const r = await runBuiltCli(['plan', '-f', 'big.yaml', '--format', 'markdown'], {
+    const r = await runCli(['plan', '-f', 'big.yaml', '--format', 'markdown'], {
       cwd: work.dir,
       env,
     });

@@ -1,19 +1,15 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEmulatorOptions } from '../../src/cli/commands/emulator.js';
 import { runCli } from '../../src/cli/main.js';
 import { startEmulator } from '../../src/emulator/index.js';
+import { BIN, startProcess, type StartedChild } from '../helpers/cli.js';
 import { captureIo } from '../helpers/io.js';
+import { REPO_ROOT } from '../helpers/temp.js';
 import { offline } from './helpers.js';
 
 offline();
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'cometkeys.js');
 
 describe('parseEmulatorOptions', () => {
   it('turns flags into options: N is a count, anything else a file under cwd', () => {
@@ -100,35 +96,23 @@ describe('cometkeys emulator (port in use)', () => {
 });
 
 describe('cometkeys emulator (built CLI)', () => {
-  const children: ChildProcessWithoutNullStreams[] = [];
-  afterEach(() => {
-    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  const children: StartedChild[] = [];
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map((c) => c.stop()));
   });
 
-  function spawnEmulator(args: string[]) {
-    if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+  async function spawnEmulator(args: string[]): Promise<StartedChild> {
+    if (!existsSync(path.join(REPO_ROOT, 'dist', 'cli', 'main.js'))) {
       throw new Error('dist/ is missing: run `npm run build` before these tests');
     }
-    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const firstLine = new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`exited early (${code}): ${stderr}`)));
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    return { child, firstLine, exited, out: () => stdout, err: () => stderr };
+    const emu = await startProcess(process.execPath, [BIN, 'emulator', '--port', '0', ...args]);
+    children.push(emu);
+    return emu;
   }
 
   it('prints one JSON line, serves requests, and exits 0 on SIGTERM', async () => {
-    const emu = spawnEmulator(['--seed', '5', '--token', 'tok-cli-123']);
-    const line = JSON.parse(await emu.firstLine);
+    const emu = await spawnEmulator(['--seed', '5', '--token', 'tok-cli-123']);
+    const line = JSON.parse(emu.firstLine);
     expect(line).toEqual({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       token: 'tok-cli-123',
@@ -146,16 +130,16 @@ describe('cometkeys emulator (built CLI)', () => {
   });
 
   it('exits 0 on SIGINT with a generated token', async () => {
-    const emu = spawnEmulator([]);
-    const line = JSON.parse(await emu.firstLine);
+    const emu = await spawnEmulator([]);
+    const line = JSON.parse(emu.firstLine);
     expect(line.token).toMatch(/^ck-emu-/);
     emu.child.kill('SIGINT');
     expect(await emu.exited).toBe(0);
   });
 
   it('--generation upstream-2026-08 serves the newest server generation', async () => {
-    const emu = spawnEmulator(['--generation', 'upstream-2026-08', '--seed', '2']);
-    const { url, token } = JSON.parse(await emu.firstLine);
+    const emu = await spawnEmulator(['--generation', 'upstream-2026-08', '--seed', '2']);
+    const { url, token } = JSON.parse(emu.firstLine);
     const bad = await fetch(`${url}/api/token/`, { headers: { authorization: 'nope' } });
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as { code: string }).code).toBe('AUTH_UNAUTHORIZED');
@@ -178,8 +162,14 @@ describe('cometkeys emulator (built CLI)', () => {
   });
 
   it('--verbose logs one stderr line per request, never the token', async () => {
-    const emu = spawnEmulator(['--token', 'tok-verbose-9', '--verbose', '--status-mode', 'docs']);
-    const { url } = JSON.parse(await emu.firstLine);
+    const emu = await spawnEmulator([
+      '--token',
+      'tok-verbose-9',
+      '--verbose',
+      '--status-mode',
+      'docs',
+    ]);
+    const { url } = JSON.parse(emu.firstLine);
     await (
       await fetch(`${url}/api/token/?p=1`, { headers: { authorization: 'tok-verbose-9' } })
     ).text();

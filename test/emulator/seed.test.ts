@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createRandom,
   generateKeys,
@@ -12,6 +11,7 @@ import {
   type StoredKey,
 } from '../../src/emulator/index.js';
 import { call, emulators, offline, T0_MS, T0_S } from './helpers.js';
+import { tempDirs } from '../helpers/temp.js';
 
 offline();
 const start = emulators();
@@ -152,13 +152,9 @@ describe('emulator seeding', () => {
     await expect(startEmulator({ seed })).rejects.toThrow(message);
   });
 
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const tempDir = tempDirs('seed');
   const file = (name: string, text: string) => {
-    const d = mkdtempSync(path.join(tmpdir(), 'cometkeys-seed-'));
-    dirs.push(d);
+    const d = tempDir();
     const f = path.join(d, name);
     writeFileSync(f, text);
     return f;

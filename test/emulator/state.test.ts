@@ -1,22 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import { call, emulators, fullBody, offline } from './helpers.js';
+import { tempDirs } from '../helpers/temp.js';
 
 offline();
 const start = emulators();
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'cometkeys-emu-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('emu');
 
 describe('emulator state file', () => {
   it('writes { nextId, keys } after every write and reloads it on the next start', async () => {

@@ -3,13 +3,13 @@
  * small GitLab notes API on 127.0.0.1: one note, found again by its marker across pages and
  * updated in place.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBash } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp.js';
 import { GITLAB_FILE, readYamlFile, resolveGitlabJob } from './workflow-files.js';
 
 interface Note {
@@ -81,30 +81,22 @@ function noteBlock(): string {
   return block;
 }
 
-function runBash(script: string, cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['-c', `set -eo pipefail\n${script}`], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+async function runNote(script: string, cwd: string, env: Record<string, string>) {
+  const { code, stderr } = await runBash(`set -eo pipefail\n${script}`, { cwd, env });
+  return { code, stderr };
 }
 
 describe('.gitlab-ci.yml: the merge-request note', () => {
   let dir: string;
   let server: Server | undefined;
 
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'cometkeys-gitlab-'));
+  const tempDir = tempDirs('gitlab');
+  beforeEach(() => {
+    dir = tempDir();
   });
   afterEach(async () => {
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
     server = undefined;
-    await rm(dir, { recursive: true, force: true });
   });
 
   const ciEnv = (url: string): Record<string, string> => ({
@@ -125,7 +117,7 @@ describe('.gitlab-ci.yml: the merge-request note', () => {
     const fake = await startFakeGitlab(notes);
     server = fake.server;
     await writeFile(path.join(dir, 'plan.md'), '## Plan: 1 to create\n');
-    const first = await runBash(noteBlock(), dir, ciEnv(fake.url));
+    const first = await runNote(noteBlock(), dir, ciEnv(fake.url));
     expect(first).toEqual({ code: 0, stderr: '' });
     expect(notes).toHaveLength(PAGE_SIZE + 21);
     const ours = notes[notes.length - 1];
@@ -135,7 +127,7 @@ describe('.gitlab-ci.yml: the merge-request note', () => {
 
     await writeFile(path.join(dir, 'plan.md'), 'No changes.\n');
     fake.log.length = 0;
-    const second = await runBash(noteBlock(), dir, ciEnv(fake.url));
+    const second = await runNote(noteBlock(), dir, ciEnv(fake.url));
     expect(second).toEqual({ code: 0, stderr: '' });
     expect(notes).toHaveLength(PAGE_SIZE + 21);
     expect(ours?.body).toContain('<!-- cometkeys-plan -->\nNo changes.');
@@ -150,7 +142,7 @@ describe('.gitlab-ci.yml: the merge-request note', () => {
     const fake = await startFakeGitlab([]);
     server = fake.server;
     await writeFile(path.join(dir, 'plan.md'), 'No changes.\n');
-    const result = await runBash(noteBlock(), dir, {
+    const result = await runNote(noteBlock(), dir, {
       ...ciEnv(fake.url),
       COMETKEYS_GITLAB_TOKEN: 'wrong',
     });
@@ -163,7 +155,7 @@ describe('.gitlab-ci.yml: the merge-request note', () => {
     server = fake.server;
     const env: Record<string, string> = ciEnv(fake.url);
     delete env.COMETKEYS_GITLAB_TOKEN;
-    const result = await runBash(noteBlock(), dir, env);
+    const result = await runNote(noteBlock(), dir, env);
     expect(result.code).toBe(0);
     expect(fake.log).toEqual([]);
   });

@@ -3,12 +3,11 @@
  * line for line, with the emulator on a free port instead of 8787 and this repository's build
  * standing in for `npm install --global cometkeys`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, createWorkspace, type Workspace } from './run-line.js';
+import { BIN, runBash, startProcess, type StartedChild } from '../helpers/cli.js';
+import { createWorkspace, type Workspace } from './run-line.js';
 import { REPO_ROOT } from './workflow-files.js';
 
 const REHEARSAL_TIMEOUT_MS = 120_000;
@@ -27,49 +26,33 @@ function shellBlocks(heading: string): string[] {
 
 const PRELUDE = 'set -eo pipefail\ncometkeys() { node "$COMETKEYS_BIN" "$@"; }\n';
 
-function runBash(script: string, ws: Workspace) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-c', PRELUDE + script], {
-      cwd: ws.dir,
-      env: { PATH: process.env.PATH ?? '', HOME: ws.dir, NO_COLOR: '1', COMETKEYS_BIN: BIN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function runReadmeBash(script: string, ws: Workspace) {
+  return runBash(PRELUDE + script, {
+    cwd: ws.dir,
+    env: { HOME: ws.dir, COMETKEYS_BIN: BIN },
+    timeoutMs: REHEARSAL_TIMEOUT_MS - 20_000,
   });
 }
 
 /** Starts the README's emulator line (on port 0) and resolves with the URL it prints. */
-function startEmulatorLine(
+async function startEmulatorLine(
   line: string,
   ws: Workspace,
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: StartedChild; url: string }> {
   const args = line
     .replace(/\s+#.*$/, '')
     .replace(`--port ${README_PORT}`, '--port 0')
     .split(/\s+/)
     .slice(1);
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ws.dir,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', (l) => {
-      resolve({ child, url: (JSON.parse(l) as { url: string }).url });
-    });
-    child.once('exit', (code) => reject(new Error(`the emulator exited early (${code})`)));
-  });
+  const child = await startProcess(process.execPath, [BIN, ...args], { cwd: ws.dir });
+  return { child, url: (JSON.parse(child.firstLine) as { url: string }).url };
 }
 
-let emulator: ChildProcess | undefined;
+let emulator: StartedChild | undefined;
 let workspace: Workspace | undefined;
 
-afterEach(() => {
-  emulator?.kill('SIGTERM');
+afterEach(async () => {
+  await emulator?.stop();
   emulator = undefined;
   workspace?.cleanup();
   workspace = undefined;
@@ -94,13 +77,13 @@ describe('examples/README.md: try them locally', () => {
         .filter((l) => !l.startsWith('npm install') && l !== emulatorLine)
         .join('\n')
         .replaceAll('$(npm root --global)/cometkeys', REPO_ROOT);
-      expect(await runBash(before, ws)).toMatchObject({ code: 0 });
+      expect(await runReadmeBash(before, ws)).toMatchObject({ code: 0 });
 
       const started = await startEmulatorLine(emulatorLine ?? '', ws);
       emulator = started.child;
       const script = (jobs ?? '').replaceAll(`http://127.0.0.1:${README_PORT}`, started.url);
       expect(script).toContain(started.url);
-      const run = await runBash(script, ws);
+      const run = await runReadmeBash(script, ws);
       const shown = `--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
       expect(run.code, shown).toBe(0);
       expect(run.stdout, shown).toContain('plan exited with 2');

@@ -3,15 +3,17 @@
  * run scripts), with `cometkeys` bound to the built CLI of this repository, in a temporary
  * working directory that plays the CI checkout.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CometkeysCommand } from './workflow-files.js';
 import { REPO_ROOT } from './workflow-files.js';
+import { BIN, runBash } from '../helpers/cli.js';
+import { makeTempDir, removeDir } from '../helpers/temp.js';
 
-/** The built CLI (`npm run build`; the test script's `pretest` runs it). */
-export const BIN = path.join(REPO_ROOT, 'bin', 'cometkeys.js');
+export { BIN };
+
+/** A CI step against the emulator: generous, yet below the scenarios' 120 s. */
+const SCRIPT_TIMEOUT_MS = 90_000;
 
 /** What one line did. */
 export interface LineRun {
@@ -37,7 +39,7 @@ export interface Workspace {
 
 /** A workspace holding `files` (repository path → name in the workspace). */
 export function createWorkspace(files: Record<string, string>): Workspace {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-examples-'));
+  const dir = makeTempDir('examples');
   for (const [from, to] of Object.entries(files)) {
     cpSync(path.join(REPO_ROOT, from), path.join(dir, to), { recursive: true });
   }
@@ -56,7 +58,7 @@ export function createWorkspace(files: Record<string, string>): Workspace {
     },
     allFiles: () =>
       Object.fromEntries(walk(dir).map((p) => [path.relative(dir, p), readFileSync(p, 'utf8')])),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => removeDir(dir),
   };
 }
 
@@ -90,25 +92,16 @@ export function runScript(
     'cometkeys() { node "$COMETKEYS_BIN" "$@"; }',
     script,
   ].join('\n');
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-c', full], {
-      cwd: ws.dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: ws.dir,
-        ...env,
-        NO_COLOR: '1',
-        GITHUB_OUTPUT: ws.githubOutput,
-        GITHUB_STEP_SUMMARY: ws.stepSummary,
-        COMETKEYS_BIN: BIN,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ line: script, code, stdout, stderr }));
-  });
+  return runBash(full, {
+    cwd: ws.dir,
+    env: {
+      HOME: ws.dir,
+      ...env,
+      NO_COLOR: '1',
+      GITHUB_OUTPUT: ws.githubOutput,
+      GITHUB_STEP_SUMMARY: ws.stepSummary,
+      COMETKEYS_BIN: BIN,
+    },
+    timeoutMs: SCRIPT_TIMEOUT_MS,
+  }).then((run) => ({ line: script, ...run }));
 }

@@ -3,10 +3,10 @@
  * git checkout, with a stand-in `gh` on PATH (no network): the saved plan is used only when the
  * merged key files are exactly the ones plan.yml fingerprinted.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runBash } from '../helpers/cli.js';
 import { createWorkspace, type Workspace } from './run-line.js';
 import { readYamlFile, translateExpressions } from './workflow-files.js';
 
@@ -50,18 +50,7 @@ esac
 `;
 
 function bash(script: string, cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runBash(script, { cwd, env, flags: ['-eo', 'pipefail'] });
 }
 
 let workspace: Workspace | undefined;

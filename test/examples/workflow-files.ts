@@ -5,11 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 
-/** The repository root (this file is test/examples/workflow-files.ts). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO_ROOT } from '../helpers/temp.js';
+
+export { REPO_ROOT };
 
 /** The GitLab pipeline example, relative to the repository root. */
 export const GITLAB_FILE = 'examples/gitlab/.gitlab-ci.yml';

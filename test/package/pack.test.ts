@@ -3,17 +3,18 @@
  * (offline, from the npm cache that `npm ci` filled), ships the schemas, and whose `cometkeys
  * --version`, `validate` and `emulator` work there.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../e2e/helpers.js';
+import { runProcess, startProcess } from '../helpers/cli.js';
+import { makeTempDir, removeDir, REPO_ROOT as ROOT } from '../helpers/temp.js';
 
 let dir: string;
 let bin: string;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/** Each npm call is killed after this (the hook allows 180 s for both). */
+const NPM_TIMEOUT_MS = 80_000;
 
 interface LockEntry {
   dev?: boolean;
@@ -57,11 +58,12 @@ function appLockfile(tarball: string): unknown {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-pack-'));
+  dir = makeTempDir('pack');
   const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: NPM_TIMEOUT_MS,
   });
   const [packed] = JSON.parse(out) as { filename: string }[];
   if (!packed) throw new Error(`npm pack printed no file: ${out}`);
@@ -81,42 +83,46 @@ beforeAll(() => {
   execFileSync(npm, ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
     cwd: app,
     stdio: 'pipe',
+    timeout: NPM_TIMEOUT_MS,
   });
   bin = path.join(app, 'node_modules', '.bin', 'cometkeys');
 }, 180_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe('the packed package', () => {
-  it('prints its version', () => {
-    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+  it('prints its version', async () => {
+    const run = await runProcess(bin, ['--version'], { inheritEnv: true });
+    expect(run.code, run.stderr).toBe(0);
+    const version = run.stdout.trim();
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       version: string;
     };
     expect(version).toBe(pkg.version);
   });
 
-  it('ships the schemas and the example key file, and validates it', () => {
+  it('ships the schemas and the example key file, and validates it', async () => {
     const installed = path.join(dir, 'app', 'node_modules', 'cometkeys');
     expect(existsSync(path.join(installed, 'schemas', 'keys.schema.json'))).toBe(true);
     expect(existsSync(path.join(installed, 'schemas', 'plan.schema.json'))).toBe(true);
     expect(existsSync(path.join(installed, 'test'))).toBe(false);
-    const out = execFileSync(bin, ['validate', '-f', path.join(installed, 'keys.example.yaml')], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    expect(out).toContain('valid');
+    const run = await runProcess(
+      bin,
+      ['validate', '-f', path.join(installed, 'keys.example.yaml')],
+      {
+        inheritEnv: true,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('valid');
   });
 
   it('runs the emulator, which answers an authenticated list', async () => {
-    const child = spawn(bin, ['emulator', '--port', '0', '--seed', '3'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const emulator = await startProcess(bin, ['emulator', '--port', '0', '--seed', '3'], {
+      inheritEnv: true,
     });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-      });
+      const line = emulator.firstLine;
       const { url, token } = JSON.parse(line) as { url: string; token: string };
       const res = await fetch(`${url}/api/token/?p=1&page_size=100`, {
         headers: { Authorization: token },
@@ -125,7 +131,7 @@ describe('the packed package', () => {
       expect(body.success).toBe(true);
       expect(body.data.total).toBe(3);
     } finally {
-      child.kill('SIGTERM');
+      await emulator.stop();
     }
   });
 });

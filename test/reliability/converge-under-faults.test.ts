@@ -6,8 +6,7 @@
  * converges, at most three times; then the account, every logged body, the ledger, the audit
  * log and everything printed are checked. No timing assertions: only outcomes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +42,7 @@ import {
 } from './harness.js';
 import { checkRound } from './ledger-check.js';
 import { captureIo } from '../helpers/io.js';
+import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { Signal } from '../helpers/wait.js';
 
 const SEED_KEYS = 1_000;
@@ -70,7 +70,7 @@ describe('apply under 20% faults and 429 bursts, 1,000 keys', () => {
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    workDir = mkdtempSync(path.join(tmpdir(), 'cometkeys-reliability-'));
+    workDir = makeTempDir('reliability');
     emulator = await startEmulator({
       seed: SEED_KEYS,
       seedRandom: 2026,
@@ -141,7 +141,7 @@ describe('apply under 20% faults and 429 bursts, 1,000 keys', () => {
 
   afterAll(async () => {
     await emulator?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    if (workDir) removeDir(workDir);
     nock.enableNetConnect();
   });
 
