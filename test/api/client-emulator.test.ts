@@ -12,6 +12,7 @@ import { failureOf } from './client-setup.js';
 import { createFakeClock } from './fake-clock.js';
 import type { FakeClock } from './fake-clock.js';
 import { offline } from '../helpers/offline.js';
+import { keyFields } from '../helpers/builders.js';
 
 offline();
 
@@ -39,17 +40,13 @@ async function setup(
   return { emu, clock, client };
 }
 
-const FIELDS: CreateFields = {
+const FIELDS: CreateFields = keyFields({
   name: 'ci-runner',
-  expired_time: -1,
   remain_quota: 1_000_000,
-  unlimited_quota: false,
   model_limits_enabled: true,
   model_limits: 'gpt-4o-mini',
   allow_ips: '10.0.0.0/8',
-  group: '',
-  cross_group_retry: false,
-};
+});
 
 /** Every PUT the emulator saw carried every editable field and an id. */
 function expectCompleteBodies(emu: Emulator): void {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ListProgress } from '../../src/api/types.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
-import { BASE, failureOf, listPage, ok, setupClient, wire } from './client-setup.js';
+import { BASE, failureOf, listPage, listScope, ok, setupClient, wire } from './client-setup.js';
 import { nockOnly } from '../helpers/offline.js';
 
 nockOnly();
@@ -26,10 +26,7 @@ function pageQuery(p: number) {
 describe('listKeys', () => {
   it('lists one page and strips every secret', async () => {
     const all = keys(1, 3);
-    const scope = nock(BASE)
-      .get('/api/token/')
-      .query(pageQuery(1))
-      .reply(200, listPage(all.map((k) => wire(k, 'sk-unmasked-secret'))));
+    const scope = listScope([{ keys: all, secret: 'sk-unmasked-secret' }]);
     const listed = await setupClient().client.listKeys();
     expect(listed).toEqual(all);
     for (const k of listed) expect(k).not.toHaveProperty('key');
@@ -38,19 +35,9 @@ describe('listKeys', () => {
 
   it('walks every page the total and echoed page_size call for, and reports progress', async () => {
     const all = keys(1, 250);
-    const scope = nock(BASE);
-    for (const p of [1, 2, 3]) {
-      scope
-        .get('/api/token/')
-        .query(pageQuery(p))
-        .reply(
-          200,
-          listPage(
-            all.slice((p - 1) * 100, p * 100).map((k) => wire(k)),
-            { page: p, total: 250 },
-          ),
-        );
-    }
+    const scope = listScope(
+      [1, 2, 3].map((p) => ({ page: p, total: 250, keys: all.slice((p - 1) * 100, p * 100) })),
+    );
     const progress: ListProgress[] = [];
     const listed = await setupClient().client.listKeys({ onProgress: (x) => progress.push(x) });
     expect(ids(listed)).toEqual(range(1, 250));
@@ -61,19 +48,14 @@ describe('listKeys', () => {
   it('counts pages by the page_size the server echoes', async () => {
     // A server that caps pages at 10: 25 keys are 3 pages.
     const all = keys(1, 25);
-    const scope = nock(BASE);
-    for (const p of [1, 2, 3]) {
-      scope
-        .get('/api/token/')
-        .query(pageQuery(p))
-        .reply(
-          200,
-          listPage(
-            all.slice((p - 1) * 10, p * 10).map((k) => wire(k)),
-            { page: p, total: 25, pageSize: 10 },
-          ),
-        );
-    }
+    const scope = listScope(
+      [1, 2, 3].map((p) => ({
+        page: p,
+        total: 25,
+        pageSize: 10,
+        keys: all.slice((p - 1) * 10, p * 10),
+      })),
+    );
     expect(ids(await setupClient().client.listKeys())).toEqual(range(1, 25));
     expect(scope.isDone()).toBe(true);
   });
@@ -128,93 +110,28 @@ describe('listKeys', () => {
   });
 
   it('lists again when the total moves during the walk', async () => {
-    const scope = nock(BASE)
+    const scope = listScope([
       // Walk 1: page 2 sees a key created meanwhile.
-      .get('/api/token/')
-      .query(pageQuery(1))
-      .reply(
-        200,
-        listPage(
-          keys(51, 150).map((k) => wire(k)),
-          { total: 150 },
-        ),
-      )
-      .get('/api/token/')
-      .query(pageQuery(2))
-      .reply(
-        200,
-        listPage(
-          keys(1, 51).map((k) => wire(k)),
-          { page: 2, total: 151 },
-        ),
-      )
+      { keys: keys(51, 150), total: 150 },
+      { page: 2, keys: keys(1, 51), total: 151 },
       // Walk 2: settled.
-      .get('/api/token/')
-      .query(pageQuery(1))
-      .reply(
-        200,
-        listPage(
-          keys(52, 151).map((k) => wire(k)),
-          { total: 151 },
-        ),
-      )
-      .get('/api/token/')
-      .query(pageQuery(2))
-      .reply(
-        200,
-        listPage(
-          keys(1, 51).map((k) => wire(k)),
-          { page: 2, total: 151 },
-        ),
-      );
+      { keys: keys(52, 151), total: 151 },
+      { page: 2, keys: keys(1, 51), total: 151 },
+    ]);
     const listed = await setupClient().client.listKeys();
     expect(ids(listed)).toEqual(range(1, 151));
     expect(scope.isDone()).toBe(true);
   });
 
   it('de-duplicates by id, and lists again when the count is off', async () => {
-    const scope = nock(BASE)
+    const scope = listScope([
       // Walk 1: a key deleted between the pages shifts key 101 onto page 2 as well.
-      .get('/api/token/')
-      .query(pageQuery(1))
-      .reply(
-        200,
-        listPage(
-          keys(101, 200).map((k) => wire(k)),
-          { total: 200 },
-        ),
-      )
-      .get('/api/token/')
-      .query(pageQuery(2))
-      .reply(
-        200,
-        listPage(
-          keys(2, 101).map((k) => wire(k)),
-          { page: 2, total: 200 },
-        ),
-      )
+      { keys: keys(101, 200), total: 200 },
+      { page: 2, keys: keys(2, 101), total: 200 },
       // Walk 2: consistent, with a duplicate that de-duplication absorbs.
-      .get('/api/token/')
-      .query(pageQuery(1))
-      .reply(
-        200,
-        listPage(
-          keys(101, 200).map((k) => wire(k)),
-          { total: 200 },
-        ),
-      )
-      .get('/api/token/')
-      .query(pageQuery(2))
-      .reply(
-        200,
-        listPage(
-          [...keys(1, 100), aServerKey({ id: 101, name: 'k101' })].map((k) => wire(k)),
-          {
-            page: 2,
-            total: 200,
-          },
-        ),
-      );
+      { keys: keys(101, 200), total: 200 },
+      { page: 2, keys: [...keys(1, 100), aServerKey({ id: 101, name: 'k101' })], total: 200 },
+    ]);
     const listed = await setupClient().client.listKeys();
     expect(listed).toHaveLength(200);
     expect(ids(listed)).toEqual(range(1, 200));
@@ -222,19 +139,7 @@ describe('listKeys', () => {
   });
 
   it('fails clearly after three walks that never settle', async () => {
-    const scope = nock(BASE);
-    for (let walk = 0; walk < 3; walk++) {
-      scope
-        .get('/api/token/')
-        .query(pageQuery(1))
-        .reply(
-          200,
-          listPage(
-            keys(1, 9).map((k) => wire(k)),
-            { total: 10 },
-          ),
-        );
-    }
+    const scope = listScope(Array.from({ length: 3 }, () => ({ keys: keys(1, 9), total: 10 })));
     const err = await failureOf(setupClient().client.listKeys());
     expect(err.message).toMatch(
       /the key list did not settle after 3 walks \(9 distinct keys listed, but the total is 10\)/,

@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { CreateFields } from '../../src/api/types.js';
-import { aServerKey } from '../helpers/builders.js';
-import { BASE, failureOf, listPage, ok, setupClient, wire } from './client-setup.js';
+import { aServerKey, keyFields } from '../helpers/builders.js';
+import { BASE, failureOf, listScope, ok, setupClient, wire } from './client-setup.js';
 import { nockOnly } from '../helpers/offline.js';
 
 nockOnly();
@@ -64,26 +64,16 @@ describe('429', () => {
   });
 
   it('retries a POST answered 429 (the server never handled it)', async () => {
-    const fields: CreateFields = {
-      name: 'new',
-      expired_time: -1,
-      remain_quota: 100,
-      unlimited_quota: false,
-      model_limits_enabled: false,
-      model_limits: '',
-      allow_ips: '',
-      group: '',
-      cross_group_retry: false,
-    };
+    const fields: CreateFields = keyFields({ name: 'new', remain_quota: 100 });
     const created = aServerKey({ id: 50, ...fields });
-    const scope = nock(BASE)
-      .post('/api/token/', { ...fields })
-      .reply(429, '', { 'Retry-After': '2' })
-      .post('/api/token/', { ...fields })
-      .reply(200, ok())
-      .get('/api/token/')
-      .query({ p: '1', page_size: '100' })
-      .reply(200, listPage([wire(created), wire(KEY)]));
+    const scope = listScope(
+      [{ keys: [created, KEY] }],
+      nock(BASE)
+        .post('/api/token/', { ...fields })
+        .reply(429, '', { 'Retry-After': '2' })
+        .post('/api/token/', { ...fields })
+        .reply(200, ok()),
+    );
     const { client, clock } = setupClient();
     const result = await client.createKey(fields, { highestKnownId: 42 });
     expect(result.record.id).toBe(50);

@@ -4,23 +4,28 @@ import { buildStatusBody, buildUpdateBody } from '../../src/api/body.js';
 import { CREATE_SETTLE_MS, PUT_RESEND_WINDOW_MS } from '../../src/api/write.js';
 import type { CreateFields } from '../../src/api/types.js';
 import type { ServerKey } from '../../src/model.js';
-import { aServerKey } from '../helpers/builders.js';
-import { BASE, failureOf, jsonBody, listPage, ok, setupClient, wire } from './client-setup.js';
+import { aServerKey, keyFields } from '../helpers/builders.js';
+import {
+  BASE,
+  listScope,
+  failureOf,
+  jsonBody,
+  listPage,
+  ok,
+  setupClient,
+  wire,
+} from './client-setup.js';
 import { nockOnly } from '../helpers/offline.js';
 
 nockOnly();
 
-const FIELDS: CreateFields = {
+const FIELDS: CreateFields = keyFields({
   name: 'ci-runner',
-  expired_time: -1,
   remain_quota: 1_000_000,
-  unlimited_quota: false,
   model_limits_enabled: true,
   model_limits: 'gpt-4o-mini',
   allow_ips: '10.0.0.0/8',
-  group: '',
-  cross_group_retry: false,
-};
+});
 
 /** The listing the server gives after the create: newest first. */
 function listing(records: ServerKey[], secretOf: (k: ServerKey) => string = () => 'Ab**Yz') {
@@ -34,12 +39,10 @@ describe('createKey', () => {
     const oldTwin = aServerKey({ id: 7, ...FIELDS });
     const created = aServerKey({ id: 21, ...FIELDS });
     const other = aServerKey({ id: 22, name: 'someone-else' });
-    const scope = nock(BASE)
-      .post('/api/token/', jsonBody(FIELDS))
-      .reply(200, ok())
-      .get('/api/token/')
-      .query(LIST_QUERY)
-      .reply(200, listing([other, created, aServerKey({ id: 20 }), oldTwin]));
+    const scope = listScope(
+      [{ keys: [other, created, aServerKey({ id: 20 }), oldTwin] }],
+      nock(BASE).post('/api/token/', jsonBody(FIELDS)).reply(200, ok()),
+    );
     const result = await setupClient().client.createKey(FIELDS, { highestKnownId: 20 });
     expect(result.record).toEqual(created);
     expect(result.record).not.toHaveProperty('key');
@@ -91,12 +94,10 @@ describe('createKey', () => {
   });
 
   it('names the ids when several new keys carry the name', async () => {
-    nock(BASE)
-      .post('/api/token/')
-      .reply(200, ok())
-      .get('/api/token/')
-      .query(LIST_QUERY)
-      .reply(200, listing([aServerKey({ id: 31, ...FIELDS }), aServerKey({ id: 30, ...FIELDS })]));
+    listScope(
+      [{ keys: [aServerKey({ id: 31, ...FIELDS }), aServerKey({ id: 30, ...FIELDS })] }],
+      nock(BASE).post('/api/token/').reply(200, ok()),
+    );
     const err = await failureOf(setupClient().client.createKey(FIELDS, { highestKnownId: 20 }));
     expect(err.message).toMatch(
       /several new keys named "ci-runner" after the create \(ids 31, 30\)/,
@@ -114,12 +115,10 @@ describe('createKey', () => {
 
   it('after a 5xx, waits, lists, and adopts exactly one new key — never POSTs again', async () => {
     const created = aServerKey({ id: 21, ...FIELDS });
-    const scope = nock(BASE)
-      .post('/api/token/')
-      .reply(502, '<html>Bad Gateway</html>')
-      .get('/api/token/')
-      .query(LIST_QUERY)
-      .reply(200, listing([created]));
+    const scope = listScope(
+      [{ keys: [created] }],
+      nock(BASE).post('/api/token/').reply(502, '<html>Bad Gateway</html>'),
+    );
     const { client, clock } = setupClient();
     const result = await client.createKey(FIELDS, { highestKnownId: 20 });
     expect(result.record.id).toBe(21);
@@ -128,13 +127,10 @@ describe('createKey', () => {
   });
 
   it('after a timeout with no new key: "create outcome unknown", not POSTed again', async () => {
-    const scope = nock(BASE)
-      .post('/api/token/')
-      .delay(2_000)
-      .reply(200, ok())
-      .get('/api/token/')
-      .query(LIST_QUERY)
-      .reply(200, listing([aServerKey({ id: 20 }), aServerKey({ id: 7, ...FIELDS })]));
+    const scope = listScope(
+      [{ keys: [aServerKey({ id: 20 }), aServerKey({ id: 7, ...FIELDS })] }],
+      nock(BASE).post('/api/token/').delay(2_000).reply(200, ok()),
+    );
     const err = await failureOf(
       setupClient({ timeoutMs: 50 }).client.createKey(FIELDS, { highestKnownId: 20 }),
     );
@@ -144,25 +140,23 @@ describe('createKey', () => {
   });
 
   it('after a reset, several new keys of that name are reported with their ids', async () => {
-    nock(BASE)
-      .post('/api/token/')
-      .replyWithError({ code: 'ECONNRESET', message: 'reset' })
-      .get('/api/token/')
-      .query(LIST_QUERY)
-      .reply(200, listing([aServerKey({ id: 23, ...FIELDS }), aServerKey({ id: 22, ...FIELDS })]));
+    listScope(
+      [{ keys: [aServerKey({ id: 23, ...FIELDS }), aServerKey({ id: 22, ...FIELDS })] }],
+      nock(BASE).post('/api/token/').replyWithError({ code: 'ECONNRESET', message: 'reset' }),
+    );
     const err = await failureOf(setupClient().client.createKey(FIELDS, { highestKnownId: 20 }));
     expect(err.message).toMatch(/ids 23, 22/);
   });
 
   it('sends the POST again after a refused connection: nothing was sent', async () => {
-    const scope = nock(BASE)
-      .post('/api/token/')
-      .replyWithError({ code: 'ECONNREFUSED', message: 'refused' })
-      .post('/api/token/')
-      .reply(200, ok())
-      .get('/api/token/')
-      .query(LIST_QUERY)
-      .reply(200, listing([aServerKey({ id: 21, ...FIELDS })]));
+    const scope = listScope(
+      [{ keys: [aServerKey({ id: 21, ...FIELDS })] }],
+      nock(BASE)
+        .post('/api/token/')
+        .replyWithError({ code: 'ECONNREFUSED', message: 'refused' })
+        .post('/api/token/')
+        .reply(200, ok()),
+    );
     const result = await setupClient().client.createKey(FIELDS, { highestKnownId: 20 });
     expect(result.record.id).toBe(21);
     expect(scope.isDone()).toBe(true);

@@ -20,24 +20,14 @@ import {
 import { captureIo } from '../helpers/io.js';
 import { offline } from '../helpers/offline.js';
 import { tempDirs } from '../helpers/temp.js';
+import { aSeedKey } from '../helpers/builders.js';
 
 const NOW_S = Math.floor(Date.now() / 1000);
 const DAY_S = 86_400;
 const FUTURE = new Date((NOW_S + 365 * DAY_S) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const FUTURE_S = Math.floor(Date.parse(FUTURE) / 1000);
 
-const base = {
-  status: 1,
-  expired_time: -1,
-  remain_quota: 1_000_000,
-  used_quota: 0,
-  unlimited_quota: false,
-  model_limits_enabled: false,
-  model_limits: '',
-  allow_ips: '',
-  group: '',
-  cross_group_retry: false,
-};
+const base = aSeedKey({ remain_quota: 1_000_000 });
 
 /** Keys the file manages, and 20 bystanders so the safety limits stay out of the way. */
 function seed(): SeedRecord[] {

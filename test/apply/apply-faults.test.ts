@@ -21,6 +21,7 @@ import {
 import { captureIo } from '../helpers/io.js';
 import { offline } from '../helpers/offline.js';
 import { tempDirs } from '../helpers/temp.js';
+import { aSeedKey } from '../helpers/builders.js';
 
 const KEYS = 200;
 const NOW_S = Math.floor(Date.now() / 1000);
@@ -29,20 +30,15 @@ const FUTURE_S = Math.floor(Date.parse(`${FUTURE}T00:00:00Z`) / 1000);
 
 /** Key i as seeded: every fifth disabled, every seventh expired. */
 function seeded(i: number): SeedRecord {
-  return {
+  return aSeedKey({
     id: i + 1,
     name: `k-${String(i).padStart(3, '0')}`,
     status: i % 7 === 0 ? 3 : i % 5 === 0 ? 2 : 1,
     expired_time: i % 7 === 0 ? NOW_S - 3600 : -1,
     remain_quota: 1_000,
     used_quota: i,
-    unlimited_quota: false,
-    model_limits_enabled: false,
-    model_limits: '',
     allow_ips: i % 3 === 0 ? '10.0.0.1' : '',
-    group: '',
-    cross_group_retry: false,
-  };
+  });
 }
 
 /** What the key file declares for key i: a new group for all, status and expiry per shape. */

@@ -8,6 +8,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { aSeedKey } from '../helpers/builders.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/temp.js';
 import { findLeaks, tempWorkdir } from './helpers.js';
@@ -16,48 +17,24 @@ const NOW_S = Math.floor(Date.now() / 1000);
 const YEAR_S = 365 * 24 * 3600;
 
 const seed = [
-  {
+  aSeedKey({
     id: 1,
     name: 'backend-prod',
-    status: 1,
-    expired_time: -1,
     remain_quota: 40_000_000,
     used_quota: 10_000_000,
-    unlimited_quota: false,
     model_limits_enabled: true,
     model_limits: 'gpt-4o-mini,claude-sonnet-4-5',
     allow_ips: '198.51.100.10',
-    group: '',
-    cross_group_retry: false,
-  },
-  {
+  }),
+  aSeedKey({
     id: 2,
     name: 'ci-runner',
-    status: 1,
     expired_time: NOW_S + YEAR_S,
     remain_quota: 0,
-    used_quota: 0,
     unlimited_quota: true,
-    model_limits_enabled: false,
-    model_limits: '',
     allow_ips: '10.0.0.1',
-    group: '',
-    cross_group_retry: false,
-  },
-  {
-    id: 3,
-    name: 'old-intern',
-    status: 1,
-    expired_time: -1,
-    remain_quota: 100,
-    used_quota: 0,
-    unlimited_quota: false,
-    model_limits_enabled: false,
-    model_limits: '',
-    allow_ips: '',
-    group: '',
-    cross_group_retry: false,
-  },
+  }),
+  aSeedKey({ id: 3, name: 'old-intern', remain_quota: 100 }),
 ];
 
 const expiry = new Date((NOW_S + YEAR_S) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
