@@ -1,20 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_GROUPS, MESSAGES, startEmulator } from '../../src/emulator/index.js';
+import { tempDirs } from '../helpers/temp.js';
 import { call, emulators, fullBody, offline } from './helpers.js';
 
 offline();
 const start = emulators();
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('emu-groups');
 function tempFile(name: string, text?: string): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'cometkeys-emu-groups-'));
-  dirs.push(d);
+  const d = tempDir();
   const f = path.join(d, name);
   if (text !== undefined) writeFileSync(f, text);
   return f;
