@@ -5,14 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildUpdateBody, EDITABLE_FIELDS } from '../../src/api/body.js';
 import { createCometClient } from '../../src/api/client.js';
-import type { CometClientOptions, CreateFields } from '../../src/api/types.js';
+import type { CometClientOptions } from '../../src/api/types.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator, EmulatorOptions, StatusMode } from '../../src/emulator/index.js';
-import { failureOf } from './client-setup.js';
+import { CI_RUNNER_FIELDS as FIELDS, failureOf } from './client-setup.js';
 import { createFakeClock } from './fake-clock.js';
 import type { FakeClock } from './fake-clock.js';
 import { offline } from '../helpers/offline.js';
-import { keyFields } from '../helpers/builders.js';
 
 offline();
 
@@ -39,14 +38,6 @@ async function setup(
   });
   return { emu, clock, client };
 }
-
-const FIELDS: CreateFields = keyFields({
-  name: 'ci-runner',
-  remain_quota: 1_000_000,
-  model_limits_enabled: true,
-  model_limits: 'gpt-4o-mini',
-  allow_ips: '10.0.0.0/8',
-});
 
 /** Every PUT the emulator saw carried every editable field and an id. */
 function expectCompleteBodies(emu: Emulator): void {

@@ -4,13 +4,23 @@ import nock from 'nock';
 import { expect } from 'vitest';
 import { createCometClient } from '../../src/api/client.js';
 import { CometApiError } from '../../src/api/errors.js';
-import type { CometClient, CometClientOptions } from '../../src/api/types.js';
+import type { CometClient, CometClientOptions, CreateFields } from '../../src/api/types.js';
 import type { ServerKey } from '../../src/model.js';
+import { keyFields } from '../helpers/builders.js';
 import { createFakeClock } from './fake-clock.js';
 import type { FakeClock } from './fake-clock.js';
 
 export const BASE = 'https://api.cometapi.test';
 export const TOKEN = 'tok-Zq8vY3nL0pSecretValue';
+
+/** The create body of the client's create tests. */
+export const CI_RUNNER_FIELDS: CreateFields = keyFields({
+  name: 'ci-runner',
+  remain_quota: 1_000_000,
+  model_limits_enabled: true,
+  model_limits: 'gpt-4o-mini',
+  allow_ips: '10.0.0.0/8',
+});
 
 export interface ClientSetup {
   client: CometClient;

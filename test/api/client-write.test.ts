@@ -2,15 +2,15 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { buildStatusBody, buildUpdateBody } from '../../src/api/body.js';
 import { CREATE_SETTLE_MS, PUT_RESEND_WINDOW_MS } from '../../src/api/write.js';
-import type { CreateFields } from '../../src/api/types.js';
 import type { ServerKey } from '../../src/model.js';
-import { aServerKey, keyFields } from '../helpers/builders.js';
+import { aServerKey } from '../helpers/builders.js';
 import {
   BASE,
-  listScope,
+  CI_RUNNER_FIELDS as FIELDS,
   failureOf,
   jsonBody,
   listPage,
+  listScope,
   ok,
   setupClient,
   wire,
@@ -18,14 +18,6 @@ import {
 import { nockOnly } from '../helpers/offline.js';
 
 nockOnly();
-
-const FIELDS: CreateFields = keyFields({
-  name: 'ci-runner',
-  remain_quota: 1_000_000,
-  model_limits_enabled: true,
-  model_limits: 'gpt-4o-mini',
-  allow_ips: '10.0.0.0/8',
-});
 
 /** The listing the server gives after the create: newest first. */
 function listing(records: ServerKey[], secretOf: (k: ServerKey) => string = () => 'Ab**Yz') {
