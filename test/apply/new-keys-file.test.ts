@@ -1,16 +1,14 @@
-import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createNewKeysFile, describeFileError } from '../../src/apply/new-keys-file.js';
+import { tempDirs } from '../helpers/temp.js';
 
 describe('the --new-keys-out file', () => {
   let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'cometkeys-newkeys-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  const tempDir = tempDirs('newkeys');
+  beforeEach(() => {
+    dir = tempDir();
   });
 
   it('is created with mode 0600 and rewritten as keys are created', async () => {

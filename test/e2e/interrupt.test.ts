@@ -9,20 +9,11 @@ import { readFileSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulator/index.js';
-import { BIN, runBuiltCli, tempWorkdir } from './helpers.js';
+import { aSeedKey } from '../helpers/builders.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { tempWorkdir } from './helpers.js';
 
-const base = {
-  status: 1,
-  expired_time: -1,
-  remain_quota: 1000,
-  used_quota: 0,
-  unlimited_quota: false,
-  model_limits_enabled: false,
-  model_limits: '',
-  allow_ips: '',
-  group: '',
-  cross_group_retry: false,
-};
+const base = aSeedKey({ remain_quota: 1000 });
 const NAMES = ['b1', 'b2', 'b3', 'b4', 'b5'];
 const seed: SeedRecord[] = NAMES.map((name, i) => ({ ...base, id: i + 1, name }));
 const KEYS = `version: 1
@@ -149,7 +140,7 @@ describe('apply: the audit log and the new-keys file are checked before the firs
     work.cleanup();
   });
   const apply = (...extra: string[]) =>
-    runBuiltCli(['apply', '--auto-approve', '--force', '--parallelism', '1', ...extra], {
+    runCli(['apply', '--auto-approve', '--force', '--parallelism', '1', ...extra], {
       cwd: work.dir,
       env: { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token },
     });
