@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { offline } from '../helpers/offline.js';
-import { runBuiltCli, tempWorkdir } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { tempWorkdir } from './helpers.js';
 
 offline();
 
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return runBuiltCli(args, {
+  return runCli(args, {
     cwd: work.dir,
     env: { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token, ...env },
   });

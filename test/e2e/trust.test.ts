@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { runBuiltCli, tempWorkdir } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { tempWorkdir } from './helpers.js';
 
 const KEYS = 'version: 1\nkeys:\n  - name: ops-x\n    quota_budget: 1\n';
 
@@ -28,7 +29,7 @@ describe('trust end to end', () => {
   });
 
   it('COMETAPI_BASE_URL with /v1 plans against the origin, with a notice', async () => {
-    const run = await runBuiltCli(['plan'], {
+    const run = await runCli(['plan'], {
       cwd: work.dir,
       env: env({ COMETAPI_BASE_URL: `${emu.url}/v1` }),
     });
@@ -48,7 +49,7 @@ describe('trust end to end', () => {
       // A git work tree with no package.json: the old search went on up past it.
       mkdirSync(path.join(project, '.git'));
       writeFileSync(path.join(project, 'keys.yaml'), KEYS);
-      const outside = await runBuiltCli(['validate'], { cwd: project, env: env() });
+      const outside = await runCli(['validate'], { cwd: project, env: env() });
       expect(outside.stderr).not.toContain('cometkeysrc');
       expect(outside.code).toBe(0);
     } finally {
@@ -61,7 +62,7 @@ describe('trust end to end', () => {
       path.join(work.dir, '.cometkeysrc.json'),
       '{"unmanaged":{"ignoreNames":["ops-*"]}}',
     );
-    const inside = await runBuiltCli(['validate', '-f', 'keys.yaml'], { cwd: nested, env: env() });
+    const inside = await runCli(['validate', '-f', 'keys.yaml'], { cwd: nested, env: env() });
     expect(inside.stderr).toContain(
       `notice: using the config ${path.join(work.dir, '.cometkeysrc.json')}`,
     );
@@ -73,7 +74,7 @@ describe('trust end to end', () => {
 
   it('plan refuses a key that ignoreNames exempts instead of planning a duplicate create', async () => {
     work.write('cometkeys.config.json', '{"unmanaged":{"ignoreNames":["*"]}}');
-    const run = await runBuiltCli(['plan'], { cwd: work.dir, env: env() });
+    const run = await runCli(['plan'], { cwd: work.dir, env: env() });
     expect(run.stderr).toContain('"ops-x" matches unmanaged.ignoreNames "*"');
     expect(run.stdout).not.toContain('to create');
     expect(run.code).toBe(1);
