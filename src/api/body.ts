@@ -6,7 +6,8 @@
 import { DECLARED_ONLY_FIELDS } from '../fields.js';
 import { EDITABLE_FIELDS, KNOWN_FIELDS, READ_ONLY_FIELDS, type EditableField } from '../model.js';
 import type { ServerKey } from '../model.js';
-import { InternalError } from '../errors.js';
+import { CometkeysError, InternalError } from '../errors.js';
+import { missingFieldsOf } from './record.js';
 import type { UpdateBody } from './types.js';
 
 export { EDITABLE_FIELDS, type EditableField };
@@ -22,12 +23,15 @@ const DECLARED_ONLY = new Set<string>(DECLARED_ONLY_FIELDS);
  * when declared (`auto_groups`: the server keeps it when a body omits it), `values` laid over
  * it, fields cometkeys does not know passed through. A limited key's negative `remain_quota` is
  * sent as 0, because the server refuses negative values even in status-only mode (SPEC §7.2).
- * Throws if the result would lack an editable field (a bug: records are complete).
+ * Throws IncompleteRecordError when the server's record lacked an editable field (a body is
+ * never completed with defaults), InternalError if the result would lack one otherwise.
  */
 export function buildUpdateBody(
   record: ServerKey,
   values: Partial<Record<EditableField, unknown>>,
 ): UpdateBody {
+  const missing = missingFieldsOf(record);
+  if (missing.length > 0) throw new IncompleteRecordError(record.id, missing);
   const body: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(record)) {
     if (!READ_ONLY.has(field) && !DECLARED_ONLY.has(field)) body[field] = value;
@@ -47,6 +51,18 @@ export function buildUpdateBody(
   }
   assertComplete(body);
   return body as unknown as UpdateBody;
+}
+
+/** A server record that lacks editable fields: no body is built from it, nothing is sent. */
+export class IncompleteRecordError extends CometkeysError {
+  constructor(
+    readonly id: number,
+    readonly missing: readonly string[],
+  ) {
+    super(
+      `incomplete record from server (key ${id} has no ${missing.join(', ')}); nothing was sent`,
+    );
+  }
 }
 
 /**

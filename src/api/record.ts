@@ -64,15 +64,32 @@ export function parseRecord(raw: unknown): ParsedRecord | { problem: string } {
   for (const [field, value] of Object.entries(source)) {
     if (field !== 'key') record[field] = value;
   }
+  const filled: string[] = [];
   for (const { field, check, absent } of OPTIONAL) {
     const value = source[field];
     if (value === undefined) {
-      if (absent !== undefined) record[field] = absent;
+      if (absent !== undefined) {
+        record[field] = absent;
+        filled.push(field);
+      }
     } else if (!check(value)) {
       return { problem: `${where} has ${describe(value)} for "${field}"` };
     }
   }
+  // The planner may compare against "not set", but a body must never be built from it.
+  if (filled.length > 0) Object.defineProperty(record, FILLED, { value: filled });
   return { record: record as ServerKey, secret: source['key'] };
+}
+
+const FILLED = Symbol('fields the server did not send');
+
+/**
+ * The editable fields a record's server answer lacked (filled with "not set" for planning).
+ * A body is never built from such a record: the key is read again, and a record that still
+ * lacks one is refused (docs/write-protocol.md#bodies-are-complete-records).
+ */
+export function missingFieldsOf(record: ServerKey): string[] {
+  return (record as unknown as { [FILLED]?: string[] })[FILLED] ?? [];
 }
 
 function describe(value: unknown): string {

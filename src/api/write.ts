@@ -8,7 +8,7 @@ import type { ServerKey } from '../model.js';
 import { CometApiError, isConnectionRefused, isTransientError } from './errors.js';
 import type { Http } from './http.js';
 import { findNewKeys } from './listing.js';
-import { parseRecord } from './record.js';
+import { missingFieldsOf, parseRecord } from './record.js';
 import type { CreateFields, CreateResult, UpdateBody } from './types.js';
 
 /** A PUT may be resent unchanged only this long after its first attempt (SPEC §7.9). */
@@ -80,6 +80,9 @@ async function recordOfWrite(
       detail: `— bad record in the response: ${'problem' in parsed ? parsed.problem : `id ${parsed.record.id} instead of ${id}`}`,
     });
   }
+  // An answer that leaves out editable fields is not a record to build the next call from:
+  // read the key again rather than fill in defaults (which would wipe what the server holds).
+  if (missingFieldsOf(parsed.record).length > 0) return ctx.getKey(id);
   return parsed.record;
 }
 

@@ -2,6 +2,8 @@
  * Before a key's first write (SPEC §7.1, §4 "Saved plans"): a create's names must still be
  * free; an existing key is read fresh and must still match the plan's precondition.
  */
+import { IncompleteRecordError } from '../api/body.js';
+import { missingFieldsOf } from '../api/record.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange } from '../plan/model.js';
 import { findPreconditionMismatches } from './compare.js';
@@ -44,6 +46,12 @@ export async function checkPrecondition(
         : stop('skipped', { detail: CHANGED_SINCE_PLAN, fields: ['deleted'] });
     }
     return stop('failed', { detail: describeError(err) });
+  }
+  // A record without some editable fields cannot be compared nor written from (a delete
+  // needs neither).
+  const missing = missingFieldsOf(current);
+  if (change.action !== 'delete' && missing.length > 0) {
+    return stop('failed', { detail: new IncompleteRecordError(current.id, missing).message });
   }
   if (change.precondition.kind === 'record') {
     const mismatched = findPreconditionMismatches(change.precondition.values, current);

@@ -3,6 +3,8 @@
  * record, its audit record whatever happened, its response judged for convergence.
  */
 import { buildUpdateBody } from '../api/body.js';
+import { missingFieldsOf } from '../api/record.js';
+import { InternalError } from '../errors.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange, WriteStep } from '../plan/model.js';
 import { findUnconvergedFields, sameFieldValue } from './compare.js';
@@ -109,7 +111,12 @@ async function createStep(
       return findUnconvergedFields(plannedForCreate(change.planned, inert), record, record);
     },
   );
-  state.current = result.record;
+  // The listing may show a record without some editable fields: read the key before a later
+  // call builds a body from it (still incomplete, the body builder refuses it).
+  state.current =
+    missingFieldsOf(result.record).length > 0 && step === 'create_inert'
+      ? await ctx.client.getKey(result.record.id)
+      : result.record;
   ctx.inspectRecord(state.current);
 }
 
@@ -122,14 +129,14 @@ export async function runStep(
 ): Promise<void> {
   if (step === 'create' || step === 'create_inert') return createStep(change, step, state, ctx);
   const id = state.id;
-  if (id === null) throw new Error(`no server id for the ${step} call (a bug)`);
+  if (id === null) throw new InternalError(`no server id for the ${step} call`);
   if (step === 'delete') {
     const outcome = await attempt(change, state, ctx, step, [], () => ctx.client.deleteKey(id));
     state.alreadyDeleted = outcome === 'not_found';
     return;
   }
   const base = state.current;
-  if (!base) throw new Error(`no record to build the ${step} call from (a bug)`);
+  if (!base) throw new InternalError(`no record to build the ${step} call from`);
   if (step === 'update') {
     const disables = change.sequence.includes('disable');
     const values = buildUpdateValues(change.planned, base, disables);
