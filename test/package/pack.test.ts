@@ -1,20 +1,46 @@
 /**
- * The published package: `npm pack` makes a tarball that installs into an empty directory
- * (offline, from the npm cache that `npm ci` filled), ships the schemas, and whose `cometkeys
- * --version`, `validate` and `emulator` work there.
+ * The published package, made the way a release is made: a fresh `git clone` of this
+ * repository's HEAD (committed files only, no dist/), `npm ci --offline` there, `npm pack`
+ * (whose `prepack` builds). The tarball must hold exactly what the package needs, install into
+ * an empty project offline (from the cache `npm ci` filled), and its installed `cometkeys` must
+ * print its version, validate a key file, plan against an emulator and run its own emulator.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess, startProcess } from '../helpers/cli.js';
-import { makeTempDir, removeDir, REPO_ROOT as ROOT } from '../helpers/temp.js';
+import { startEmulator } from '../../src/emulator/index.js';
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** What the tarball holds at its top level: nothing else (no src/, test/, examples/, maps). */
+const SHIPPED_TOP_LEVEL = [
+  'LICENSE',
+  'README.md',
+  'bin',
+  'dist',
+  'docs',
+  'keys.example.yaml',
+  'package.json',
+  'schemas',
+];
+
+/**
+ * README links that point at repository-only material (contributor guide, CI recipes), which a
+ * package user reads on the repository, not in node_modules. Every other relative link must
+ * resolve inside the package.
+ */
+const REPOSITORY_ONLY_LINKS = [/^CONTRIBUTING\.md$/, /^examples\//];
 
 let dir: string;
+let clone: string;
+let installed: string;
 let bin: string;
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-/** Each npm call is killed after this (the hook allows 180 s for both). */
-const NPM_TIMEOUT_MS = 80_000;
+let packedFiles: string[];
 
 interface LockEntry {
   dev?: boolean;
@@ -22,23 +48,29 @@ interface LockEntry {
   [field: string]: unknown;
 }
 
+interface PackageJson {
+  version: string;
+  dependencies: Record<string, string>;
+  bin: Record<string, string>;
+  engines: Record<string, string>;
+  license: string;
+}
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 /**
  * A lockfile for an app that depends on the tarball: the tarball itself plus the runtime
- * subset of our own lockfile. `npm ci --offline` then installs from the cache `npm ci` filled
- * (by integrity), without asking the registry for metadata — so this works on a fresh machine
+ * subset of the clone's lockfile. `npm ci --offline` then installs from the cache `npm ci`
+ * filled (by integrity), without asking the registry for metadata — so this works on a machine
  * with no network, as a user's CI would install the package from its lockfile.
  */
 function appLockfile(tarball: string): unknown {
-  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+  const lock = JSON.parse(readFileSync(path.join(clone, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, LockEntry>;
   };
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    version: string;
-    dependencies: Record<string, string>;
-    bin: Record<string, string>;
-    engines: Record<string, string>;
-    license: string;
-  };
+  const pkg = JSON.parse(readFileSync(path.join(clone, 'package.json'), 'utf8')) as PackageJson;
   const packages: Record<string, unknown> = {
     '': { name: 'app', version: '1.0.0', dependencies: { cometkeys: `file:${tarball}` } },
     'node_modules/cometkeys': {
@@ -58,18 +90,25 @@ function appLockfile(tarball: string): unknown {
 }
 
 beforeAll(() => {
-  dir = makeTempDir('pack');
-  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: NPM_TIMEOUT_MS,
-  });
-  const [packed] = JSON.parse(out) as { filename: string }[];
+  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-pack-'));
+  // HEAD of the repository this test runs in (a CI checkout or a developer's clone).
+  const top = run('git', ['rev-parse', '--show-toplevel'], HERE).trim();
+  clone = path.join(dir, 'clone');
+  run('git', ['clone', '--quiet', top, clone], dir);
+  expect(existsSync(path.join(clone, 'dist'))).toBe(false);
+  run(npm, ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], clone);
+  // Not --ignore-scripts: prepack is what builds dist/.
+  const out = run(npm, ['pack', '--json', '--pack-destination', dir], clone);
+  const [packed] = JSON.parse(out.slice(out.search(/^\[/m))) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   if (!packed) throw new Error(`npm pack printed no file: ${out}`);
+  packedFiles = packed.files.map((f) => f.path).sort();
+
   const tarball = `../${packed.filename}`;
   const app = path.join(dir, 'app');
-  execFileSync('mkdir', ['-p', app]);
+  mkdirSync(app);
   writeFileSync(
     path.join(app, 'package.json'),
     JSON.stringify({
@@ -80,49 +119,112 @@ beforeAll(() => {
     }),
   );
   writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify(appLockfile(tarball)));
-  execFileSync(npm, ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
-    cwd: app,
-    stdio: 'pipe',
-    timeout: NPM_TIMEOUT_MS,
-  });
+  run(npm, ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  installed = path.join(app, 'node_modules', 'cometkeys');
   bin = path.join(app, 'node_modules', '.bin', 'cometkeys');
-}, 180_000);
+}, 300_000);
 
-afterAll(() => removeDir(dir));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
-describe('the packed package', () => {
-  it('prints its version', async () => {
-    const run = await runProcess(bin, ['--version'], { inheritEnv: true });
-    expect(run.code, run.stderr).toBe(0);
-    const version = run.stdout.trim();
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      version: string;
+describe('the tarball of a fresh clone', () => {
+  it('holds exactly the package: built code with types, no source maps, tests or sources', () => {
+    expect([...new Set(packedFiles.map((f) => f.split('/')[0]))].sort()).toEqual(SHIPPED_TOP_LEVEL);
+    expect(packedFiles).toContain('dist/index.js');
+    expect(packedFiles).toContain('dist/index.d.ts');
+    expect(packedFiles).toContain('dist/cli/main.js');
+    expect(packedFiles).toContain('bin/cometkeys.js');
+    expect(packedFiles.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(packedFiles.filter((f) => /\.test\.|(^|\/)test\//.test(f))).toEqual([]);
+    // Every dist file comes from a file in the clone's src/ (nothing stale or foreign).
+    for (const f of packedFiles.filter((p) => p.startsWith('dist/'))) {
+      const source = f.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
+      expect(existsSync(path.join(clone, source)), f).toBe(true);
+    }
+  });
+
+  it('ships the MIT LICENSE that package.json names', () => {
+    const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+      license: string;
     };
+    expect(pkg.license).toBe('MIT');
+    const license = readFileSync(path.join(installed, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} cometkeys contributors\n/);
+    expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS"');
+  });
+
+  it("resolves the README's relative links inside the package, but for repository-only ones", () => {
+    const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
+    const targets = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((m) => m[1] ?? '')
+      .filter((t) => !/^[a-z]+:/i.test(t));
+    expect(targets.filter((t) => t.startsWith('docs/')).length).toBeGreaterThan(0);
+    const broken = targets.filter(
+      (t) =>
+        !REPOSITORY_ONLY_LINKS.some((re) => re.test(t)) && !existsSync(path.join(installed, t)),
+    );
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('the installed CLI', () => {
+  it('prints its version', () => {
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+    const pkg = JSON.parse(readFileSync(path.join(clone, 'package.json'), 'utf8')) as PackageJson;
     expect(version).toBe(pkg.version);
   });
 
-  it('ships the schemas and the example key file, and validates it', async () => {
-    const installed = path.join(dir, 'app', 'node_modules', 'cometkeys');
+  it('validates the example key file it ships', () => {
     expect(existsSync(path.join(installed, 'schemas', 'keys.schema.json'))).toBe(true);
     expect(existsSync(path.join(installed, 'schemas', 'plan.schema.json'))).toBe(true);
-    expect(existsSync(path.join(installed, 'test'))).toBe(false);
-    const run = await runProcess(
-      bin,
-      ['validate', '-f', path.join(installed, 'keys.example.yaml')],
-      {
-        inheritEnv: true,
-      },
-    );
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('valid');
+    const out = execFileSync(bin, ['validate', '-f', path.join(installed, 'keys.example.yaml')], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(out).toContain('valid');
   });
 
-  it('runs the emulator, which answers an authenticated list', async () => {
-    const emulator = await startProcess(bin, ['emulator', '--port', '0', '--seed', '3'], {
-      inheritEnv: true,
+  it('plans the example key file against an emulator: changes, exit 2, only reads', async () => {
+    const emu = await startEmulator({ seed: [{ id: 1234, name: 'ci' }] });
+    try {
+      const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(
+          bin,
+          ['plan', '--detailed-exitcode', '-f', path.join(installed, 'keys.example.yaml')],
+          {
+            cwd: dir,
+            env: {
+              PATH: process.env.PATH ?? '',
+              NO_COLOR: '1',
+              COMETAPI_BASE_URL: emu.url,
+              COMETAPI_ACCESS_TOKEN: emu.token,
+            },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+      expect(result.code, result.stdout).toBe(2);
+      expect(result.stdout).toContain('ci-runner');
+      expect(emu.requests().length).toBeGreaterThan(0);
+      expect(emu.requests().every((r) => r.method === 'GET')).toBe(true);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('runs its emulator, which answers an authenticated list', async () => {
+    const child = spawn(bin, ['emulator', '--port', '0', '--seed', '3'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const line = emulator.firstLine;
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+      });
       const { url, token } = JSON.parse(line) as { url: string; token: string };
       const res = await fetch(`${url}/api/token/?p=1&page_size=100`, {
         headers: { Authorization: token },
@@ -131,7 +233,7 @@ describe('the packed package', () => {
       expect(body.success).toBe(true);
       expect(body.data.total).toBe(3);
     } finally {
-      await emulator.stop();
+      child.kill('SIGTERM');
     }
   });
 });
