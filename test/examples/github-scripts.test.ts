@@ -1,7 +1,7 @@
 /**
- * Runs the actions/github-script blocks of the GitHub examples against an in-memory GitHub
- * (issues and comments), as the action would: the plan comment is one comment updated in place;
- * drift opens, updates and closes one labelled issue.
+ * Runs the actions/github-script block of the GitHub drift example against an in-memory GitHub
+ * (issues and comments), as the action would: drift opens, updates and closes one labelled
+ * issue. (The plan comment is the cometkeys action's: test/examples/action.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { listGithubWorkflows, readYamlFile } from './workflow-files.js';
@@ -129,54 +129,7 @@ async function runScript(
   await fn(github, CONTEXT, fakeRequire, { env });
 }
 
-const PLAN_FILE = listGithubWorkflows().find((f) => f.endsWith('/plan.yml')) ?? '';
 const DRIFT_FILE = listGithubWorkflows().find((f) => f.endsWith('/drift.yml')) ?? '';
-const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
-
-describe('plan.yml: the plan comment', () => {
-  it('creates one comment, then updates it in place on the next push', async () => {
-    const gh = createFakeGithub();
-    const script = scriptOf(PLAN_FILE);
-    const env = { PLAN_EXIT_CODE: '2', HEAD_SHA: SHA };
-    await runScript(script, gh.github, env, { 'plan.md': '## Plan: 1 to create\n' });
-    expect(gh.comments).toHaveLength(1);
-    expect(gh.comments[0]?.body).toMatch(/^<!-- cometkeys-plan -->\n## Plan: 1 to create/);
-    expect(gh.comments[0]?.body).toContain('abcdef0');
-
-    await runScript(script, gh.github, env, { 'plan.md': '## Plan: 2 to update\n' });
-    expect(gh.comments).toHaveLength(1);
-    expect(gh.comments[0]?.body).toContain('## Plan: 2 to update');
-    expect(gh.comments[0]?.body).not.toContain('1 to create');
-    expect(gh.calls).toEqual(['createComment #7', `updateComment ${gh.comments[0]?.id}`]);
-  });
-
-  it("leaves a person's comment that quotes the marker alone", async () => {
-    const gh = createFakeGithub();
-    gh.comments.push({ id: 1, body: 'see <!-- cometkeys-plan -->', user: { type: 'User' } });
-    await runScript(
-      scriptOf(PLAN_FILE),
-      gh.github,
-      { PLAN_EXIT_CODE: '0', HEAD_SHA: SHA },
-      { 'plan.md': 'No changes.\n' },
-    );
-    expect(gh.comments.map((c) => c.body)).toEqual([
-      'see <!-- cometkeys-plan -->',
-      expect.stringContaining('No changes.'),
-    ]);
-  });
-
-  it('posts the error log when the plan failed', async () => {
-    const gh = createFakeGithub();
-    await runScript(
-      scriptOf(PLAN_FILE),
-      gh.github,
-      { PLAN_EXIT_CODE: '1', HEAD_SHA: SHA },
-      { 'plan.log': 'keys.yaml:3:5: error: keys[0].status: bad\n' },
-    );
-    expect(gh.comments[0]?.body).toContain('cometkeys plan failed at abcdef0 (exit code 1)');
-    expect(gh.comments[0]?.body).toContain('keys.yaml:3:5: error: keys[0].status: bad');
-  });
-});
 
 describe('drift.yml: the tracking issue', () => {
   const report = '## Drift: 1 to update\n';
@@ -186,7 +139,7 @@ describe('drift.yml: the tracking issue', () => {
     await runScript(
       scriptOf(DRIFT_FILE),
       gh.github,
-      { DRIFT_EXIT_CODE: '2' },
+      { DRIFT_EXIT_CODE: '2', DRIFT_REPORT: 'drift.md' },
       { 'drift.md': report },
     );
     expect(gh.calls).toEqual(['createLabel cometkeys-drift', 'create']);
@@ -198,7 +151,12 @@ describe('drift.yml: the tracking issue', () => {
   it('updates the open issue on further drift instead of opening another', async () => {
     const gh = createFakeGithub();
     const script = scriptOf(DRIFT_FILE);
-    await runScript(script, gh.github, { DRIFT_EXIT_CODE: '2' }, { 'drift.md': report });
+    await runScript(
+      script,
+      gh.github,
+      { DRIFT_EXIT_CODE: '2', DRIFT_REPORT: 'drift.md' },
+      { 'drift.md': report },
+    );
     // An open pull request with the label is not the tracking issue.
     gh.issues.push({
       number: 1,
@@ -208,7 +166,12 @@ describe('drift.yml: the tracking issue', () => {
       labels: ['cometkeys-drift'],
       pull_request: {},
     });
-    await runScript(script, gh.github, { DRIFT_EXIT_CODE: '2' }, { 'drift.md': '## Drift: 3\n' });
+    await runScript(
+      script,
+      gh.github,
+      { DRIFT_EXIT_CODE: '2', DRIFT_REPORT: 'drift.md' },
+      { 'drift.md': '## Drift: 3\n' },
+    );
     const tracking = gh.issues.filter((i) => !i.pull_request);
     expect(tracking).toHaveLength(1);
     expect(tracking[0]?.body).toContain('## Drift: 3');
@@ -218,13 +181,28 @@ describe('drift.yml: the tracking issue', () => {
   it('closes the issue with a comment once in sync, and does nothing when none is open', async () => {
     const gh = createFakeGithub();
     const script = scriptOf(DRIFT_FILE);
-    await runScript(script, gh.github, { DRIFT_EXIT_CODE: '2' }, { 'drift.md': report });
+    await runScript(
+      script,
+      gh.github,
+      { DRIFT_EXIT_CODE: '2', DRIFT_REPORT: 'drift.md' },
+      { 'drift.md': report },
+    );
     const n = gh.issues[0]?.number;
-    await runScript(script, gh.github, { DRIFT_EXIT_CODE: '0' }, { 'drift.md': 'No drift.\n' });
+    await runScript(
+      script,
+      gh.github,
+      { DRIFT_EXIT_CODE: '0', DRIFT_REPORT: 'drift.md' },
+      { 'drift.md': 'No drift.\n' },
+    );
     expect(gh.issues[0]?.state).toBe('closed');
     expect(gh.calls.slice(-2)).toEqual([`createComment #${n}`, `update #${n} closed`]);
     const before = gh.calls.length;
-    await runScript(script, gh.github, { DRIFT_EXIT_CODE: '0' }, { 'drift.md': 'No drift.\n' });
+    await runScript(
+      script,
+      gh.github,
+      { DRIFT_EXIT_CODE: '0', DRIFT_REPORT: 'drift.md' },
+      { 'drift.md': 'No drift.\n' },
+    );
     expect(gh.calls).toHaveLength(before);
   });
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBash } from '../helpers/cli.js';
 import { tempDirs } from '../helpers/temp.js';
-import { GITLAB_FILE, readYamlFile, resolveGitlabJob } from './workflow-files.js';
+import { readGitlabPipeline, resolveGitlabJob } from './workflow-files.js';
 
 interface Note {
   id: number;
@@ -75,7 +75,7 @@ function startFakeGitlab(notes: Note[]): Promise<{ server: Server; url: string; 
 
 /** The script entry of cometkeys-plan that posts the note. */
 function noteBlock(): string {
-  const job = resolveGitlabJob(readYamlFile(GITLAB_FILE).data, 'cometkeys-plan');
+  const job = resolveGitlabJob(readGitlabPipeline(), 'cometkeys-plan');
   const block = (job.script as string[]).find((s) => s.includes('<!-- cometkeys-plan -->'));
   if (!block) throw new Error('no note block in cometkeys-plan');
   return block;

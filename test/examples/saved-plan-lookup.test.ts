@@ -85,9 +85,10 @@ async function setUp() {
   const git = await bash('git init -q && git add -A && git commit -qm keys', repo, baseEnv);
   expect(git.code, git.stderr).toBe(0);
 
-  // plan.yml: the fingerprint line of its Plan step, run in the checkout, into the artifact.
-  const planStep = stepsOf('examples/github/plan.yml').steps.find((s) => s.id === 'plan');
-  const fingerprint = planStep?.run?.split('\n').find((l) => l.startsWith('git ls-files'));
+  // plan.yml: the fingerprint line of its steps, run in the checkout, into the artifact.
+  const fingerprint = stepsOf('examples/github/plan.yml')
+    .steps.flatMap((s) => s.run?.split('\n') ?? [])
+    .find((l) => l.startsWith('git ls-files'));
   expect(fingerprint).toBeDefined();
   const made = await bash(`${fingerprint ?? ''}\nmv plan-inputs.txt "${artifact}/"`, repo, baseEnv);
   expect(made.code, made.stderr).toBe(0);

@@ -11,8 +11,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { createWorkspace, runScript, type LineRun, type Workspace } from './run-line.js';
 import {
   findGithubStep,
-  GITLAB_FILE,
-  readYamlFile,
+  readGitlabPipeline,
   resolveGitlabJob,
   type ExpressionValues,
 } from './workflow-files.js';
@@ -44,91 +43,24 @@ async function setUp(keysYaml?: string): Promise<{ ws: Workspace; emu: Emulator 
   return { ws: workspace, emu: emulator };
 }
 
-function secrets(emu: Emulator): ExpressionValues {
-  return {
-    'secrets.COMETAPI_ACCESS_TOKEN': emu.token,
-    'secrets.COMETAPI_USER_ID': String(emu.userId),
-  };
-}
-
-async function runGithubStep(
-  file: string,
-  stepId: string,
-  ws: Workspace,
-  emu: Emulator,
-  overrides: Record<string, string> = {},
-): Promise<LineRun & { outputs: string }> {
-  const step = findGithubStep(`examples/github/${file}`, stepId, secrets(emu));
-  writeFileSync(ws.githubOutput, '');
-  const env = { ...step.env, COMETAPI_BASE_URL: emu.url, ...overrides };
-  const run = await runScript(step.run, ws, env, { errexit: true });
-  return { ...run, outputs: ws.read(path.basename(ws.githubOutput)) };
-}
-
 const shown = (r: LineRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
-describe('plan.yml: the Plan step', () => {
-  it(
-    'passes with exit-code=2 when there are changes, and fingerprints the key files',
-    async () => {
-      const { ws, emu } = await setUp();
-      const r = await runGithubStep('plan.yml', 'plan', ws, emu);
-      expect(r.code, shown(r)).toBe(0);
-      expect(r.outputs).toBe('exit-code=2\n');
-      expect(ws.read('plan.md')).toContain('ci-runner');
-      expect(ws.read('plan-inputs.txt')).toMatch(/^100644 [0-9a-f]{40} 0\tkeys\.yaml\n$/);
-      expect(r.stderr).toContain('Saved the plan to plan.json.');
-    },
-    STEP_TIMEOUT_MS,
-  );
-
-  it(
-    'fails with exit-code=1 and the error in plan.log when a key file is invalid',
-    async () => {
-      const { ws, emu } = await setUp(BROKEN_KEYS);
-      const r = await runGithubStep('plan.yml', 'plan', ws, emu);
-      expect(r.code, shown(r)).toBe(1);
-      expect(r.outputs).toBe('exit-code=1\n');
-      expect(ws.read('plan.log')).toMatch(/keys\.yaml:4:\d+: error: /);
-      expect(emu.requests()).toEqual([]);
-    },
-    STEP_TIMEOUT_MS,
-  );
-});
-
-describe('drift.yml: the Check for drift step', () => {
-  it(
-    'passes with exit-code=2 on drift and exit-code=0 in sync; fails with exit-code=1 on errors',
-    async () => {
-      const { ws, emu } = await setUp();
-      const drifted = await runGithubStep('drift.yml', 'drift', ws, emu);
-      expect(drifted.code, shown(drifted)).toBe(0);
-      expect(drifted.outputs).toBe('exit-code=2\n');
-
-      // Bring the account in line (the apply workflow's job), then check again.
-      const apply = await runScript(
-        'cometkeys apply --auto-approve',
-        ws,
-        { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token },
-        { errexit: true },
-      );
-      expect(apply.code, shown(apply)).toBe(0);
-      const inSync = await runGithubStep('drift.yml', 'drift', ws, emu);
-      expect(inSync.code, shown(inSync)).toBe(0);
-      expect(inSync.outputs).toBe('exit-code=0\n');
-
-      const refused = await runGithubStep('drift.yml', 'drift', ws, emu, {
-        COMETAPI_ACCESS_TOKEN: 'not-the-token',
-      });
-      expect(refused.code, shown(refused)).toBe(1);
-      expect(refused.outputs).toBe('exit-code=1\n');
-    },
-    STEP_TIMEOUT_MS,
-  );
+describe('plan.yml: the Keep the plan step', () => {
+  it('copies the plan the action saved and fingerprints the key files', async () => {
+    const { ws } = await setUp();
+    const saved = path.join(ws.dir, 'runner-temp-plan.json');
+    writeFileSync(saved, '{"format_version":1}\n');
+    const values: ExpressionValues = { 'steps.plan.outputs.json-plan': saved };
+    const step = findGithubStep('examples/github/plan.yml', 'keep', values);
+    const r = await runScript(step.run, ws, step.env, { errexit: true });
+    expect(r.code, shown(r)).toBe(0);
+    expect(ws.read('plan.json')).toBe('{"format_version":1}\n');
+    expect(ws.read('plan-inputs.txt')).toMatch(/^100644 [0-9a-f]{40} 0\tkeys\.yaml\n$/);
+  });
 });
 
 describe('.gitlab-ci.yml: whole job scripts', () => {
-  const pipeline = readYamlFile(GITLAB_FILE).data;
+  const pipeline = readGitlabPipeline();
   const script = (job: string) =>
     [resolveGitlabJob(pipeline, job).script].flat().map(String).join('\n');
   const ciVariables = (emu: Emulator) => ({

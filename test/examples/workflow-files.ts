@@ -14,6 +14,22 @@ export { REPO_ROOT };
 /** The GitLab pipeline example, relative to the repository root. */
 export const GITLAB_FILE = 'examples/gitlab/.gitlab-ci.yml';
 
+/** The GitLab include template the example includes, relative to the repository root. */
+export const GITLAB_TEMPLATE = 'templates/cometkeys.gitlab-ci.yml';
+
+/** The version of this package (package.json), which the recipes pin exactly. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** How the GitHub recipes refer to the action at the root of this repository. */
+export function actionRef(): string {
+  return `cometkeys/cometkeys@v${packageVersion()}`;
+}
+
 /** Every GitHub Actions workflow in examples/github/, relative to the repository root. */
 export function listGithubWorkflows(): string[] {
   return readdirSync(path.join(REPO_ROOT, 'examples/github'))
@@ -173,6 +189,70 @@ export function extractGithubCommands(
           env,
         });
       }
+    });
+  }
+  return out;
+}
+
+/**
+ * The GitLab example as GitLab sees it: the include template's keys, then the example's own
+ * (which win), the `include:` resolved to templates/ of this repository. The include must be
+ * the template at this package's release tag.
+ */
+export function readGitlabPipeline(): Record<string, unknown> {
+  const example = readYamlFile(GITLAB_FILE).data;
+  const { include, ...own } = example;
+  const remotes = [include ?? []].flat().map((i) => String(asRecord(i).remote));
+  const wanted = `/-/raw/v${packageVersion()}/${GITLAB_TEMPLATE}`;
+  if (remotes.length !== 1 || !remotes[0]?.endsWith(wanted)) {
+    throw new Error(`${GITLAB_FILE} must include one remote ending ${wanted}: ${remotes.join()}`);
+  }
+  return { ...readYamlFile(GITLAB_TEMPLATE).data, ...own };
+}
+
+/** One step of a GitHub workflow that uses the cometkeys action. */
+export interface ActionUse {
+  file: string;
+  job: string;
+  /** The step's name (or `steps[i]`). */
+  step: string;
+  id?: string;
+  condition?: string;
+  /** The `uses:` reference, as written. */
+  uses: string;
+  /** The `with:` inputs, as strings, expressions translated. */
+  inputs: Record<string, string>;
+  /** The environment of workflow, job and step, expressions translated. */
+  env: Record<string, string>;
+}
+
+/** The steps of a workflow that use the cometkeys action (`uses: <owner>/cometkeys@...`). */
+export function extractActionUses(
+  file: string,
+  workflow: Record<string, unknown>,
+  values: ExpressionValues,
+): ActionUse[] {
+  const out: ActionUse[] = [];
+  for (const [jobId, jobValue] of Object.entries(asRecord(workflow.jobs))) {
+    const job = asRecord(jobValue);
+    const steps = Array.isArray(job.steps) ? job.steps : [];
+    steps.forEach((stepValue, index) => {
+      const step = asRecord(stepValue);
+      if (typeof step.uses !== 'string' || !/^[\w-]+\/cometkeys@/.test(step.uses)) return;
+      out.push({
+        file,
+        job: jobId,
+        step: typeof step.name === 'string' ? step.name : `steps[${index}]`,
+        id: typeof step.id === 'string' ? step.id : undefined,
+        condition: typeof step.if === 'string' ? step.if : undefined,
+        uses: step.uses,
+        inputs: stringEnv(step.with, values),
+        env: {
+          ...stringEnv(workflow.env, values),
+          ...stringEnv(job.env, values),
+          ...stringEnv(step.env, values),
+        },
+      });
     });
   }
   return out;

@@ -8,9 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../helpers/io.js';
 import {
-  extractGithubCommands,
+  actionRef,
+  extractActionUses,
   extractGitlabCommands,
   GITLAB_FILE,
+  GITLAB_TEMPLATE,
+  packageVersion,
+  readGitlabPipeline,
+  type ActionUse,
   gitlabJobs,
   listGithubWorkflows,
   readYamlFile,
@@ -39,20 +44,38 @@ function stepsOf(wf: Record<string, unknown>): Step[] {
   return jobs.flatMap((j) => j.steps);
 }
 
-function githubCommands(name: string): CometkeysCommand[] {
-  return extractGithubCommands(`examples/github/${name}`, workflow(name), SECRETS);
+function actionUses(name: string): ActionUse[] {
+  return extractActionUses(`examples/github/${name}`, workflow(name), SECRETS);
+}
+
+/** What an action step runs: `cometkeys <command> <args>` (the action adds its own flags). */
+function asCommand(use: ActionUse): CometkeysCommand {
+  const args = [use.inputs.command ?? 'plan', ...(use.inputs.args ?? '').split(/\s+/)].filter(
+    Boolean,
+  );
+  return { ...use, line: `cometkeys ${args.join(' ')}`, args };
 }
 
 function gitlabCommands(): CometkeysCommand[] {
-  return extractGitlabCommands(GITLAB_FILE, readYamlFile(GITLAB_FILE).data);
+  return extractGitlabCommands(GITLAB_FILE, readGitlabPipeline());
 }
 
 function allCommands(): CometkeysCommand[] {
   return [
-    ...listGithubWorkflows().flatMap((f) => githubCommands(path.basename(f))),
+    ...listGithubWorkflows().flatMap((f) => actionUses(path.basename(f)).map(asCommand)),
     ...gitlabCommands(),
   ];
 }
+
+/** Every recipe file, as text. */
+function recipeTexts(): [string, string][] {
+  return [...listGithubWorkflows(), GITLAB_FILE, GITLAB_TEMPLATE].map((f) => [
+    f,
+    readFileSync(path.join(REPO_ROOT, f), 'utf8'),
+  ]);
+}
+
+const TOKEN_NAMES = ['COMETAPI_ACCESS_TOKEN', 'COMETAPI_USER_ID'];
 
 describe('example pipelines: files', () => {
   it('finds the three GitHub workflows and the GitLab pipeline', () => {
@@ -63,44 +86,65 @@ describe('example pipelines: files', () => {
     ]);
   });
 
-  it.each([...listGithubWorkflows(), GITLAB_FILE])('%s is valid YAML', (file) => {
+  it.each([...listGithubWorkflows(), GITLAB_FILE, GITLAB_TEMPLATE])('%s is valid YAML', (file) => {
     expect(readYamlFile(file).problems).toEqual([]);
   });
 
-  it('pins every GitHub action to a major version', () => {
+  it('pins other actions to a major version and the cometkeys action to this release', () => {
     const uses = listGithubWorkflows().flatMap((f) =>
       stepsOf(readYamlFile(f).data).flatMap((s) => (s.uses ? [s.uses] : [])),
     );
-    expect(uses.length).toBeGreaterThan(0);
-    for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+    expect(uses.filter((u) => u.includes('/cometkeys@')).length).toBe(5);
+    for (const u of uses) {
+      if (u.includes('/cometkeys@')) expect(u).toBe(actionRef());
+      else expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+    }
   });
 
-  it('installs the cometkeys release line of this package', () => {
-    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
-      version: string;
-    };
-    const gitlab = readYamlFile(GITLAB_FILE).data;
-    const versions = [
-      ...listGithubWorkflows().map((f) => readYamlFile(f).data.env as Record<string, string>),
-      gitlab.variables as Record<string, string>,
-    ].map((env) => env.COMETKEYS_VERSION);
-    for (const v of versions) expect(`${pkg.version}.`.startsWith(`${v}.`)).toBe(true);
-    const installs = [
-      ...listGithubWorkflows().flatMap((f) =>
-        stepsOf(readYamlFile(f).data).flatMap((s) =>
-          s.run?.includes('npm install') ? [s.run] : [],
-        ),
-      ),
-      ...[(gitlab['.cometkeys'] as { before_script: string[] }).before_script].flat(),
-    ];
-    expect(installs).toHaveLength(4);
-    for (const i of installs)
-      expect(i).toContain('npm install --global "cometkeys@${COMETKEYS_VERSION}"');
+  it('names cometkeys only at the exact version of this package, never a range', () => {
+    const version = packageVersion();
+    let found = 0;
+    for (const [file, text] of recipeTexts()) {
+      for (const m of text.matchAll(/cometkeys@([^\s"'/]*)/g)) {
+        found++;
+        expect([version, `v${version}`], `${file}: ${m[0]}`).toContain(m[1]);
+      }
+      expect(text, file).not.toMatch(/COMETKEYS_VERSION/);
+    }
+    // Five action steps in the GitHub recipes, the install line of the GitLab template.
+    expect(found).toBe(6);
+  });
+
+  it('installs from the registry only in GitLab, the exact release with install scripts off', () => {
+    // GitHub: the action builds its own ref; no step installs cometkeys.
+    for (const f of listGithubWorkflows()) {
+      for (const s of stepsOf(readYamlFile(f).data)) {
+        expect(s.run ?? '', `${f} ${String(s.name)}`).not.toMatch(/\b(npm|npx|yarn|pnpm)\b/);
+      }
+    }
+    const pipeline = readGitlabPipeline();
+    const installs = Object.keys(pipeline).flatMap((name) =>
+      [resolveGitlabJob(pipeline, name).before_script ?? []]
+        .flat()
+        .map(String)
+        .filter((l) => /\b(npm|npx)\b/.test(l)),
+    );
+    expect(installs.length).toBeGreaterThan(0);
+    for (const line of installs) {
+      expect(line).toMatch(/\bnpm install\b/);
+      expect(line).toContain('--ignore-scripts');
+      expect(line).toMatch(new RegExp(`\\scometkeys@${packageVersion().replace(/\./g, '\\.')}$`));
+      // GitLab gives CI/CD variables to the whole job: the install runs without the tokens.
+      for (const name of [...TOKEN_NAMES, 'COMETKEYS_GITLAB_TOKEN']) {
+        expect(line).toContain(`-u ${name} `);
+      }
+      expect(line.startsWith('env ')).toBe(true);
+    }
   });
 });
 
 describe('example pipelines: GitHub Actions', () => {
-  it('plan.yml plans pull requests that touch key files and comments once', () => {
+  it('plan.yml plans pull requests that touch key files, with the comment by the action', () => {
     const wf = workflow('plan.yml');
     const on = wf.on as { pull_request: { paths: string[] } };
     expect(on.pull_request.paths).toEqual(expect.arrayContaining(['keys.yaml', 'keys/**']));
@@ -110,13 +154,12 @@ describe('example pipelines: GitHub Actions', () => {
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload?.with?.name).toBe('cometkeys-plan-${{ github.event.pull_request.head.sha }}');
     expect(String(upload?.with?.path).split('\n')).toContain('plan.json');
-    const script = steps.find((s) => s.uses?.startsWith('actions/github-script@'))?.with?.script;
-    expect(script).toContain("const marker = '<!-- cometkeys-plan -->'");
-    expect(script).toContain('updateComment');
-    expect(githubCommands('plan.yml').map((c) => c.line)).toEqual([
-      'cometkeys validate',
-      'cometkeys plan --out plan.json --format markdown --detailed-exitcode > plan.md 2> plan.log',
+    expect(actionUses('plan.yml').map((u) => [u.id, u.inputs])).toEqual([
+      ['plan', { command: 'plan' }],
     ]);
+    const keep = steps.find((s) => s.name === 'Keep the plan for apply');
+    expect(keep?.env).toEqual({ JSON_PLAN: '${{ steps.plan.outputs.json-plan }}' });
+    expect(keep?.run).toContain('cp "$JSON_PLAN" plan.json');
   });
 
   it('apply.yml applies on main, serialised, from the artifact plan.yml uploads', () => {
@@ -134,16 +177,16 @@ describe('example pipelines: GitHub Actions', () => {
     expect(planText).toContain('> plan-inputs.txt');
     const audit = stepsOf(wf).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(audit).toMatchObject({ if: 'always()', with: { path: 'audit.jsonl' } });
-    expect(githubCommands('apply.yml').map((c) => [c.condition, c.line])).toEqual([
+    expect(actionUses('apply.yml').map((u) => [u.condition, u.inputs])).toEqual([
       [
         "steps.saved.outputs.found == 'true'",
-        'cometkeys apply saved-plan/plan.json --audit-log audit.jsonl',
+        { command: 'apply', args: 'saved-plan/plan.json --audit-log audit.jsonl' },
       ],
       [
         "steps.saved.outputs.found != 'true'",
-        'cometkeys apply --auto-approve --audit-log audit.jsonl',
+        { command: 'apply', args: '--auto-approve --audit-log audit.jsonl' },
       ],
-      [undefined, 'cometkeys plan --detailed-exitcode --format markdown'],
+      [undefined, { command: 'drift', 'fail-on-changes': 'true' }],
     ]);
   });
 
@@ -154,20 +197,38 @@ describe('example pipelines: GitHub Actions', () => {
     expect(on.schedule[0]?.cron.split(' ')).toHaveLength(5);
     expect('workflow_dispatch' in on).toBe(true);
     expect(wf.permissions).toMatchObject({ issues: 'write' });
-    const script = stepsOf(wf).find((s) => s.uses?.startsWith('actions/github-script@'))?.with
-      ?.script;
-    expect(script).toContain("const label = 'cometkeys-drift'");
-    expect(githubCommands('drift.yml').map((c) => c.line)).toEqual([
-      'cometkeys drift --format markdown > drift.md',
+    const script = stepsOf(wf).find((s) => s.uses?.startsWith('actions/github-script@'));
+    expect(script?.with?.script).toContain("const label = 'cometkeys-drift'");
+    expect(script?.env).toMatchObject({
+      DRIFT_EXIT_CODE: '${{ steps.drift.outputs.exit-code }}',
+      DRIFT_REPORT: '${{ steps.drift.outputs.markdown-plan }}',
+    });
+    expect(actionUses('drift.yml').map((u) => [u.id, u.inputs])).toEqual([
+      ['drift', { command: 'drift' }],
     ]);
   });
 
-  it('gives every job that calls the API the token from secrets', () => {
+  it('gives the token only to the steps that call the API, never to a job or workflow', () => {
     for (const f of listGithubWorkflows()) {
-      for (const c of githubCommands(path.basename(f))) {
-        if (c.args[0] === 'validate') continue;
-        expect(c.env.COMETAPI_ACCESS_TOKEN, `${c.file} ${c.step}`).toBe('token-from-secrets');
-        expect(c.env.COMETAPI_USER_ID, `${c.file} ${c.step}`).toBe('1');
+      const wf = readYamlFile(f).data as {
+        env?: Record<string, string>;
+        jobs: Record<string, { env?: Record<string, string>; steps: Step[] }>;
+      };
+      const levels = [wf.env ?? {}, ...Object.values(wf.jobs).map((j) => j.env ?? {})];
+      for (const env of levels) {
+        for (const name of TOKEN_NAMES) expect(env, `${f}: ${name}`).not.toHaveProperty(name);
+        expect(JSON.stringify(env), f).not.toContain('secrets.');
+      }
+      for (const s of stepsOf(wf)) {
+        const stepEnv = JSON.stringify((s as { env?: unknown }).env ?? {});
+        const calls = s.uses?.includes('/cometkeys@') ?? false;
+        expect(stepEnv.includes('secrets.COMETAPI_ACCESS_TOKEN'), `${f} ${String(s.name)}`).toBe(
+          calls,
+        );
+      }
+      for (const u of actionUses(path.basename(f))) {
+        expect(u.env.COMETAPI_ACCESS_TOKEN, `${f} ${u.step}`).toBe('token-from-secrets');
+        expect(u.env.COMETAPI_USER_ID, `${f} ${u.step}`).toBe('1');
       }
     }
   });
@@ -181,14 +242,14 @@ describe('example pipelines: GitHub Actions', () => {
         s.uses?.startsWith('actions/github-script@') ? [String(s.with?.script)] : [],
       ),
     );
-    expect(scripts).toHaveLength(2);
+    expect(scripts).toHaveLength(1);
     for (const s of scripts)
       expect(() => new AsyncFunction('github', 'context', 'require', s)).not.toThrow();
   });
 });
 
 describe('example pipelines: GitLab CI', () => {
-  const pipeline = readYamlFile(GITLAB_FILE).data;
+  const pipeline = readGitlabPipeline();
 
   it('has the plan, apply and drift jobs in their stages', () => {
     const jobs = gitlabJobs(pipeline);

@@ -4,18 +4,21 @@
  * order a merge goes through them — plan on the pull request, apply the saved plan, then the
  * scheduled drift check — from a checkout holding keys.example.yaml as keys.yaml.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { parse } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulator/index.js';
 import { BIN, createWorkspace, runLine, type LineRun, type Workspace } from './run-line.js';
+import { runAction, type ActionRun } from './run-action.js';
 import {
-  extractGithubCommands,
+  extractActionUses,
   extractGitlabCommands,
   GITLAB_FILE,
+  readGitlabPipeline,
   readYamlFile,
+  type ActionUse,
   REPO_ROOT,
   type CometkeysCommand,
 } from './workflow-files.js';
@@ -79,8 +82,8 @@ async function setUp(): Promise<{ ws: Workspace; emu: Emulator }> {
   return { ws: workspace, emu: emulator };
 }
 
-function githubCommands(file: string, emu: Emulator): CometkeysCommand[] {
-  return extractGithubCommands(
+function actionUses(file: string, emu: Emulator): ActionUse[] {
+  return extractActionUses(
     `examples/github/${file}`,
     readYamlFile(`examples/github/${file}`).data,
     {
@@ -88,6 +91,28 @@ function githubCommands(file: string, emu: Emulator): CometkeysCommand[] {
       'secrets.COMETAPI_USER_ID': String(emu.userId),
     },
   );
+}
+
+function onlyUse(uses: ActionUse[], predicate: (u: ActionUse) => boolean): ActionUse {
+  const found = uses.filter(predicate);
+  if (found.length !== 1) throw new Error(`expected one matching step, found ${found.length}`);
+  return found[0] as ActionUse;
+}
+
+/** Runs a recipe's cometkeys action step and checks the status and exit-code it ends with. */
+async function expectAction(
+  use: ActionUse,
+  ws: Workspace,
+  emu: Emulator,
+  expected: { status: number; exitCode: string },
+  runs: LineRun[],
+): Promise<ActionRun> {
+  const run = await runAction(ws.dir, use.inputs, { ...use.env, COMETAPI_BASE_URL: emu.url });
+  runs.push({ line: use.step, code: run.status, stdout: run.stdout, stderr: run.stderr });
+  const shown = `${use.file} ${use.step}: status ${run.status}\n${JSON.stringify(run.outputs)}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+  expect(run.status, shown).toBe(expected.status);
+  expect(run.outputs['exit-code'], shown).toBe(expected.exitCode);
+  return run;
 }
 
 function only(commands: CometkeysCommand[], predicate: (c: CometkeysCommand) => boolean) {
@@ -98,7 +123,6 @@ function only(commands: CometkeysCommand[], predicate: (c: CometkeysCommand) => 
   return found[0] as CometkeysCommand;
 }
 
-const sub = (name: string) => (c: CometkeysCommand) => c.args[0] === name;
 
 /** Runs a line and checks its exit code, showing what it printed when it differs. */
 async function expectExit(
@@ -136,36 +160,42 @@ describe('GitHub examples, run against the emulator', () => {
     'plans the pull request, applies the saved plan on merge, then finds no drift',
     async () => {
       const { ws, emu } = await setUp();
-      const env = { COMETAPI_BASE_URL: emu.url };
       const runs: LineRun[] = [];
-      const plan = githubCommands('plan.yml', emu);
-      const apply = githubCommands('apply.yml', emu);
-      const drift = githubCommands('drift.yml', emu);
+      const plan = actionUses('plan.yml', emu);
+      const apply = actionUses('apply.yml', emu);
+      const drift = actionUses('drift.yml', emu);
 
-      await expectExit(only(plan, sub('validate')), ws, env, [0], runs);
-      const planCommand = only(plan, sub('plan'));
-      // The account differs from the files, so the plan has changes: exit 2, not an error.
-      await expectExit(planCommand, ws, env, [2], runs);
+      // The account differs from the files, so the plan has changes: exit code 2, step passes.
+      const planned = await expectAction(only1(plan), ws, emu, { status: 0, exitCode: '2' }, runs);
       expect(emu.requests().every((r) => r.method === 'GET')).toBe(true);
-      const md = ws.read('plan.md');
+      const md = readFileSync(planned.outputs['markdown-plan'] ?? '', 'utf8');
       for (const k of declaredKeys(ws)) expect(md).toContain(k.name);
-      const saved = JSON.parse(ws.read('plan.json')) as { format_version: number; changes: [] };
+      const jsonPlan = planned.outputs['json-plan'] ?? '';
+      const saved = JSON.parse(readFileSync(jsonPlan, 'utf8')) as {
+        format_version: number;
+        changes: [];
+      };
       expect(saved.format_version).toBe(1);
       expect(saved.changes.length).toBeGreaterThan(0);
 
-      // The artifact: plan.yml's --out file is what apply.yml's saved-plan line reads.
-      const applySaved = only(apply, (c) => sub('apply')(c) && !c.args.includes('--auto-approve'));
-      const out = planCommand.args[planCommand.args.indexOf('--out') + 1] as string;
-      ws.copy(out, applySaved.args[1] as string);
-      await expectExit(applySaved, ws, env, [0], runs);
+      // The artifact: the action's saved plan is what apply.yml's saved-plan step reads.
+      const applySaved = onlyUse(
+        apply,
+        (u) => u.condition === "steps.saved.outputs.found == 'true'",
+      );
+      const planArg = (applySaved.inputs.args ?? '').split(' ')[0] ?? '';
+      mkdirSync(path.join(ws.dir, path.dirname(planArg)), { recursive: true });
+      copyFileSync(jsonPlan, path.join(ws.dir, planArg));
+      await expectAction(applySaved, ws, emu, { status: 0, exitCode: '0' }, runs);
       const audit = ws.read('audit.jsonl').trim().split('\n');
       expect(audit.length).toBeGreaterThanOrEqual(saved.changes.length);
       for (const line of audit) expect(() => JSON.parse(line) as unknown).not.toThrow();
       expectAccountHasDeclaredKeys(emu, ws);
 
-      await expectExit(only(apply, sub('plan')), ws, env, [0], runs);
-      await expectExit(only(drift, sub('drift')), ws, env, [0], runs);
-      expect(ws.read('drift.md').length).toBeGreaterThan(0);
+      const check = onlyUse(apply, (u) => u.inputs.command === 'drift');
+      await expectAction(check, ws, emu, { status: 0, exitCode: '0' }, runs);
+      const inSync = await expectAction(only1(drift), ws, emu, { status: 0, exitCode: '0' }, runs);
+      expect(readFileSync(inSync.outputs['markdown-plan'] ?? '', 'utf8').length).toBeGreaterThan(0);
       expectNoSecrets(emu, ws, runs);
     },
     SCENARIO_TIMEOUT_MS,
@@ -175,28 +205,26 @@ describe('GitHub examples, run against the emulator', () => {
     'applies afresh when no saved plan is usable, and drift then reports a key edited by hand',
     async () => {
       const { ws, emu } = await setUp();
-      const env = { COMETAPI_BASE_URL: emu.url };
       const runs: LineRun[] = [];
-      const apply = githubCommands('apply.yml', emu);
-      const drift = only(githubCommands('drift.yml', emu), sub('drift'));
+      const apply = actionUses('apply.yml', emu);
+      const drift = only1(actionUses('drift.yml', emu));
+      const check = onlyUse(apply, (u) => u.inputs.command === 'drift');
 
-      await expectExit(
-        only(apply, (c) => c.args.includes('--auto-approve')),
-        ws,
-        env,
-        [0],
-        runs,
-      );
+      const fresh = onlyUse(apply, (u) => (u.inputs.args ?? '').includes('--auto-approve'));
+      await expectAction(fresh, ws, emu, { status: 0, exitCode: '0' }, runs);
       expectAccountHasDeclaredKeys(emu, ws);
-      await expectExit(drift, ws, env, [0], runs);
+      await expectAction(drift, ws, emu, { status: 0, exitCode: '0' }, runs);
 
       // Someone changes a managed key in the console: the scheduled check must see it.
       const target = declaredKeys(ws).find((k) => !(k.ignore_changes ?? []).includes('group'));
       const record = emu.records().find((r) => r.name === target?.name);
       expect(record).toBeDefined();
       emu.edit(record?.id as number, { group: 'edited-by-hand' });
-      await expectExit(drift, ws, env, [2], runs);
-      expect(ws.read('drift.md')).toContain(target?.name);
+      const drifted = await expectAction(drift, ws, emu, { status: 0, exitCode: '2' }, runs);
+      expect(drifted.outputs['has-changes']).toBe('true');
+      expect(readFileSync(drifted.outputs['markdown-plan'] ?? '', 'utf8')).toContain(target?.name);
+      // apply.yml's check after an apply fails the job on any difference.
+      await expectAction(check, ws, emu, { status: 2, exitCode: '2' }, runs);
       expectNoSecrets(emu, ws, runs);
     },
     SCENARIO_TIMEOUT_MS,
@@ -205,7 +233,7 @@ describe('GitHub examples, run against the emulator', () => {
 
 describe('GitHub examples with the multi-file layout', () => {
   it(
-    'find the key files through the config, as the workflows pass no -f',
+    'find the key files through the config, as the workflows pass no files',
     async () => {
       workspace = createWorkspace({
         'examples/cometkeys.config.yaml': 'cometkeys.config.yaml',
@@ -214,16 +242,15 @@ describe('GitHub examples with the multi-file layout', () => {
       const ws = workspace;
       emulator = await startEmulator();
       const emu = emulator;
-      const env = { COMETAPI_BASE_URL: emu.url };
       const runs: LineRun[] = [];
-      const plan = githubCommands('plan.yml', emu);
-      await expectExit(only(plan, sub('validate')), ws, env, [0], runs);
-      await expectExit(only(plan, sub('plan')), ws, env, [2], runs);
+      const plan = only1(actionUses('plan.yml', emu));
+      expect(plan.inputs.files).toBeUndefined();
+      const r = await expectAction(plan, ws, emu, { status: 0, exitCode: '2' }, runs);
       const names = ['keys/production.yaml', 'keys/staging.yaml'].flatMap((f) =>
         (parse(ws.read(f)) as { keys: DeclaredKey[] }).keys.map((k) => k.name),
       );
       expect(names.length).toBeGreaterThan(1);
-      const md = ws.read('plan.md');
+      const md = readFileSync(r.outputs['markdown-plan'] ?? '', 'utf8');
       for (const name of names) expect(md).toContain(name);
       expectNoSecrets(emu, ws, runs);
     },
@@ -231,12 +258,16 @@ describe('GitHub examples with the multi-file layout', () => {
   );
 });
 
+function only1(uses: ActionUse[]): ActionUse {
+  return onlyUse(uses, () => true);
+}
+
 describe('GitLab example, run against the emulator', () => {
   it(
     'plans, applies the plan saved in the same pipeline, then finds no drift',
     async () => {
       const { ws, emu } = await setUp();
-      const commands = extractGitlabCommands(GITLAB_FILE, readYamlFile(GITLAB_FILE).data);
+      const commands = extractGitlabCommands(GITLAB_FILE, readGitlabPipeline());
       // CI/CD variables live in the project's settings, not in the file.
       const env = {
         COMETAPI_BASE_URL: emu.url,
