@@ -103,16 +103,23 @@ describe('example pipelines: files', () => {
 
   it('names cometkeys only at the exact version of this package, never a range', () => {
     const version = packageVersion();
+    const atVersion = (file: string, text: string) =>
+      [...text.matchAll(/cometkeys@([^\s"'/`]*)/g)].map((m) => {
+        expect([version, `v${version}`], `${file}: ${m[0]}`).toContain(m[1]);
+        return m[0];
+      });
     let found = 0;
     for (const [file, text] of recipeTexts()) {
-      for (const m of text.matchAll(/cometkeys@([^\s"'/]*)/g)) {
-        found++;
-        expect([version, `v${version}`], `${file}: ${m[0]}`).toContain(m[1]);
-      }
+      found += atVersion(file, text).length;
       expect(text, file).not.toMatch(/COMETKEYS_VERSION/);
     }
     // Five action steps in the GitHub recipes, the install line of the GitLab template.
     expect(found).toBe(6);
+    for (const file of ['README.md', 'examples/README.md']) {
+      expect(
+        atVersion(file, readFileSync(path.join(REPO_ROOT, file), 'utf8')).length,
+      ).toBeGreaterThan(0);
+    }
   });
 
   it('installs from the registry only in GitLab, the exact release with install scripts off', () => {

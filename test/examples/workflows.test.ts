@@ -123,7 +123,6 @@ function only(commands: CometkeysCommand[], predicate: (c: CometkeysCommand) => 
   return found[0] as CometkeysCommand;
 }
 
-
 /** Runs a line and checks its exit code, showing what it printed when it differs. */
 async function expectExit(
   command: CometkeysCommand,
