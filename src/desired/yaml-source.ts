@@ -119,6 +119,23 @@ export function parseYamlSource(text: string): YamlSource {
       },
     });
   }
+  // A number beyond 2^53 would be rounded (an `id` pin to the wrong key): refuse it where it
+  // stands. (Only a run of 16 digits can be that large: skip the walk otherwise.)
+  if (doc.errors.length === 0 && !empty && /\d{16}/.test(text)) {
+    visit(doc, {
+      Scalar(_, node) {
+        const v = node.value;
+        if (typeof v !== 'number' || !Number.isInteger(v) || Number.isSafeInteger(v)) return;
+        const p = lineCounter.linePos(node.range?.[0] ?? 0);
+        problems.push({
+          severity: 'error',
+          line: p.line,
+          col: p.col,
+          message: `${node.source ?? String(v)} is beyond 2^53 (${Number.MAX_SAFE_INTEGER}) and cannot be read exactly`,
+        });
+      },
+    });
+  }
   if (doc.errors.length === 0 && !empty && problems.every((p) => p.severity !== 'error')) {
     try {
       value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });

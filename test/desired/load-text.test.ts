@@ -266,3 +266,17 @@ describe('loadKeyFileText: problems', () => {
     }
   });
 });
+
+describe('numbers beyond 2^53', () => {
+  it('are refused where they stand, never rounded (an id pin must not move to another key)', () => {
+    const out = text('keys:\n  - name: a\n    id: 9007199254740993\n    quota_budget: 1\n');
+    expect(out).toBe(
+      'keys.yaml:4:9: error: 9007199254740993 is beyond 2^53 (9007199254740991) and cannot be read exactly\n',
+    );
+  });
+
+  it('accept the largest safe integer as far as reading goes', () => {
+    const out = text('keys:\n  - name: a\n    id: 9007199254740991\n    quota_budget: 1\n');
+    expect(out).not.toContain('beyond 2^53');
+  });
+});
