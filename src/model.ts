@@ -3,7 +3,7 @@
  * the helpers that convert between the API's wire forms and ours. Field names follow the API
  * (see ../shared/cometapi-api.md) so code, key file, plan and API docs line up.
  */
-import type { ManagedField } from './fields.js';
+import { storedList, wireList, type ManagedField } from './fields.js';
 
 /** Key status as the API stores it: 1 enabled, 2 disabled, 3 expired, 4 exhausted. */
 export type KeyStatus = 1 | 2 | 3 | 4;
@@ -111,27 +111,20 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 /** Splits the API's comma-separated model list into ids (empty entries dropped). */
 export function parseModelLimits(stored: string): string[] {
-  return stored
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  return storedList('model_limits', stored) ?? [];
 }
 
 /** Joins model ids into the API's comma-separated form. */
 export function formatModelLimits(models: readonly string[]): string {
-  return models.join(',');
+  return wireList('model_limits', models) as string;
 }
 
 /** Splits the API's newline-separated IP list (null and "" mean none). */
 export function parseAllowIps(stored: string | null): string[] {
-  if (stored === null) return [];
-  return stored
-    .split('\n')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  return storedList('allow_ips', stored) ?? [];
 }
 
 /** Joins IPs into the API's newline-separated form; no restriction is "". */
 export function formatAllowIps(ips: readonly string[]): string {
-  return ips.join('\n');
+  return wireList('allow_ips', ips) as string;
 }

@@ -7,6 +7,13 @@ import { errorAt, warningAt, type Located } from './diagnostics.js';
 import type { LoadedEntry } from './load-text.js';
 import { matchesTarget } from '../values/index.js';
 
+/** The value first recorded under `key`; records `value` when there is none yet. */
+function seenBefore<K, V>(map: Map<K, V>, key: K, value: V): V | undefined {
+  const first = map.get(key);
+  if (first === undefined) map.set(key, value);
+  return first;
+}
+
 function where(e: { file: string; at: Located }): string {
   return `${e.file}:${e.at.line}:${e.at.col}`;
 }
@@ -30,65 +37,49 @@ export function checkAcrossKeys(
   for (const e of entries) {
     const { key } = e;
     if (key.id === undefined) {
-      const first = byName.get(key.name);
+      const first = seenBefore(byName, key.name, { file: e.file, at: e.nameAt });
       if (first) {
-        out.push(
-          errorAt(
-            e.file,
-            e.nameAt,
-            `duplicate name ${JSON.stringify(key.name)}: also declared at ${where(first)} (names must be unique among keys without id)`,
-          ),
-        );
-      } else byName.set(key.name, { file: e.file, at: e.nameAt });
+        const why = `duplicate name ${JSON.stringify(key.name)}: also declared at ${where(first)}`;
+        out.push(errorAt(e.file, e.nameAt, `${why} (names must be unique among keys without id)`));
+      }
       continue;
     }
-    const sameId = byId.get(key.id);
+    const sameId = seenBefore(byId, key.id, { file: e.file, at: e.idAt, name: key.name });
     if (sameId) {
-      out.push(
-        errorAt(
-          e.file,
-          e.idAt,
-          `id ${key.id} is also pinned by key ${JSON.stringify(sameId.name)} at ${where(sameId)}`,
-        ),
-      );
-    } else byId.set(key.id, { file: e.file, at: e.idAt, name: key.name });
+      const who = `key ${JSON.stringify(sameId.name)} at ${where(sameId)}`;
+      out.push(errorAt(e.file, e.idAt, `id ${key.id} is also pinned by ${who}`));
+    }
     // A nameless pinned key (name ignored) shares nothing with others.
-    const sameName = key.name === '' ? undefined : pinnedNames.get(key.name);
+    if (key.name === '') continue;
+    const sameName = seenBefore(pinnedNames, key.name, { file: e.file, at: e.nameAt, id: key.id });
     if (sameName) {
+      const other = `the key pinning id ${sameName.id} at ${where(sameName)}`;
+      const why = `the server allows it, but people may confuse them`;
       out.push(
         warningAt(
           e.file,
           e.nameAt,
-          `name ${JSON.stringify(key.name)} is also used by the key pinning id ${sameName.id} at ${where(sameName)}; the server allows it, but people may confuse them`,
+          `name ${JSON.stringify(key.name)} is also used by ${other}; ${why}`,
         ),
       );
-    } else if (key.name !== '')
-      pinnedNames.set(key.name, { file: e.file, at: e.nameAt, id: key.id });
+    }
   }
   for (const e of entries) {
     for (const p of e.key.previous_names) {
       const at = e.previousAt.get(p) ?? e.nameAt;
+      const prev = `previous name ${JSON.stringify(p)}`;
       const named = byName.get(p);
       if (named) {
         out.push(
-          errorAt(
-            e.file,
-            at,
-            `previous name ${JSON.stringify(p)} is the name of another key, declared at ${where(named)}`,
-          ),
+          errorAt(e.file, at, `${prev} is the name of another key, declared at ${where(named)}`),
         );
         continue;
       }
-      const owner = previousOwner.get(p);
+      const owner = seenBefore(previousOwner, p, { file: e.file, at, name: e.key.name });
       if (owner) {
-        out.push(
-          errorAt(
-            e.file,
-            at,
-            `previous name ${JSON.stringify(p)} is also claimed by key ${JSON.stringify(owner.name)} at ${where(owner)}`,
-          ),
-        );
-      } else previousOwner.set(p, { file: e.file, at, name: e.key.name });
+        const who = `key ${JSON.stringify(owner.name)} at ${where(owner)}`;
+        out.push(errorAt(e.file, at, `${prev} is also claimed by ${who}`));
+      }
     }
   }
   return out;

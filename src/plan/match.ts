@@ -92,17 +92,24 @@ export function matchKeys(
 
   // Pass (b): exact names.
   const afterNames: DesiredKey[] = [];
-  for (const d of rest) {
-    const found = available(d.name);
-    if (found.length > 1) throw ambiguity(d, d.name, found);
+  // Claims the one candidate; several are ambiguous, none leaves `d` for the next pass.
+  const claimOne = (
+    d: DesiredKey,
+    asked: string,
+    found: ServerKey[],
+    matchedBy: 'name' | 'previous_name',
+    unmatched: DesiredKey[],
+  ): void => {
+    if (found.length > 1) throw ambiguity(d, asked, found);
     const s = found[0];
     if (s === undefined) {
-      afterNames.push(d);
-      continue;
+      unmatched.push(d);
+      return;
     }
     claimed.add(s.id);
-    pairs.push({ desired: d, server: s, matchedBy: 'name' });
-  }
+    pairs.push({ desired: d, server: s, matchedBy });
+  };
+  for (const d of rest) claimOne(d, d.name, available(d.name), 'name', afterNames);
 
   // Pass (c): previous names; several candidates across them are as ambiguous as (b).
   const unmatchedDesired: DesiredKey[] = [];
@@ -111,14 +118,7 @@ export function matchKeys(
     for (const prev of d.previous_names) {
       for (const s of available(prev)) if (!found.includes(s)) found.push(s);
     }
-    if (found.length > 1) throw ambiguity(d, d.previous_names.join('" or "'), found);
-    const s = found[0];
-    if (s === undefined) {
-      unmatchedDesired.push(d);
-      continue;
-    }
-    claimed.add(s.id);
-    pairs.push({ desired: d, server: s, matchedBy: 'previous_name' });
+    claimOne(d, d.previous_names.join('" or "'), found, 'previous_name', unmatchedDesired);
   }
 
   const unmatchedServer = server.filter((s) => !claimed.has(s.id));
