@@ -208,7 +208,7 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         .addOption(
           new Option(
             '--generation <name>',
-            'server generation: sets --status-mode, --quota-max, --auto-groups, --auth-style',
+            'server generation: sets --status-mode, --quota-max, --auto-groups, --auth-style, reveal routes',
           ).choices(['docs', 'upstream-2025', 'upstream-2026-08']),
         )
         .option(
@@ -228,7 +228,13 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         .option('--user-id <n>', 'the account owner id records carry (default 1)')
         .option('--require-user-id', 'answer 401 unless New-Api-User carries the user id')
         .option('--max-keys <n>', 'the account key cap (default 1000)')
-        .option('--no-mask', 'return whole secrets, like older servers'),
+        .option('--no-mask', 'return whole secrets, like older servers')
+        .option(
+          '--reveal-rate-limit <n/seconds>',
+          "the reveal routes' own limit (default 20/1200, like new-api)",
+        )
+        .option('--no-reveal', 'no reveal routes (servers before 2026-03-08)')
+        .option('--no-batch-reveal', 'no POST /api/token/batch/keys (servers before 2026-04-06)'),
     async () => (await import('./commands/emulator.js')).runEmulator,
   );
   return program;

@@ -17,6 +17,8 @@ import type {
   Emulator,
   EmulatorOptions,
   Generation,
+  RateLimit,
+  RevealRoutes,
   RuntimeOptions,
   SeedRecord,
   StatusMode,
@@ -29,6 +31,8 @@ export const DEFAULT_HANG_MS = 60_000;
 export const DEFAULT_SEED_RANDOM = 42;
 /** Groups available to the user unless the options or the seed file say otherwise. */
 export const DEFAULT_GROUPS: readonly string[] = ['default', 'vip', 'svip', 'auto'];
+/** new-api's "critical" limit on the reveal routes: 20 requests per 1,200 s (cometapi-api.md). */
+export const DEFAULT_REVEAL_RATE_LIMIT: Readonly<RateLimit> = { requests: 20, windowSeconds: 1200 };
 
 /** The options a server generation sets. */
 export interface GenerationSettings {
@@ -36,33 +40,48 @@ export interface GenerationSettings {
   quotaMax: number;
   autoGroups: boolean;
   authStyle: AuthStyle;
+  revealRoutes: RevealRoutes;
 }
 
 /**
  * The server generations of cometapi-api.md ("Server generations seen in new-api's history"):
- * - `docs`: CometAPI's documentation (status is an ordinary field), old quota max, session auth.
- * - `upstream-2025`: new-api before 2026-07 (status only via `status_only`), quota max 5e14,
- *   session auth, no `auto_groups` — the emulator's defaults.
+ * - `docs`: CometAPI's documentation (status is an ordinary field), old quota max, session auth,
+ *   no reveal route (none is documented).
+ * - `upstream-2025`: new-api before 2026-03 (status only via `status_only`), quota max 5e14,
+ *   session auth, no `auto_groups`, no reveal routes — the emulator's defaults, except that
+ *   without a generation both reveal routes are served.
  * - `upstream-2026-08`: new-api since 2026-08-10: upstream status, quota max 2,147,483,647,
- *   `auto_groups` on records, PAT auth (401 with `code`, any-case Bearer, no New-Api-User).
+ *   `auto_groups` on records, PAT auth (401 with `code`, any-case Bearer, no New-Api-User),
+ *   both reveal routes.
  */
 export const GENERATIONS: Readonly<Record<Generation, Readonly<GenerationSettings>>> = {
-  docs: { statusMode: 'docs', quotaMax: MAX_QUOTA_VALUE, autoGroups: false, authStyle: 'session' },
+  docs: {
+    statusMode: 'docs',
+    quotaMax: MAX_QUOTA_VALUE,
+    autoGroups: false,
+    authStyle: 'session',
+    revealRoutes: 'none',
+  },
   'upstream-2025': {
     statusMode: 'upstream',
     quotaMax: MAX_QUOTA_VALUE,
     autoGroups: false,
     authStyle: 'session',
+    revealRoutes: 'none',
   },
   'upstream-2026-08': {
     statusMode: 'upstream',
     quotaMax: INT32_QUOTA_MAX,
     autoGroups: true,
     authStyle: 'pat',
+    revealRoutes: 'both',
   },
 };
 
-/** The four generation-bound options: explicit values first, then the generation's, then the defaults. */
+/**
+ * The generation-bound options: explicit values first, then the generation's, then the
+ * defaults (upstream-2025's, but both reveal routes: SPEC §11 wants them served by default).
+ */
 function generationSettings(o: EmulatorOptions): GenerationSettings {
   const base = GENERATIONS[o.generation ?? 'upstream-2025'];
   return {
@@ -70,6 +89,7 @@ function generationSettings(o: EmulatorOptions): GenerationSettings {
     quotaMax: o.quotaMax ?? base.quotaMax,
     autoGroups: o.autoGroups ?? base.autoGroups,
     authStyle: o.authStyle ?? base.authStyle,
+    revealRoutes: o.revealRoutes ?? (o.generation ? base.revealRoutes : 'both'),
   };
 }
 
@@ -82,8 +102,13 @@ function checkOptions(o: EmulatorOptions): void {
   if (o.failRate !== undefined && !(o.failRate >= 0 && o.failRate <= 1))
     bad(`failRate must be between 0 and 1, got ${o.failRate}`);
   if (o.latencyMs !== undefined && !(o.latencyMs >= 0)) bad(`latencyMs must be >= 0`);
-  if (o.rateLimit && !(o.rateLimit.requests >= 1 && o.rateLimit.windowSeconds > 0))
-    bad('rateLimit needs requests >= 1 and windowSeconds > 0');
+  for (const [name, limit] of [
+    ['rateLimit', o.rateLimit],
+    ['revealRateLimit', o.revealRateLimit],
+  ] as const) {
+    if (limit && !(limit.requests >= 1 && limit.windowSeconds > 0))
+      bad(`${name} needs requests >= 1 and windowSeconds > 0`);
+  }
   if (o.maxKeys !== undefined && !(o.maxKeys >= 0)) bad('maxKeys must be >= 0');
   if (typeof o.seed === 'number' && !(Number.isInteger(o.seed) && o.seed >= 0))
     bad(`seed count must be a non-negative integer, got ${o.seed}`);
@@ -101,6 +126,8 @@ function checkStartOptions(o: EmulatorOptions): void {
     bad(`generation must be one of ${Object.keys(GENERATIONS).join(', ')}, got ${o.generation}`);
   if (o.authStyle !== undefined && o.authStyle !== 'session' && o.authStyle !== 'pat')
     bad(`authStyle must be session or pat, got ${String(o.authStyle)}`);
+  if (o.revealRoutes !== undefined && !['both', 'single', 'none'].includes(o.revealRoutes))
+    bad(`revealRoutes must be both, single or none, got ${String(o.revealRoutes)}`);
   if (o.requireUserIdHeader && generationSettings(o).authStyle === 'pat')
     bad('requireUserIdHeader needs authStyle session (pat servers never check New-Api-User)');
   if (
@@ -190,8 +217,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     availableGroups,
     committed: persist,
   };
-  const limiterOf = (r: EmulatorOptions['rateLimit']) =>
+  const limiterOf = (r: RateLimit | null | undefined) =>
     r ? new SlidingWindow(r.requests, r.windowSeconds * 1000) : undefined;
+  const revealLimiterOf = (r: RateLimit | null | undefined) =>
+    limiterOf(r === undefined ? DEFAULT_REVEAL_RATE_LIMIT : r);
   const state: ServerState = {
     api,
     token: opts.token ?? generateAccessToken(),
@@ -203,6 +232,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     faultKinds: opts.faultKinds,
     hangMs: opts.hangMs ?? DEFAULT_HANG_MS,
     limiter: limiterOf(opts.rateLimit),
+    revealRoutes: settings.revealRoutes,
+    revealLimiter: revealLimiterOf(opts.revealRateLimit),
     retryAfter: opts.retryAfter ?? true,
     // A separate stream, so faults do not shift when the seed size changes.
     faultSchedule: createFaultSchedule(seedRandom ^ 0x5bd1e995),
@@ -282,6 +313,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (o.failRate !== undefined) state.failRate = o.failRate;
       if ('faultKinds' in o) state.faultKinds = o.faultKinds;
       if ('rateLimit' in o) state.limiter = limiterOf(o.rateLimit);
+      if ('revealRateLimit' in o) state.revealLimiter = revealLimiterOf(o.revealRateLimit);
       if (o.statusMode !== undefined) api.statusMode = o.statusMode;
       if (o.maskKeys !== undefined) api.maskKeys = o.maskKeys;
       if (o.quotaMax !== undefined) api.quotaMax = o.quotaMax;

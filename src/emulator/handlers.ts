@@ -25,6 +25,8 @@ export const MESSAGES = {
     `auto_groups lists the group ${JSON.stringify(group)} more than once`,
   autoGroupsUnavailable: (group: string) =>
     `auto_groups: the group ${JSON.stringify(group)} is not available to this user`,
+  invalidParams: 'invalid parameters',
+  tooManyIds: (max: number) => `at most ${max} ids per request`,
 } as const;
 
 /** new-api's limits: names in bytes, the largest limited quota (before 2026-08-10). */
@@ -34,6 +36,8 @@ export const MAX_QUOTA_VALUE = 500_000_000_000_000;
 export const INT32_QUOTA_MAX = 2_147_483_647;
 /** new-api's limit on `auto_groups` entries. */
 export const MAX_AUTO_GROUPS = 5;
+/** new-api's limit on the ids of one `POST /api/token/batch/keys`. */
+export const MAX_REVEAL_IDS = 100;
 export const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 100;
 
@@ -243,6 +247,47 @@ export function deleteToken(ctx: ApiContext, idText: string): Reply {
   if (!ctx.store.delete(id)) return fail(MESSAGES.notFound);
   ctx.committed();
   return ok();
+}
+
+/**
+ * A stored secret as the reveal routes answer it: new-api stores keys without `sk-` and reveals
+ * them so (cometapi-api.md "Server generations"); the emulator stores `sk-...`, so it drops it.
+ */
+function revealed(record: StoredKey): string {
+  return record.key.startsWith('sk-') ? record.key.slice(3) : record.key;
+}
+
+/** `POST /api/token/{id}/key`: the whole secret of one of the user's keys. */
+export function revealKey(ctx: ApiContext, idText: string): Reply {
+  const id = parseId(idText);
+  if (typeof id !== 'number') return fail(id.error);
+  const record = ctx.store.get(id);
+  if (!record || record.user_id !== ctx.userId) return fail(MESSAGES.notFound);
+  return ok({ key: revealed(record) });
+}
+
+/**
+ * `POST /api/token/batch/keys` `{"ids":[...]}`: at most MAX_REVEAL_IDS ids; `data.keys` maps
+ * each found id to its secret, ids not found (or not the user's) are left out.
+ */
+export function revealKeys(ctx: ApiContext, raw: string): Reply {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return fail(MESSAGES.invalidParams);
+  }
+  const ids = (body as { ids?: unknown } | null)?.ids;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((i) => Number.isSafeInteger(i))) {
+    return fail(MESSAGES.invalidParams);
+  }
+  if (ids.length > MAX_REVEAL_IDS) return fail(MESSAGES.tooManyIds(MAX_REVEAL_IDS));
+  const keys: Record<string, string> = {};
+  for (const id of ids as number[]) {
+    const record = ctx.store.get(id);
+    if (record && record.user_id === ctx.userId) keys[String(id)] = revealed(record);
+  }
+  return ok({ keys });
 }
 
 /** `GET /api/models` (public). */

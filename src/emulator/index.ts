@@ -8,6 +8,7 @@ export {
   DEFAULT_HANG_MS,
   DEFAULT_SEED_RANDOM,
   DEFAULT_GROUPS,
+  DEFAULT_REVEAL_RATE_LIMIT,
   GENERATIONS,
   type GenerationSettings,
 } from './emulator.js';
@@ -20,6 +21,7 @@ export {
   MAX_QUOTA_VALUE,
   INT32_QUOTA_MAX,
   MAX_AUTO_GROUPS,
+  MAX_REVEAL_IDS,
 } from './handlers.js';
 export { PAT_UNAUTHORIZED_CODE } from './server.js';
 export { MODEL_CATALOGUE } from './models.js';
@@ -31,6 +33,8 @@ export type {
   FaultKind,
   Generation,
   LoggedRequest,
+  RateLimit,
+  RevealRoutes,
   RuntimeOptions,
   SeedRecord,
   StatusMode,

@@ -1,7 +1,8 @@
 /**
  * The HTTP front of the emulator (node:http only): logging, latency, routing, the rate limiter,
  * faults, auth, then the token handlers. Middleware order follows new-api: redirects and 404s
- * come from the router before any /api middleware; the limiter runs before auth.
+ * come from the router before any /api middleware; the limiter runs before auth, the reveal
+ * routes' own "critical" limiter after it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -18,13 +19,15 @@ import {
   getModels,
   getToken,
   listTokens,
+  revealKey,
+  revealKeys,
   updateToken,
   type ApiContext,
   type Reply,
 } from './handlers.js';
 import { matchRoute, notFoundBody, type Endpoint } from './routes.js';
 import type { SlidingWindow } from './rate-limit.js';
-import type { AuthStyle, FaultKind, LoggedRequest } from './types.js';
+import type { AuthStyle, FaultKind, LoggedRequest, RevealRoutes } from './types.js';
 
 /** Everything the request pipeline reads; mutable fields may change between requests. */
 export interface ServerState {
@@ -38,6 +41,10 @@ export interface ServerState {
   faultKinds: FaultKind[] | undefined;
   hangMs: number;
   limiter: SlidingWindow | undefined;
+  /** Which reveal routes exist. */
+  revealRoutes: RevealRoutes;
+  /** new-api's "critical" limit, shared by the reveal routes only (after auth). */
+  revealLimiter: SlidingWindow | undefined;
   retryAfter: boolean;
   faultSchedule: FaultSchedule;
   now: () => number;
@@ -148,6 +155,10 @@ function runEndpoint(
       return deleteToken(state.api, id);
     case 'models':
       return getModels();
+    case 'reveal':
+      return revealKey(state.api, id);
+    case 'reveal_batch':
+      return revealKeys(state.api, raw);
   }
 }
 
@@ -212,6 +223,24 @@ function sendJson(
   send(state, res, entry, reply.status, JSON.stringify(reply.json), { 'content-type': JSON_TYPE });
 }
 
+/** Answers 429 (empty body, `Retry-After` unless turned off) when `limiter` refuses. */
+function limited(
+  state: ServerState,
+  res: ServerResponse,
+  entry: LoggedRequest,
+  limiter: SlidingWindow | undefined,
+): boolean {
+  if (!limiter) return false;
+  const decision = limiter.take(state.now());
+  if (decision.allowed) return false;
+  // new-api's limiters answer with an empty body; newer versions add Retry-After.
+  const headers: Record<string, string> = state.retryAfter
+    ? { 'retry-after': String(decision.retryAfterSeconds) }
+    : {};
+  send(state, res, entry, 429, '', headers);
+  return true;
+}
+
 function handle(
   state: ServerState,
   hangs: Set<NodeJS.Timeout>,
@@ -221,7 +250,7 @@ function handle(
   url: URL,
   raw: string,
 ): void {
-  const route = matchRoute(entry.method, url.pathname, url.search);
+  const route = matchRoute(entry.method, url.pathname, url.search, state.revealRoutes);
   if (route.kind === 'redirect') {
     const html = `<a href="${route.location}">Moved</a>.\n\n`;
     send(state, res, entry, route.status, html, {
@@ -238,17 +267,7 @@ function handle(
     }
     return;
   }
-  if (state.limiter) {
-    const decision = state.limiter.take(state.now());
-    if (!decision.allowed) {
-      // new-api's limiter answers with an empty body; newer versions add Retry-After.
-      const headers: Record<string, string> = state.retryAfter
-        ? { 'retry-after': String(decision.retryAfterSeconds) }
-        : {};
-      send(state, res, entry, 429, '', headers);
-      return;
-    }
-  }
+  if (limited(state, res, entry, state.limiter)) return;
   const faultRandom = state.faultSchedule(entry);
   const fault = chooseFault(faultRandom, state.failRate, state.faultKinds, entry.method);
   if (fault) entry.fault = fault;
@@ -280,6 +299,8 @@ function handle(
     sendJson(state, res, entry, refused);
     return;
   }
+  const critical = route.endpoint === 'reveal' || route.endpoint === 'reveal_batch';
+  if (critical && limited(state, res, entry, state.revealLimiter)) return;
   if (fault === 'malformed' && entry.method !== 'GET') {
     // A write answered with half a body: not committed (only after_commit commits).
     send(state, res, entry, 200, truncateJson({ success: true, message: '', data: { id: 0 } }), {

@@ -31,10 +31,22 @@ export type StatusMode = 'upstream' | 'docs';
 export type AuthStyle = 'session' | 'pat';
 
 /**
- * A server generation: a shorthand for `statusMode`, `quotaMax`, `autoGroups` and `authStyle`
- * together (see GENERATIONS in emulator.ts). Options given explicitly override it.
+ * A server generation: a shorthand for `statusMode`, `quotaMax`, `autoGroups`, `authStyle` and
+ * `revealRoutes` together (see GENERATIONS in emulator.ts). Options given explicitly override it.
  */
 export type Generation = 'docs' | 'upstream-2025' | 'upstream-2026-08';
+
+/**
+ * Which reveal routes exist (cometapi-api.md "Server generations"): `both` (new-api since
+ * 2026-04-06), `single` (`POST /api/token/{id}/key` only, since 2026-03-08) or `none` (before).
+ */
+export type RevealRoutes = 'both' | 'single' | 'none';
+
+/** A sliding-window limit: at most `requests` admitted in any `windowSeconds`. */
+export interface RateLimit {
+  requests: number;
+  windowSeconds: number;
+}
 
 /** A key record as the emulator stores it: the full record, secret included. */
 export interface StoredKey {
@@ -96,14 +108,25 @@ export interface EmulatorOptions {
   /** How long a 'hang' holds the request before destroying the socket (default 60000 ms). */
   hangMs?: number;
   /** Sliding-window limit shared by all /api routes. */
-  rateLimit?: { requests: number; windowSeconds: number };
+  rateLimit?: RateLimit;
+  /**
+   * The reveal routes served (default 'both', or what `generation` sets): 'single' models
+   * new-api between 2026-03-08 and 2026-04-06, 'none' servers before; a missing route is 404.
+   */
+  revealRoutes?: RevealRoutes;
+  /**
+   * new-api's "critical" limit, shared by the two reveal routes on top of `rateLimit` and
+   * checked after auth (default DEFAULT_REVEAL_RATE_LIMIT, upstream's 20 per 1,200 s; null =
+   * none).
+   */
+  revealRateLimit?: RateLimit | null;
   /** Send `Retry-After` on 429 (default true). */
   retryAfter?: boolean;
   /** Status behaviour of updates (default 'upstream', or what `generation` sets). */
   statusMode?: StatusMode;
   /**
-   * Sets statusMode, quotaMax, autoGroups and authStyle at once to one server generation's
-   * values; any of those four given explicitly wins over it.
+   * Sets statusMode, quotaMax, autoGroups, authStyle and revealRoutes at once to one server
+   * generation's values; any of those given explicitly wins over it.
    */
   generation?: Generation;
   /**
@@ -165,7 +188,14 @@ export interface LoggedRequest {
 export type RuntimeOptions = Partial<
   Pick<
     EmulatorOptions,
-    'latencyMs' | 'failRate' | 'faultKinds' | 'rateLimit' | 'statusMode' | 'maskKeys' | 'quotaMax'
+    | 'latencyMs'
+    | 'failRate'
+    | 'faultKinds'
+    | 'rateLimit'
+    | 'revealRateLimit'
+    | 'statusMode'
+    | 'maskKeys'
+    | 'quotaMax'
   >
 >;
 

@@ -67,15 +67,15 @@ describe('emulator authStyle session (the default)', () => {
 });
 
 describe('emulator generation', () => {
-  it('sets status mode, quota max, auto_groups and auth style together', () => {
+  it('sets status mode, quota max, auto_groups, auth style and reveal routes together', () => {
     const rows = Object.entries(GENERATIONS).map(([name, g]) => [
       name,
-      [g.statusMode, g.quotaMax, g.autoGroups, g.authStyle],
+      [g.statusMode, g.quotaMax, g.autoGroups, g.authStyle, g.revealRoutes],
     ]);
     expect(Object.fromEntries(rows)).toEqual({
-      docs: ['docs', MAX_QUOTA_VALUE, false, 'session'],
-      'upstream-2025': ['upstream', MAX_QUOTA_VALUE, false, 'session'],
-      'upstream-2026-08': ['upstream', INT32_QUOTA_MAX, true, 'pat'],
+      docs: ['docs', MAX_QUOTA_VALUE, false, 'session', 'none'],
+      'upstream-2025': ['upstream', MAX_QUOTA_VALUE, false, 'session', 'none'],
+      'upstream-2026-08': ['upstream', INT32_QUOTA_MAX, true, 'pat', 'both'],
     });
   });
 

@@ -44,7 +44,9 @@ describe('emulator routes', () => {
       ['GET', '/api/user/token'],
       ['PATCH', '/api/token/'],
       ['PUT', '/api/token/5'],
-      ['POST', '/api/token/5/key'],
+      // POST /api/token/5/key is a reveal route now (reveal.test.ts covers its 404 when off).
+      ['GET', '/api/token/5/key'],
+      ['POST', '/api/token/5/keys'],
     ] as const) {
       const r = await call(emu, method, path);
       expect(r.status, `${method} ${path}`).toBe(404);

@@ -22,12 +22,16 @@ function parseNumber(flag: string, value: unknown, check: (n: number) => boolean
   return n;
 }
 
-function parseRateLimit(value: string): { requests: number; windowSeconds: number } {
+function parseRateLimit(
+  flag: string,
+  value: string,
+  example: string,
+): { requests: number; windowSeconds: number } {
   const m = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
   const requests = Number(m?.[1]);
   const windowSeconds = Number(m?.[2]);
   if (!m || requests < 1 || windowSeconds <= 0) {
-    throw new CliError(`--rate-limit must be N/SECONDS with N >= 1, e.g. 20/1, got "${value}"`);
+    throw new CliError(`${flag} must be N/SECONDS with N >= 1, e.g. ${example}, got "${value}"`);
   }
   return { requests, windowSeconds };
 }
@@ -38,7 +42,10 @@ function oneOf<T extends string>(flag: string, value: unknown, choices: readonly
   throw new CliError(`${flag} must be ${choices.join(' or ')}, got "${String(value)}"`);
 }
 
-/** --generation, --quota-max, --auto-groups, --auth-style (explicit flags win over --generation). */
+/**
+ * --generation, --quota-max, --auto-groups, --auth-style, --no-reveal, --no-batch-reveal
+ * (explicit flags win over --generation).
+ */
 function parseGenerationFlags(opts: Record<string, unknown>, out: EmulatorOptions): void {
   if (opts.generation !== undefined) {
     out.generation = oneOf('--generation', opts.generation, [
@@ -56,6 +63,9 @@ function parseGenerationFlags(opts: Record<string, unknown>, out: EmulatorOption
     );
   }
   if (typeof opts.autoGroups === 'boolean') out.autoGroups = opts.autoGroups;
+  // The reveal flags only turn routes off; without them the generation (or the default) decides.
+  if (opts.reveal === false) out.revealRoutes = 'none';
+  else if (opts.batchReveal === false) out.revealRoutes = 'single';
   if (opts.authStyle !== undefined) {
     out.authStyle = oneOf('--auth-style', opts.authStyle, ['session', 'pat'] as const);
   }
@@ -87,7 +97,12 @@ export function parseEmulatorOptions(opts: Record<string, unknown>, cwd: string)
     // A bare integer is a count of generated keys; anything else is a seed file.
     out.seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : path.resolve(cwd, opts.seed);
   }
-  if (typeof opts.rateLimit === 'string') out.rateLimit = parseRateLimit(opts.rateLimit);
+  if (typeof opts.rateLimit === 'string') {
+    out.rateLimit = parseRateLimit('--rate-limit', opts.rateLimit, '20/1');
+  }
+  if (typeof opts.revealRateLimit === 'string') {
+    out.revealRateLimit = parseRateLimit('--reveal-rate-limit', opts.revealRateLimit, '20/1200');
+  }
   if (typeof opts.state === 'string') out.stateFile = path.resolve(cwd, opts.state);
   if (opts.userId !== undefined) {
     out.userId = parseNumber(
