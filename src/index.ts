@@ -40,6 +40,7 @@ export {
 export { createCometClient } from './api/client.js';
 export { CometApiError } from './api/errors.js';
 export { AccessTokenError } from './api/token.js';
+export { RevealUnavailableError } from './api/reveal.js';
 export { buildUpdateBody, buildStatusBody } from './api/body.js';
 export { BaseUrlError, checkBaseUrl } from './api/url.js';
 export type * from './api/types.js';

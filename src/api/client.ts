@@ -16,6 +16,7 @@ import { createLimiter } from './limiter.js';
 import { DEFAULT_MAX_LIST_KEYS, listAllKeys } from './listing.js';
 import { createPacer } from './pacer.js';
 import { parseRecord } from './record.js';
+import { revealSecrets } from './reveal.js';
 import type { CometClient, CometClientOptions } from './types.js';
 import { AccessTokenError, accessTokenProblem } from './token.js';
 import { checkBaseUrl } from './url.js';
@@ -93,6 +94,7 @@ export function createCometClient(opts: CometClientOptions): CometClient {
         throw err;
       }
     },
+    revealKeys: (ids) => revealSecrets(http, ids),
     rateLimitExhausted: () => pacer.exhausted(),
   };
 }

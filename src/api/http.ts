@@ -283,8 +283,20 @@ async function readBodyText(res: Response, limit: number): Promise<string> {
  */
 const KEY_LIKE = /\bsk-[A-Za-z0-9_-]{16,}|(?<![A-Za-z0-9])[A-Za-z0-9]{32,64}(?![A-Za-z0-9])/g;
 
-/** Collects the unmasked `key` strings of the records in an answer (and `sk-` forms). */
+/**
+ * Collects the unmasked secrets in an answer (and their `sk-` forms): every `key` string (a
+ * record's, or a reveal's `data.key`) and the values of a `keys` map (a batch reveal's
+ * `data.keys`, id → key).
+ */
 function rememberSecrets(value: unknown, into: Set<string>): void {
+  const remember = (item: unknown): boolean => {
+    if (typeof item !== 'string' || item.length < 8 || item.includes('*')) return false;
+    // The `sk-` form first, so it is replaced whole before the bare key.
+    const bare = item.startsWith('sk-') ? item.slice(3) : item;
+    into.add(`sk-${bare}`);
+    into.add(bare);
+    return true;
+  };
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
@@ -292,17 +304,12 @@ function rememberSecrets(value: unknown, into: Set<string>): void {
       for (const item of v) stack.push(item);
     } else if (typeof v === 'object' && v !== null) {
       for (const [field, item] of Object.entries(v)) {
-        if (
-          field === 'key' &&
-          typeof item === 'string' &&
-          item.length >= 8 &&
-          !item.includes('*')
-        ) {
-          // The `sk-` form first, so it is replaced whole before the bare key.
-          const bare = item.startsWith('sk-') ? item.slice(3) : item;
-          into.add(`sk-${bare}`);
-          into.add(bare);
-        } else stack.push(item);
+        if (field === 'key' && remember(item)) continue;
+        if (field === 'keys' && isObject(item)) {
+          for (const secret of Object.values(item)) if (!remember(secret)) stack.push(secret);
+          continue;
+        }
+        stack.push(item);
       }
     }
   }

@@ -73,6 +73,13 @@ export interface CometClient {
   /** DELETE; "record not found" counts as done (returns 'not_found'). */
   deleteKey(id: number): Promise<'deleted' | 'not_found'>;
   /**
+   * The secrets of masked keys (SPEC §11), `sk-` included, by id: `POST /api/token/batch/keys`
+   * in chunks of at most 100 ids, else `POST /api/token/{id}/key` per id. An id the server did
+   * not find is left out. Throws `RevealUnavailableError` (./reveal.ts) when the server has
+   * neither route. Never print the secrets; errors never contain them.
+   */
+  revealKeys(ids: number[]): Promise<Map<number, string>>;
+  /**
    * True once this client has spent `maxRateLimitWaitSeconds` paused by 429s: the executor
    * then starts no new key (SPEC §7.10).
    */

@@ -220,6 +220,16 @@ export class FakeClient implements CometClient {
     });
   }
 
+  /** Not used by apply yet (SPEC §11 integration is coming): the live keys' stored secrets. */
+  async revealKeys(ids: number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (const id of ids) {
+      const k = this.store.get(id);
+      if (k && !k.deleted) out.set(id, k.key);
+    }
+    return out;
+  }
+
   rateLimitExhausted(): boolean {
     return this.rateLimited;
   }
