@@ -41,7 +41,9 @@ export function findTokenFields(raw: unknown, prefix: (string | number)[] = []):
   const out: string[] = [];
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     const here = Array.isArray(raw) ? [...prefix, Number(k)] : [...prefix, k];
-    if (!Array.isArray(raw) && TOKEN_NAME.test(k)) out.push(formatPath(here));
+    // A sink's name is a name, not a setting: a sink called "gh-secrets" holds no secret.
+    const sinkName = prefix.length === 1 && prefix[0] === 'sinks';
+    if (!Array.isArray(raw) && !sinkName && TOKEN_NAME.test(k)) out.push(formatPath(here));
     out.push(...findTokenFields(v, here));
   }
   return out;

@@ -65,5 +65,7 @@ export const CONFIG_SCHEMA = {
     auditLog: { type: 'string', minLength: 1 },
     quotaMaxUnits: { type: 'integer', minimum: 1 },
     maxListKeys: { type: 'integer', minimum: 1 },
+    // Each sink's fields are checked by checkSinks (src/sinks/config.ts), naming sink and field.
+    sinks: { type: 'object' },
   },
 } as const;

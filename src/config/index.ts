@@ -12,6 +12,7 @@ import { DEFAULT_BASE_URL, defaultSettings } from './types.js';
 import { ConfigError } from './config-error.js';
 import { checkConfigShape, findTokenFields } from './check-config.js';
 import { displayPath, parseQuotaAmount } from '../values/index.js';
+import { checkSinks, resolveSinks } from '../sinks/config.js';
 
 export { ConfigError } from './config-error.js';
 export * from './types.js';
@@ -203,6 +204,7 @@ function applyFile(
     if (c[k] !== undefined) settings[k] = c[k];
   }
   if (c.auditLog !== undefined) settings.auditLog = path.resolve(dir, c.auditLog);
+  if (raw['sinks'] !== undefined) settings.sinks = resolveSinks(raw['sinks'], dir);
   if (c.unmanaged) settings.unmanaged = { ...settings.unmanaged, ...c.unmanaged };
   if (c.safety) {
     const { maxQuotaIncrease, ...rest } = c.safety;
@@ -248,6 +250,10 @@ export async function loadSettings(opts: LoadSettingsOptions): Promise<Settings>
       );
     }
     const problems = checkConfigShape(raw);
+    const sinks = (raw as { sinks?: unknown }).sinks;
+    if (typeof sinks === 'object' && sinks !== null && !Array.isArray(sinks)) {
+      problems.push(...checkSinks(sinks));
+    }
     if (problems.length > 0) throw new ConfigError(problems.map((p) => `${name}: ${p}`));
     applyFile(settings, raw as Record<string, unknown>, found.file, opts.cwd);
     settings.configFile = found.file;

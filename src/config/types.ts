@@ -2,6 +2,7 @@
  * Resolved settings (SPEC §3): every value present, after precedence
  * flag > environment > config file > default. Unset limits are `undefined` = no limit.
  */
+import type { SinkConfig } from '../sinks/types.js';
 
 export type UnmanagedAction = 'ignore' | 'disable' | 'delete';
 
@@ -55,6 +56,11 @@ export interface Settings {
   maxListKeys: number;
   /** Things the user should know about how the settings were found (printed on stderr). */
   notices: string[];
+  /**
+   * Where new keys' secrets can go, by sink name (SPEC §11); paths absolute (relative ones in
+   * the config are relative to its directory). Default none. Apply integration coming.
+   */
+  sinks: Record<string, SinkConfig>;
   /** The config file the settings came from, when one was found. */
   configFile?: string;
 }
@@ -88,5 +94,6 @@ export function defaultSettings(): Settings {
     quotaMaxUnits: DEFAULT_QUOTA_MAX_UNITS,
     maxListKeys: DEFAULT_MAX_LIST_KEYS,
     notices: [],
+    sinks: {},
   };
 }

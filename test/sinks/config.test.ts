@@ -1,0 +1,109 @@
+/** The `sinks` setting: checks naming sink and field, defaults, paths against the config's dir. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, defaultSettings, loadSettings } from '../../src/config/index.js';
+import { checkSinks } from '../../src/sinks/index.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cometkeys-sinks-config-'));
+  writeFileSync(path.join(dir, 'package.json'), '{"name":"fixture"}\n');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function loadYaml(text: string, cwd = dir) {
+  writeFileSync(path.join(dir, '.cometkeysrc.yaml'), text);
+  return loadSettings({ cwd, env: {}, flags: {} });
+}
+
+describe('sinks in the config', () => {
+  it('has none by default', () => {
+    expect(defaultSettings().sinks).toEqual({});
+  });
+
+  it('resolves commands and files, with defaults and paths relative to the config file', async () => {
+    const sub = path.join(dir, 'sub');
+    mkdirSync(sub);
+    const settings = await loadYaml(
+      [
+        'sinks:',
+        '  gh-secrets:',
+        '    command: ["gh", "secret", "set", "COMETAPI_KEY_{NAME}"]',
+        '  vault:',
+        '    command: ["vault", "kv", "put", "secret/llm/{name}", "key=-"]',
+        '    timeoutSeconds: 5',
+        '    cwd: tools',
+        '  local:',
+        '    file: .secrets/{name}.env',
+        '    format: dotenv',
+        '  plain:',
+        '    file: /abs/{id}',
+      ].join('\n'),
+      sub,
+    );
+    expect(settings.sinks).toEqual({
+      'gh-secrets': { command: ['gh', 'secret', 'set', 'COMETAPI_KEY_{NAME}'], timeoutSeconds: 30 },
+      vault: {
+        command: ['vault', 'kv', 'put', 'secret/llm/{name}', 'key=-'],
+        timeoutSeconds: 5,
+        cwd: path.join(dir, 'tools'),
+      },
+      local: { file: path.join(dir, '.secrets/{name}.env'), format: 'dotenv' },
+      plain: { file: '/abs/{id}', format: 'raw' },
+    });
+  });
+
+  it('names the sink and field of every problem', async () => {
+    const err = await loadYaml(
+      [
+        'sinks:',
+        '  a: { command: [] }',
+        '  b: { command: ["x"], timeoutSeconds: 0, shell: true }',
+        '  c: { file: "x", format: yaml }',
+        '  d: { file: "x", command: ["y"] }',
+        '  e: {}',
+        '  "bad name": { file: "x" }',
+        '  f: "gh secret set"',
+      ].join('\n'),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual([
+      '.cometkeysrc.yaml: sinks.a.command: must be a non-empty list of strings (argv, no shell)',
+      '.cometkeysrc.yaml: sinks.b.shell: not a setting of a command sink (command, timeoutSeconds, cwd)',
+      '.cometkeysrc.yaml: sinks.b.timeoutSeconds: must be a number of seconds above 0, got 0',
+      '.cometkeysrc.yaml: sinks.c.format: must be raw, dotenv or json, got "yaml"',
+      '.cometkeysrc.yaml: sinks.d: must have exactly one of "command" or "file"',
+      '.cometkeysrc.yaml: sinks.e: must have exactly one of "command" or "file"',
+      '.cometkeysrc.yaml: sinks.bad name: a sink name may hold letters, digits, ".", "_" and "-" only',
+      '.cometkeysrc.yaml: sinks.f: must be a mapping with either "command" or "file"',
+    ]);
+  });
+
+  it('refuses sinks that are not a mapping', async () => {
+    await expect(loadYaml('sinks: [a]\n')).rejects.toThrow(/sinks/);
+  });
+
+  it('takes a sink name that looks like a credential name as a name, not a token field', async () => {
+    const settings = await loadYaml('sinks:\n  repo-secrets:\n    file: s.env\n');
+    expect(Object.keys(settings.sinks)).toEqual(['repo-secrets']);
+    // A field inside a sink is still checked.
+    await expect(loadYaml('sinks:\n  x:\n    file: s.env\n    apiKey: abc\n')).rejects.toThrow(
+      /sinks\.x\.apiKey: a config file must not hold the access token/,
+    );
+  });
+
+  it('checkSinks accepts nothing and a correct mapping', () => {
+    expect(checkSinks(undefined)).toEqual([]);
+    expect(checkSinks({ a: { file: 'x', format: 'json' }, b: { command: ['y'] } })).toEqual([]);
+    expect(checkSinks({ a: { command: ['', 'x'] } })).toEqual([
+      'sinks.a.command: the program (first element) must not be empty',
+    ]);
+  });
+});
