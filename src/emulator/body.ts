@@ -4,40 +4,37 @@
  * the zero value, and a value of the wrong type is an error whose text we relay.
  */
 
+import { STORED_FIELD_TYPES, type StoredFieldType, type StoredKey } from './types.js';
+
 /** The editable fields of a token body, after decoding (zero values for omitted ones). */
-export interface TokenBody {
-  id: number;
-  name: string;
-  status: number;
-  expired_time: number;
-  remain_quota: number;
-  unlimited_quota: boolean;
-  model_limits_enabled: boolean;
-  model_limits: string;
+export type TokenBody = Pick<StoredKey, (typeof TOKEN_FIELDS)[number]> & {
   /** null when the body sent null; "" when omitted. */
   allow_ips: string | null;
-  group: string;
-  cross_group_retry: boolean;
   /** Only decoded with `autoGroups`: undefined when omitted, null when sent as null. */
   auto_groups?: string[] | null;
-}
-
-type FieldType = 'int' | 'string' | 'bool' | 'nullable-string' | 'string-list';
-
-const FIELD_TYPES: Record<keyof TokenBody, FieldType> = {
-  id: 'int',
-  name: 'string',
-  status: 'int',
-  expired_time: 'int',
-  remain_quota: 'int',
-  unlimited_quota: 'bool',
-  model_limits_enabled: 'bool',
-  model_limits: 'string',
-  allow_ips: 'nullable-string',
-  group: 'string',
-  cross_group_retry: 'bool',
-  auto_groups: 'string-list',
 };
+
+const TOKEN_FIELDS = [
+  'id',
+  'name',
+  'status',
+  'expired_time',
+  'remain_quota',
+  'unlimited_quota',
+  'model_limits_enabled',
+  'model_limits',
+  'allow_ips',
+  'group',
+  'cross_group_retry',
+  'auto_groups',
+] as const satisfies readonly (keyof StoredKey)[];
+
+type FieldType = Exclude<StoredFieldType, 'count'>;
+
+/** The body's field types, from the stored key's (no body field is a `count`). */
+const FIELD_TYPES = Object.fromEntries(
+  TOKEN_FIELDS.map((f) => [f, STORED_FIELD_TYPES[f] as FieldType]),
+) as Record<keyof TokenBody, FieldType>;
 
 const GO_TYPE_NAMES: Record<FieldType, string> = {
   int: 'int',

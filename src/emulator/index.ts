@@ -26,17 +26,4 @@ export {
 export { PAT_UNAUTHORIZED_CODE } from './server.js';
 export { MODEL_CATALOGUE } from './models.js';
 export { FAULT_KINDS } from './types.js';
-export type {
-  AuthStyle,
-  Emulator,
-  EmulatorOptions,
-  FaultKind,
-  Generation,
-  LoggedRequest,
-  RateLimit,
-  RevealRoutes,
-  RuntimeOptions,
-  SeedRecord,
-  StatusMode,
-  StoredKey,
-} from './types.js';
+export type * from './types.js';

@@ -6,32 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CometkeysError } from '../errors.js';
-import type { SeedRecord, StoredKey } from './types.js';
+import {
+  STORED_FIELD_TYPES,
+  type SeedRecord,
+  type StoredFieldType,
+  type StoredKey,
+} from './types.js';
 
 /** A seed file or seed record that cannot be used. */
 export class SeedError extends CometkeysError {}
 
-type FieldCheck = 'int' | 'count' | 'string' | 'bool' | 'nullable-string' | 'nullable-list';
-
-const SEED_FIELDS: Record<keyof StoredKey, FieldCheck> = {
-  id: 'int',
-  user_id: 'int',
-  key: 'string',
-  status: 'int',
-  name: 'string',
-  created_time: 'count',
-  accessed_time: 'count',
-  expired_time: 'int',
-  remain_quota: 'int',
-  unlimited_quota: 'bool',
-  model_limits_enabled: 'bool',
-  model_limits: 'string',
-  allow_ips: 'nullable-string',
-  used_quota: 'count',
-  group: 'string',
-  cross_group_retry: 'bool',
-  auto_groups: 'nullable-list',
-};
+type FieldCheck = StoredFieldType;
+const SEED_FIELDS = STORED_FIELD_TYPES;
 
 /** Fields a record copied from an API response may carry and that a seed ignores. */
 const IGNORED_FIELDS = new Set(['DeletedAt']);
@@ -48,7 +34,7 @@ function fits(check: FieldCheck, value: unknown): boolean {
       return typeof value === 'string';
     case 'nullable-string':
       return value === null || typeof value === 'string';
-    case 'nullable-list':
+    case 'string-list':
       return value === null || isStringList(value);
   }
 }
@@ -63,7 +49,7 @@ const EXPECTED: Record<FieldCheck, string> = {
   bool: 'true or false',
   string: 'a string',
   'nullable-string': 'a string or null',
-  'nullable-list': 'a list of strings or null',
+  'string-list': 'a list of strings or null',
 };
 
 /**

@@ -82,6 +82,33 @@ export interface StoredKey {
   auto_groups?: string[] | null;
 }
 
+/**
+ * How each stored field is typed (`count`: an integer >= 0; `string-list`: strings or null).
+ * The body decoder and the seed check derive their field lists from this one table.
+ */
+export type StoredFieldType =
+  'int' | 'count' | 'string' | 'bool' | 'nullable-string' | 'string-list';
+
+export const STORED_FIELD_TYPES: Record<keyof StoredKey, StoredFieldType> = {
+  id: 'int',
+  user_id: 'int',
+  key: 'string',
+  status: 'int',
+  name: 'string',
+  created_time: 'count',
+  accessed_time: 'count',
+  expired_time: 'int',
+  remain_quota: 'int',
+  unlimited_quota: 'bool',
+  model_limits_enabled: 'bool',
+  model_limits: 'string',
+  allow_ips: 'nullable-string',
+  used_quota: 'count',
+  group: 'string',
+  cross_group_retry: 'bool',
+  auto_groups: 'string-list',
+};
+
 /** A seed record: any subset of a stored key; missing fields get defaults. */
 export type SeedRecord = Partial<StoredKey>;
 
