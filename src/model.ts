@@ -4,6 +4,7 @@
  * (see ../shared/cometapi-api.md) so code, key file, plan and API docs line up.
  */
 import { storedList, wireList, type ManagedField } from './fields.js';
+import { escapeText } from './values/index.js';
 
 /** Key status as the API stores it: 1 enabled, 2 disabled, 3 expired, 4 exhausted. */
 export type KeyStatus = 1 | 2 | 3 | 4;
@@ -100,13 +101,16 @@ export interface Diagnostic {
 
 /**
  * Formats a diagnostic as `file:line:col: error: path: message`; a problem with the whole file
- * (line 0: not found, a directory, not UTF-8) as `file: error: message`.
+ * (line 0: not found, a directory, not UTF-8) as `file: error: message`. File names, paths and
+ * messages quote file content: control characters are escaped (SPEC §13 "Hostile text").
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  return d.path
-    ? `${where}: ${d.severity}: ${d.path}: ${d.message}`
-    : `${where}: ${d.severity}: ${d.message}`;
+  return escapeText(
+    d.path
+      ? `${where}: ${d.severity}: ${d.path}: ${d.message}`
+      : `${where}: ${d.severity}: ${d.message}`,
+  );
 }
 
 /** Splits the API's comma-separated model list into ids (empty entries dropped). */

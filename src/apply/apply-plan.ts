@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import { unknownFieldsOf } from '../api/body.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange } from '../plan/model.js';
-import { compareNameId } from '../values/index.js';
+import { compareNameId, escapeText } from '../values/index.js';
 import { describeError, runKeyChange, type KeyRunContext } from './run-key.js';
 import type {
   ApplyInput,
@@ -40,7 +40,8 @@ function namesCreatedSince(listing: readonly ServerKey[], highestId: number): Se
 /** Applies `input.plan`; see the module comment. */
 export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const { plan, client } = input;
-  const warn = input.onWarning ?? (() => {});
+  // Warnings quote the server (unknown field names): no terminal escapes (SPEC §13).
+  const warn = (m: string) => input.onWarning?.(escapeText(m));
   const created: CreatedKey[] = [];
   const entries: LedgerEntry[] = plan.missing.map((m) => ({
     name: m.name,

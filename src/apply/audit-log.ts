@@ -5,6 +5,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { stringifyJson } from '../values/index.js';
 import type { AuditRecord, AuditSink } from './types.js';
 
 /** Fields that must never reach a log, whatever a caller puts in a record. */
@@ -16,7 +17,7 @@ export function formatAuditLine(record: AuditRecord): string {
     ...record,
     fields: record.fields.filter((f) => !SECRET_FIELDS.has(f.field)),
   };
-  return `${JSON.stringify(safe)}\n`;
+  return `${stringifyJson(safe)}\n`;
 }
 
 /** An open audit log; `close` waits for every line and syncs the file. */

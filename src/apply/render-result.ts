@@ -2,6 +2,7 @@
  * The apply result for people (one line per key and a summary) and for scripts (JSON), and
  * its exit code (SPEC §1, §7.13). Pure; the CLI prints.
  */
+import { escapeText, stringifyJson } from '../values/index.js';
 import type { ApplyResult, ApplySummary, LedgerEntry } from './types.js';
 
 /** What the result's JSON form holds: the ledger and its summary, never a secret. */
@@ -38,7 +39,8 @@ export function formatSummaryLine(s: ApplySummary): string {
 export function renderApplyText(result: Pick<ApplyResult, 'entries' | 'summary'>): string {
   const lines = result.entries.map((e) => {
     const id = e.id === null ? 'new' : `id ${e.id}`;
-    return `${e.name} (${id}) ${e.action}: ${describeOutcome(e)}`;
+    // Names, server messages and field names come from the server: escaped (SPEC §13).
+    return escapeText(`${e.name} (${id}) ${e.action}: ${describeOutcome(e)}`);
   });
   lines.push(formatSummaryLine(result.summary));
   return `${lines.join('\n')}\n`;
@@ -47,7 +49,7 @@ export function renderApplyText(result: Pick<ApplyResult, 'entries' | 'summary'>
 /** The JSON ledger: `{ entries, summary }`, without the created keys' secrets. */
 export function renderApplyJson(result: Pick<ApplyResult, 'entries' | 'summary'>): string {
   const out: ApplyResultJson = { entries: result.entries, summary: result.summary };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return `${stringifyJson(out, 2)}\n`;
 }
 
 /** 0 when every key applied; 3 when the write phase began and anything is not applied. */

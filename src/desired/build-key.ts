@@ -17,7 +17,7 @@ import {
 } from './parse-fields.js';
 import { checkPolicy } from './policy.js';
 import { isBad } from './schema-check.js';
-import { checkName, formatUnixTime, nameByteWarning } from '../values/index.js';
+import { checkName, formatUnixTime, nameWarnings } from '../values/index.js';
 
 /** Options for building keys. */
 export interface BuildOptions {
@@ -61,8 +61,7 @@ export function buildKey(
   if (ok('name')) {
     const why = checkName(name);
     if (why) err(ctx.locate([...base, 'name']), why);
-    const bytes = nameByteWarning(name);
-    if (!why && bytes) warn(ctx.locate([...base, 'name']), bytes);
+    if (!why) for (const w of nameWarnings(name)) warn(ctx.locate([...base, 'name']), w);
   }
   const id = ok('id') ? (obj.id as number) : undefined;
   const previous: string[] = [];

@@ -7,6 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { PlanFileError } from './errors.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './model.js';
+import { stringifyJson } from '../values/index.js';
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
 const addFormats = addFormatsModule.default;
@@ -38,7 +39,8 @@ export function validatePlanObject(value: unknown): string[] {
 
 /** The plan as JSON: 2-space indent, trailing newline; the same plan gives the same bytes. */
 export function serializePlan(plan: Plan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+  // C1 and bidi controls as \u escapes too: a JSON plan is read with `cat` (SPEC §13).
+  return `${stringifyJson(plan, 2)}\n`;
 }
 
 const MAX_ERRORS_SHOWN = 10;

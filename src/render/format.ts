@@ -1,10 +1,11 @@
 /**
  * Shared pieces of the text and markdown renderers: values as people read them (UTC times,
- * quota with dollars, status names) and a change as signed lines.
+ * quota with dollars, status names) and a change as signed lines. Strings from the server or a
+ * file are quoted with their control characters escaped (SPEC §13 "Hostile text").
  */
 import { isListField } from '../fields.js';
 import type { FieldChange, KeyChange, Plan } from '../plan/model.js';
-import { formatQuota, formatUnixTime, statusName } from '../values/index.js';
+import { escapeText, formatQuota, formatUnixTime, quoteText, statusName } from '../values/index.js';
 
 /** One line of a change block: `+` added, `-` removed, `~` changed, ` ` context. */
 export interface ChangeLine {
@@ -24,16 +25,13 @@ export function formatValue(field: string, value: unknown, quotaPerUsd: number):
     case 'quota_budget':
       return formatQuota(value, quotaPerUsd);
     default:
-      return typeof value === 'string' ? JSON.stringify(value) : String(value);
+      return typeof value === 'string' ? quoteText(value) : escapeText(String(value));
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-
 /** A list entry as shown: quoted when it holds control characters (no terminal escapes). */
 function shownEntry(x: string): string {
-  return CONTROL_CHARS.test(x) ? JSON.stringify(x) : x;
+  return escapeText(x) === x ? x : quoteText(x);
 }
 
 function asList(v: unknown): string[] {
@@ -94,8 +92,11 @@ export function changeSign(c: KeyChange): '+' | '~' | '-' {
   return SIGNS[c.action];
 }
 
-/** `update "name" (id 7) (matched by name)`. */
-export function changeTitle(c: KeyChange): string {
+/**
+ * `update "name" (id 7) (matched by name)`; `showName` formats the name (the markdown renderer
+ * puts it in a code span).
+ */
+export function changeTitle(c: KeyChange, showName: (name: string) => string = quoteText): string {
   const id = c.id === null ? '' : ` (id ${c.id})`;
   const how =
     c.matched_by === 'name'
@@ -105,7 +106,7 @@ export function changeTitle(c: KeyChange): string {
         : c.matched_by === 'unmanaged'
           ? ` (unmanaged: ${c.action === 'delete' ? 'delete' : 'disable'})`
           : '';
-  return `${VERBS[c.action]} ${JSON.stringify(c.name)}${id}${how}`;
+  return `${VERBS[c.action]} ${showName(c.name)}${id}${how}`;
 }
 
 /** The summary line of SPEC §4 "Plan output". */
@@ -119,7 +120,7 @@ export function summaryLine(plan: Plan): string {
 
 /** Who a warning is about: `"name" (id 7)`. */
 export function subject(w: { name?: string; id?: number }): string {
-  const name = w.name !== undefined ? JSON.stringify(w.name) : '';
+  const name = w.name !== undefined ? quoteText(w.name) : '';
   const id = w.id !== undefined ? `(id ${w.id})` : '';
   return [name, id].filter(Boolean).join(' ');
 }

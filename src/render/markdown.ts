@@ -2,10 +2,13 @@
  * The markdown plan for pull-request comments (SPEC §4 "Plan output"): counts first, one
  * `<details>` block per changed key, unchanged keys left out, the whole under
  * MAX_MARKDOWN_CHARS (GitHub refuses comments past 65,536) with a note pointing to the JSON plan.
+ * Names are in code; other text from the server or a file is made inert (markdown-text.ts).
  */
 import { countDrift } from '../plan/drift.js';
 import type { KeyChange, Plan } from '../plan/model.js';
+import { quoteText } from '../values/index.js';
 import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
+import { codeSpan, htmlCode, longestBacktickRun, markdownText } from './markdown-text.js';
 import type { RenderOptions } from './types.js';
 
 /** The most characters the markdown output may have. */
@@ -13,19 +16,9 @@ export const MAX_MARKDOWN_CHARS = 60_000;
 /** Room kept for closing tags and the truncation note. */
 const RESERVE_CHARS = 600;
 
-function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
 /** A code fence longer than any run of backticks inside `body`. */
 function fenceFor(body: string): string {
-  let longest = 0;
-  for (const run of body.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  return '`'.repeat(Math.max(3, longest + 1));
+  return '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
 }
 
 function changeBlock(c: KeyChange, quotaPerUsd: number): string {
@@ -33,7 +26,8 @@ function changeBlock(c: KeyChange, quotaPerUsd: number): string {
     // In a `diff` block `!` lines show as changed, `+`/`-` as added/removed.
     .map((l) => `${l.sign === '~' ? '!' : l.sign} ${l.text}`)
     .join('\n');
-  const summary = `<code>${changeSign(c)}</code> ${escapeHtml(changeTitle(c))}`;
+  // `<summary>` opens an HTML block: markdown is not parsed there, so the name goes in <code>.
+  const summary = `<code>${changeSign(c)}</code> ${changeTitle(c, (name) => htmlCode(quoteText(name)))}`;
   if (body === '') return `<details><summary>${summary}</summary>\n\n</details>\n`;
   const fence = fenceFor(body);
   return `<details><summary>${summary}</summary>\n\n${fence}diff\n${body}\n${fence}\n\n</details>\n`;
@@ -62,12 +56,13 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
   push('\n\n');
   if (plan.targets) {
     push(
-      `Targeted plan (\`--target ${escapeHtml(plan.targets.join(', '))}\`): other keys are not planned.\n\n`,
+      `Targeted plan (${codeSpan(`--target ${plan.targets.join(', ')}`)}): other keys are not planned.\n\n`,
     );
   }
   if (plan.safety.length > 0) {
     push('> [!CAUTION]\n> `apply` would refuse this plan without `--force`:\n');
-    for (const v of plan.safety) push(`> - ${escapeHtml(v.message)} (\`${forceFlag(v.limit)}\`)\n`);
+    for (const v of plan.safety)
+      push(`> - ${markdownText(v.message)} (\`${forceFlag(v.limit)}\`)\n`);
     push('\n');
   }
 
@@ -97,15 +92,15 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
   };
   const who = (w: { name?: string; id?: number }): string => {
     const s = subject(w);
-    return s ? `<code>${escapeHtml(s)}</code>: ` : '';
+    return s ? `${codeSpan(s)}: ` : '';
   };
   list(
     'Missing',
-    plan.missing.map((m) => `${who(m)}${escapeHtml(m.message)}`),
+    plan.missing.map((m) => `${who(m)}${markdownText(m.message)}`),
   );
   list(
     'Warnings',
-    plan.warnings.map((w) => `${who(w)}${escapeHtml(w.message)}`),
+    plan.warnings.map((w) => `${who(w)}${markdownText(w.message)}`),
   );
 
   if (omittedChanges + omittedOther > 0) {

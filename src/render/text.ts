@@ -1,9 +1,11 @@
 /**
  * The text plan (SPEC §4 "Plan output"): Terraform-like blocks, then missing keys, warnings,
  * safety refusals and the summary line. Colour only when asked (the CLI decides: TTY, NO_COLOR).
+ * Messages and names are escaped (SPEC §13 "Hostile text"): the only escapes are the colours.
  */
 import { countDrift } from '../plan/drift.js';
 import type { Plan } from '../plan/model.js';
+import { escapeText } from '../values/index.js';
 import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
 import type { RenderOptions } from './types.js';
 
@@ -33,7 +35,7 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
   }
   if (plan.targets)
     out.push(
-      `Targeted plan (--target ${plan.targets.join(', ')}): other keys are not planned.`,
+      `Targeted plan (--target ${escapeText(plan.targets.join(', '))}): other keys are not planned.`,
       '',
     );
 
@@ -50,21 +52,22 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
   }
   if (plan.missing.length > 0) {
     out.push('Missing (pinned ids not on the server; never recreated):');
-    for (const m of plan.missing) out.push(paint(ANSI.red, `  ! ${subject(m)}: ${m.message}`));
+    for (const m of plan.missing)
+      out.push(paint(ANSI.red, `  ! ${subject(m)}: ${escapeText(m.message)}`));
     out.push('');
   }
   if (plan.warnings.length > 0) {
     out.push('Warnings:');
     for (const w of plan.warnings) {
       const who = subject(w);
-      out.push(paint(ANSI.yellow, `  ! ${who ? `${who}: ` : ''}${w.message}`));
+      out.push(paint(ANSI.yellow, `  ! ${who ? `${who}: ` : ''}${escapeText(w.message)}`));
     }
     out.push('');
   }
   if (plan.safety.length > 0) {
     out.push('apply would refuse this plan without --force:');
     for (const v of plan.safety)
-      out.push(paint(ANSI.red, `  ! ${v.message} (${forceFlag(v.limit)})`));
+      out.push(paint(ANSI.red, `  ! ${escapeText(v.message)} (${forceFlag(v.limit)})`));
     out.push('');
   }
   out.push(paint(ANSI.bold, summaryLine(plan)));

@@ -16,7 +16,15 @@ export {
 export { MAX_EXPIRY_SECONDS, parseExpiry } from './expiry.js';
 export { SECONDS_PER_DAY, formatUnixTime, formatUnixDate, unixSeconds } from './time.js';
 export { parseIpEntry, canonicalizeIp, type CanonicalIp } from './ip.js';
-export { checkName, nameByteWarning, checkModelId } from './text.js';
+export { checkName, nameByteWarning, nameWarnings, checkModelId } from './text.js';
+export {
+  escapeText,
+  quoteText,
+  charEscape,
+  controlCharProblem,
+  invisibleCharWarning,
+  stringifyJson,
+} from './escape.js';
 export { sortedSet, sameSet, normalizeStoredIps, normalizeStoredModels } from './lists.js';
 export { compareNameId, type NamedWithId } from './order.js';
 export { matchesTarget } from './target.js';

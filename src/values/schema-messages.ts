@@ -5,6 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
+import { controlCharProblem } from './escape.js';
 
 /** A translated schema error: where (path segments, and whether at the map key) and what. */
 export interface PlainSchemaError {
@@ -151,11 +152,13 @@ export function translateAjvError(
         message: `must be at most ${String(params.limit)} characters, got ${[...String(err.data)].length}`,
       };
     case 'pattern': {
+      // The schema's control-character pattern: name the characters (SPEC §13 "Hostile text").
+      const control = typeof err.data === 'string' ? controlCharProblem(err.data) : undefined;
       const hint = typeof field === 'string' ? patternHints[field] : undefined;
       return {
         path,
         atKey: false,
-        message: hint ? hint(err.data) : `${got} does not have the expected form`,
+        message: control ?? (hint ? hint(err.data) : `${got} does not have the expected form`),
       };
     }
     default:

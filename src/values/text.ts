@@ -1,4 +1,5 @@
 /** Names and model ids (SPEC §2 "Names", "Values"). */
+import { controlCharProblem, invisibleCharWarning, quoteText } from './escape.js';
 
 /** The most characters (code points) a name may have. */
 export const MAX_NAME_CHARS = 50;
@@ -20,11 +21,8 @@ export function checkName(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
   const chars = countCodePoints(name);
   if (chars > MAX_NAME_CHARS) return `must be at most ${MAX_NAME_CHARS} characters, got ${chars}`;
-  if (name !== name.trim()) return `${JSON.stringify(name)} has leading or trailing white space`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name))
-    return `${JSON.stringify(name)} contains control characters`;
-  return undefined;
+  if (name !== name.trim()) return `${quoteText(name)} has leading or trailing white space`;
+  return controlCharProblem(name);
 }
 
 /** The warning for a name past the byte limit of older servers, if any. */
@@ -35,10 +33,15 @@ export function nameByteWarning(name: string): string | undefined {
     : undefined;
 }
 
+/** The warnings of a name: past the byte limit of older servers, invisible characters. */
+export function nameWarnings(name: string): string[] {
+  return [nameByteWarning(name), invisibleCharWarning(name)].filter((w) => w !== undefined);
+}
+
 /** Errors of a model id; undefined when it is fine. */
 export function checkModelId(id: string): string | undefined {
   if (/[\s,]/.test(id)) {
     return `${JSON.stringify(id)} is not a model id: model ids have no commas or white space`;
   }
-  return undefined;
+  return controlCharProblem(id);
 }

@@ -89,6 +89,6 @@ describe('terminal safety', () => {
     });
     const text = renderPlan(p, { format: 'text', color: false, quotaPerUsd: 500_000 });
     expect(text).not.toContain('\u001b');
-    expect(text).toContain('-     "\\u001b[2Jx"');
+    expect(text).toContain('-     "\\u{1b}[2Jx"');
   });
 });

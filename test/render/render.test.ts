@@ -159,9 +159,9 @@ describe('markdown renderer', () => {
 
       > [!CAUTION]
       > \`apply\` would refuse this plan without \`--force\`:
-      > - disables or deletes 1 of 4 keys (25%) &gt; safety.maxDeletePercent 10 (\`--force=deletes\`)
+      > - disables or deletes 1 of 4 keys (25%) \\> safety.maxDeletePercent 10 (\`--force=deletes\`)
 
-      <details><summary><code>~</code> update &quot;backend-prod&quot; (id 10) (matched by name)</summary>
+      <details><summary><code>~</code> update <code>&quot;backend-prod&quot;</code> (id 10) (matched by name)</summary>
 
       \`\`\`diff
       ! status: expired → enabled
@@ -172,7 +172,7 @@ describe('markdown renderer', () => {
       \`\`\`
 
       </details>
-      <details><summary><code>~</code> update &quot;ci-runner&quot; (id 12)</summary>
+      <details><summary><code>~</code> update <code>&quot;ci-runner&quot;</code> (id 12)</summary>
 
       \`\`\`diff
       ! name: "ci" → "ci-runner"
@@ -180,7 +180,7 @@ describe('markdown renderer', () => {
       \`\`\`
 
       </details>
-      <details><summary><code>+</code> create &quot;new-key&quot;</summary>
+      <details><summary><code>+</code> create <code>&quot;new-key&quot;</code></summary>
 
       \`\`\`diff
       + name: "new-key"
@@ -196,20 +196,20 @@ describe('markdown renderer', () => {
       \`\`\`
 
       </details>
-      <details><summary><code>-</code> delete &quot;old-intern&quot; (id 77) (unmanaged: delete)</summary>
+      <details><summary><code>-</code> delete <code>&quot;old-intern&quot;</code> (id 77) (unmanaged: delete)</summary>
 
       </details>
 
       <details><summary>Missing (1)</summary>
 
-      - <code>&quot;gone&quot; (id 99)</code>: id 99 not found: the key is never recreated (remove \`id\` from keys.yaml:1 to create a new key)
+      - \`"gone" (id 99)\`: id 99 not found: the key is never recreated (remove \`id\` from keys.yaml:1 to create a new key)
 
       </details>
 
       <details><summary>Warnings (2)</summary>
 
-      - <code>&quot;ci-runner&quot; (id 12)</code>: expires in 6 days (2026-12-02)
-      - <code>&quot;old-intern&quot; (id 77)</code>: not declared in any key file (unmanaged; it will be deleted)
+      - \`"ci-runner" (id 12)\`: expires in 6 days (2026-12-02)
+      - \`"old-intern" (id 77)\`: not declared in any key file (unmanaged; it will be deleted)
 
       </details>
 
