@@ -28,6 +28,7 @@ import {
   preparePlan,
   resolveSettings,
 } from '../pipeline.js';
+import { escapeText } from '../../values/index.js';
 import { createProgress } from '../progress.js';
 
 interface ApplyOptions {
@@ -278,7 +279,8 @@ export async function runApply(
     } catch (err) {
       // The keys exist now: say which, without their secrets, and do not report success.
       newKeysLost = result.created.length > 0;
-      const ids = result.created.map((k) => `${k.name} (id ${k.id})`).join(', ') || 'none';
+      const ids =
+        result.created.map((k) => `${escapeText(k.name)} (id ${k.id})`).join(', ') || 'none';
       stderr.write(
         `error: cannot write ${newKeysOut.shown}: ${describeFileError(err)}; keys created: ${ids}\n`,
       );

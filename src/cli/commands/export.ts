@@ -1,3 +1,4 @@
+import { escapeText } from '../../values/index.js';
 import type { CommandContext } from '../context.js';
 import { writeNamedFile } from '../files.js';
 import { listAccount, openClient, resolveSettings } from '../pipeline.js';
@@ -18,7 +19,7 @@ export async function runExport(
     unmanagedAction: settings.unmanaged.action,
     now: ctx.io.now?.() ?? new Date(),
   });
-  for (const w of result.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
+  for (const w of result.warnings) ctx.io.stderr.write(`warning: ${escapeText(w)}\n`);
   if (typeof opts.out === 'string') {
     await writeNamedFile(ctx.io.cwd, opts.out, result.text);
     if (!ctx.global.quiet) {

@@ -4,6 +4,7 @@
  * stderr, one summary line on stdout. JSON: one document on stdout.
  */
 import { formatDiagnostic, type Diagnostic } from '../../model.js';
+import { stringifyJson } from '../../values/index.js';
 import type { CommandContext } from '../context.js';
 import { readDesired, resolveSettings } from '../pipeline.js';
 
@@ -56,7 +57,7 @@ export async function runValidate(
       errors: errors.map(strip),
       warnings: warnings.map(strip),
     };
-    ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    ctx.io.stdout.write(`${stringifyJson(doc, 2)}\n`);
     return valid ? 0 : 1;
   }
   for (const d of result.diagnostics) {
