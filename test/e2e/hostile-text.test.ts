@@ -1,0 +1,184 @@
+/**
+ * Hostile text end to end (SPEC §13): the built CLI against an emulator seeded with key names
+ * holding ESC, U+009B (CSI) and U+202E, and an unmanaged `@acme/security-team`; then through a
+ * proxy that adds an unknown field named with ESC and refuses writes with a message holding
+ * ESC. stdout and stderr of plan (text, markdown) and apply carry no raw control or bidi
+ * character, and the markdown mentions nobody.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulator/index.js';
+import { RAW_UNSAFE } from '../helpers/hostile.js';
+import { runBuiltCli, tempWorkdir } from './helpers.js';
+
+const base = {
+  status: 1,
+  expired_time: -1,
+  remain_quota: 1000,
+  used_quota: 0,
+  unlimited_quota: false,
+  model_limits_enabled: false,
+  model_limits: '',
+  allow_ips: '',
+  group: '',
+  cross_group_retry: false,
+};
+const HOSTILE_NAMES = ['evil\u001b[31m', '\u009b31m', 'abc\u202egnp.exe', '@acme/security-team'];
+const seed: SeedRecord[] = [
+  { ...base, id: 1, name: 'backend' },
+  ...HOSTILE_NAMES.map((name, i) => ({ ...base, id: i + 2, name })),
+];
+const KEYS = 'version: 1\nkeys:\n  - name: backend\n    quota_budget: 2000\n';
+const CONFIG = JSON.stringify({ unmanaged: { action: 'disable' } });
+const UNKNOWN_FIELD = 'x\u001b[2J\u009b';
+const REFUSAL = 'group vip\u001b[2J\u009b\u202e is not available';
+
+/** Every output of a run, checked for raw control and bidi characters. */
+function expectClean(r: { stdout: string; stderr: string }): void {
+  expect(r.stdout).not.toMatch(RAW_UNSAFE);
+  expect(r.stderr).not.toMatch(RAW_UNSAFE);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Adds UNKNOWN_FIELD to every key record in an answer. */
+function withUnknownField(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withUnknownField);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withUnknownField(v);
+  if ('id' in out && 'name' in out) out[UNKNOWN_FIELD] = 1;
+  return out;
+}
+
+/**
+ * A proxy in front of the emulator, as a hostile or newer server: reads gain an unknown field
+ * named with ESC, and every PUT is refused with a message holding ESC, CSI and RLO.
+ */
+function startHostileProxy(target: string): Promise<Server & { url: string }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      if (req.method === 'PUT') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ success: false, message: REFUSAL }));
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+      }
+      const answer = await fetch(`${target}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(body.length > 0 ? { body } : {}),
+      });
+      const text = await answer.text();
+      let out = text;
+      try {
+        out = JSON.stringify(withUnknownField(JSON.parse(text)));
+      } catch {
+        // Not JSON: passed on as it is.
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(out);
+    })().catch(() => res.destroy());
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve(Object.assign(server, { url: `http://127.0.0.1:${port}` }));
+    });
+  });
+}
+
+describe('hostile names from the server', () => {
+  let emu: Emulator;
+  let env: Record<string, string>;
+  const work = tempWorkdir({ 'keys.yaml': KEYS, 'cometkeys.config.json': CONFIG });
+  beforeAll(async () => {
+    emu = await startEmulator({ seed });
+    env = { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token };
+  });
+  afterAll(async () => {
+    await emu.close();
+    work.cleanup();
+  });
+
+  it('plan (text) prints them escaped', async () => {
+    const r = await runBuiltCli(['plan'], { cwd: work.dir, env });
+    expect(r.code).toBe(0);
+    expectClean(r);
+    expect(r.stdout).toContain('update "evil\\u{1b}[31m" (id 2) (unmanaged: disable)');
+    expect(r.stdout).toContain('update "\\u{9b}31m" (id 3) (unmanaged: disable)');
+    expect(r.stdout).toContain('"abc\\u{202e}gnp.exe"');
+  });
+
+  it('plan (markdown) puts them in code: no mention of @acme/security-team', async () => {
+    const r = await runBuiltCli(['plan', '--format', 'markdown'], { cwd: work.dir, env });
+    expect(r.code).toBe(0);
+    expectClean(r);
+    expect(r.stdout).toContain('<code>&quot;@acme/security-team&quot;</code>');
+    const outside = r.stdout.replace(/<code>[\s\S]*?<\/code>/g, '').replace(/`[^`\n]*`/g, '');
+    expect(outside).not.toContain('@acme');
+  });
+
+  it('plan --format json keeps them as JSON escapes', async () => {
+    const r = await runBuiltCli(['plan', '--format', 'json'], { cwd: work.dir, env });
+    expect(r.code).toBe(0);
+    expectClean(r);
+    const names = (JSON.parse(r.stdout) as { changes: { name: string }[] }).changes.map(
+      (c) => c.name,
+    );
+    expect(names).toEqual(expect.arrayContaining(HOSTILE_NAMES));
+  });
+
+  it('apply disables them and prints the ledger escaped', async () => {
+    const r = await runBuiltCli(['apply', '--auto-approve', '--force=deletes'], {
+      cwd: work.dir,
+      env,
+    });
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    expectClean(r);
+    expect(r.stdout).toContain('evil\\u{1b}[31m (id 2) update: applied');
+    expect(r.stdout).toContain('\\u{9b}31m (id 3) update: applied');
+    expect(emu.records().filter((k) => k.status === 2)).toHaveLength(HOSTILE_NAMES.length);
+  });
+});
+
+describe('hostile server messages and field names', () => {
+  let emu: Emulator;
+  let proxy: Server & { url: string };
+  let env: Record<string, string>;
+  const work = tempWorkdir({ 'keys.yaml': KEYS, 'cometkeys.config.json': CONFIG });
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: seed.slice(0, 2) });
+    proxy = await startHostileProxy(emu.url);
+    env = { COMETAPI_BASE_URL: proxy.url, COMETAPI_ACCESS_TOKEN: emu.token };
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => proxy.close(resolve));
+    await emu.close();
+    work.cleanup();
+  });
+
+  it('apply escapes the unknown field in its warning and the refusal in the ledger', async () => {
+    const r = await runBuiltCli(['apply', '--auto-approve', '--force=deletes'], {
+      cwd: work.dir,
+      env,
+    });
+    expect(r.code).toBe(3);
+    expectClean(r);
+    expect(r.stderr).toContain('passed through unchanged: x\\u{1b}[2J\\u{9b}');
+    expect(r.stdout).toContain('group vip\\u{1b}[2J\\u{9b}\\u{202e} is not available');
+  });
+});
