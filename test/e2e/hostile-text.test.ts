@@ -12,22 +12,11 @@ import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulato
 import { RAW_UNSAFE } from '../helpers/hostile.js';
 import { runBuiltCli, tempWorkdir } from './helpers.js';
 
-const base = {
-  status: 1,
-  expired_time: -1,
-  remain_quota: 1000,
-  used_quota: 0,
-  unlimited_quota: false,
-  model_limits_enabled: false,
-  model_limits: '',
-  allow_ips: '',
-  group: '',
-  cross_group_retry: false,
-};
 const HOSTILE_NAMES = ['evil\u001b[31m', '\u009b31m', 'abc\u202egnp.exe', '@acme/security-team'];
 const seed: SeedRecord[] = [
-  { ...base, id: 1, name: 'backend' },
-  ...HOSTILE_NAMES.map((name, i) => ({ ...base, id: i + 2, name })),
+  // Seed records get defaults for the fields they leave out: enabled, never expiring.
+  { id: 1, name: 'backend' },
+  ...HOSTILE_NAMES.map((name, i) => ({ id: i + 2, name })),
 ];
 const KEYS = 'version: 1\nkeys:\n  - name: backend\n    quota_budget: 2000\n';
 const CONFIG = JSON.stringify({ unmanaged: { action: 'disable' } });
