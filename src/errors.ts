@@ -5,21 +5,14 @@
  * escaped (SPEC §13 "Hostile text"). The CLI decides by `instanceof CometkeysError`; anything
  * else that reaches it is a bug and is reported as one.
  */
-
-/** Control characters (C0 except newline, DEL, C1) and bidirectional controls. */
-const UNSAFE_CHARACTERS =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+import { escapeText } from './values/index.js';
 
 /**
  * Escapes what a terminal would interpret (control and bidirectional characters) as `\u{…}`;
  * newlines stay, as the layout of multi-line messages uses them.
  */
 export function escapeControlCharacters(text: string): string {
-  return text.replace(
-    UNSAFE_CHARACTERS,
-    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
-  );
+  return text.split('\n').map(escapeText).join('\n');
 }
 
 /** What a `CometkeysError` is made with besides its message. */

@@ -106,7 +106,7 @@ describe('reportError', () => {
     });
     const printed = report(err).err;
     expect(printed).toBe(
-      'error: [GET] /api/token/1: HTTP 200 success:false — bad\\u{1B}[2J\\u{9B}31m name\\u{202E}\n',
+      'error: [GET] /api/token/1: HTTP 200 success:false — bad\\u{1b}[2J\\u{9b}31m name\\u{202e}\n',
     );
     for (const raw of ['\u001b', '\u009b', '\u202e']) expect(printed).not.toContain(raw);
   });
