@@ -10,7 +10,7 @@ import { CometApiError } from '../../src/api/errors.js';
 import { aServerKey } from '../helpers/builders.js';
 import { RAW_UNSAFE } from '../helpers/hostile.js';
 import { FakeClient } from './fake-client.js';
-import { anUpdate, aPlan } from './plan-builders.js';
+import { declared, realPlan } from './real-plans.js';
 
 const now = () => new Date('2026-11-26T12:00:00Z');
 
@@ -69,7 +69,7 @@ describe('the executor', () => {
     const client = new FakeClient({ mode: 'upstream', keys: [record] });
     const warnings: string[] = [];
     const result = await applyPlan({
-      plan: aPlan([anUpdate(record, { group: 'g' }, ['update'])]),
+      plan: realPlan([declared(record, { group: 'g' })], [record]),
       client,
       parallelism: 1,
       now,
