@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulator/index.js';
 import { RAW_UNSAFE } from '../helpers/hostile.js';
-import { runBuiltCli, tempWorkdir } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { tempWorkdir } from './helpers.js';
 
 const HOSTILE_NAMES = ['evil\u001b[31m', '\u009b31m', 'abc\u202egnp.exe', '@acme/security-team'];
 const seed: SeedRecord[] = [
@@ -103,7 +104,7 @@ describe('hostile names from the server', () => {
   });
 
   it('plan (text) prints them escaped', async () => {
-    const r = await runBuiltCli(['plan'], { cwd: work.dir, env });
+    const r = await runCli(['plan'], { cwd: work.dir, env });
     expect(r.code).toBe(0);
     expectClean(r);
     expect(r.stdout).toContain('update "evil\\u{1b}[31m" (id 2) (unmanaged: disable)');
@@ -112,7 +113,7 @@ describe('hostile names from the server', () => {
   });
 
   it('plan (markdown) puts them in code: no mention of @acme/security-team', async () => {
-    const r = await runBuiltCli(['plan', '--format', 'markdown'], { cwd: work.dir, env });
+    const r = await runCli(['plan', '--format', 'markdown'], { cwd: work.dir, env });
     expect(r.code).toBe(0);
     expectClean(r);
     expect(r.stdout).toContain('<code>&quot;@acme/security-team&quot;</code>');
@@ -121,7 +122,7 @@ describe('hostile names from the server', () => {
   });
 
   it('plan --format json keeps them as JSON escapes', async () => {
-    const r = await runBuiltCli(['plan', '--format', 'json'], { cwd: work.dir, env });
+    const r = await runCli(['plan', '--format', 'json'], { cwd: work.dir, env });
     expect(r.code).toBe(0);
     expectClean(r);
     const names = (JSON.parse(r.stdout) as { changes: { name: string }[] }).changes.map(
@@ -131,7 +132,7 @@ describe('hostile names from the server', () => {
   });
 
   it('apply disables them and prints the ledger escaped', async () => {
-    const r = await runBuiltCli(['apply', '--auto-approve', '--force=deletes'], {
+    const r = await runCli(['apply', '--auto-approve', '--force=deletes'], {
       cwd: work.dir,
       env,
     });
@@ -161,7 +162,7 @@ describe('hostile server messages and field names', () => {
   });
 
   it('apply escapes the unknown field in its warning and the refusal in the ledger', async () => {
-    const r = await runBuiltCli(['apply', '--auto-approve', '--force=deletes'], {
+    const r = await runCli(['apply', '--auto-approve', '--force=deletes'], {
       cwd: work.dir,
       env,
     });
