@@ -4,11 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { defaultSettings } from '../../src/config/types.js';
 import { loadKeyFileText } from '../../src/desired/index.js';
 import { exportKeyFile } from '../../src/export/export-keys.js';
-import { createPlan } from '../../src/plan/create-plan.js';
 import { aServerKey } from '../helpers/builders.js';
+import { planOf } from '../plan/helpers.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
@@ -28,15 +27,7 @@ describe('export of hostile text', () => {
     expect(doc.keys[0]?.ignore_changes).toEqual(['name', 'model_limits', 'group']);
     const loaded = loadKeyFileText(r.text, 'k.yaml', { quotaPerUsd: 500_000, now: NOW });
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const plan = createPlan({
-      desired: loaded.keys,
-      server,
-      settings: defaultSettings(),
-      now: NOW,
-      baseUrl: 'x',
-      userId: 1,
-      toolVersion: 't',
-    });
+    const plan = planOf(loaded.keys, server);
     expect(plan.changes).toEqual([]);
   });
 });
