@@ -106,6 +106,7 @@ export async function readDesired(
     patterns: fromFlag ? (opts.files as string[]) : settings.files,
     cwd: ctx.io.cwd,
     quotaPerUsd: settings.quotaPerUsd,
+    quotaMaxUnits: settings.quotaMaxUnits,
     policy: settings.policy,
     ignoreNames: settings.unmanaged.ignoreNames,
     now,

@@ -2,6 +2,7 @@
  * The shape of a config file (SPEC §3), checked with ajv so that messages match the key file's:
  * unknown settings get a "did you mean", wrong types say what was found.
  */
+import { MAX_QUOTA_UNITS } from '../values/index.js';
 
 const QUOTA_LIMIT = {
   type: ['integer', 'string'],
@@ -63,7 +64,8 @@ export const CONFIG_SCHEMA = {
       },
     },
     auditLog: { type: 'string', minLength: 1 },
-    quotaMaxUnits: { type: 'integer', minimum: 1 },
+    // The setting lowers the older servers' absolute maximum, never raises it.
+    quotaMaxUnits: { type: 'integer', minimum: 1, maximum: MAX_QUOTA_UNITS },
     maxListKeys: { type: 'integer', minimum: 1 },
     // Each sink's fields are checked by checkSinks (src/sinks/config.ts), naming sink and field.
     sinks: { type: 'object' },

@@ -2,7 +2,7 @@
  * One key file from text: YAML with positions → shape check (ajv) → field rules → merged,
  * normalised keys. Every problem of the file is collected; nothing throws.
  */
-import type { PolicySettings } from '../config/types.js';
+import { DEFAULT_QUOTA_MAX_UNITS, type PolicySettings } from '../config/types.js';
 import type { Diagnostic, DesiredKey } from '../model.js';
 import { buildKey } from './build-key.js';
 import { errorAt, type Located } from './diagnostics.js';
@@ -14,6 +14,11 @@ import { parseYamlSource } from './yaml-source.js';
 export interface LoadTextOptions {
   /** Quota units per US dollar, for `"$12.50"` amounts. */
   quotaPerUsd: number;
+  /**
+   * The largest quota amount a key file may declare (the `quotaMaxUnits` setting; default
+   * 2147483647, the newest server's limit): a larger one is an error.
+   */
+  quotaMaxUnits?: number;
   /** Organisation rules (SPEC §6); violations are errors. */
   policy?: PolicySettings;
   /** The time to judge past expiry and maxExpiryDays against. */
@@ -74,6 +79,7 @@ export function loadFileEntries(text: string, file: string, opts: LoadTextOption
     locate: src.locate,
     shape,
     quotaPerUsd: opts.quotaPerUsd,
+    quotaMaxUnits: opts.quotaMaxUnits ?? DEFAULT_QUOTA_MAX_UNITS,
     diagnostics,
   };
   let defaults: ParsedFields = { declared: new Set(), invalid: new Set() };

@@ -5,7 +5,13 @@
 import { FIELDS, KEY_FIELDS, type ExactKeys, type KeyField } from '../fields.js';
 import type { DeclaredStatus, Diagnostic, ManagedField } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
-import { checkModelId, parseExpiry, parseIpEntry, parseQuotaAmount } from '../values/index.js';
+import {
+  checkModelId,
+  parseExpiry,
+  parseIpEntry,
+  parseQuotaAmount,
+  quotaAboveMax,
+} from '../values/index.js';
 import { isBad, type SchemaCheck } from './schema-check.js';
 import type { DocPath } from './yaml-source.js';
 
@@ -15,6 +21,8 @@ export interface FileContext {
   locate(path: DocPath, at?: 'value' | 'key'): Located;
   shape: SchemaCheck;
   quotaPerUsd: number;
+  /** The largest quota amount the server accepts (the `quotaMaxUnits` setting). */
+  quotaMaxUnits: number;
   diagnostics: Diagnostic[];
 }
 
@@ -156,8 +164,14 @@ export function parseFields(
       }
       case 'quota-amount': {
         const p = parseQuotaAmount(value, ctx.quotaPerUsd);
-        if (p.ok) set(p.value);
-        else fail(field, p.message);
+        if (!p.ok) {
+          fail(field, p.message);
+          break;
+        }
+        // The newest server refuses more, even in a later disable (SPEC §2 "Quota").
+        const above = quotaAboveMax(field, value, p.value, ctx.quotaMaxUnits, ctx.quotaPerUsd);
+        if (above === undefined) set(p.value);
+        else fail(field, above);
         break;
       }
       case 'boolean':

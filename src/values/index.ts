@@ -9,6 +9,7 @@ export {
   MAX_QUOTA_UNITS,
   isDollarString,
   parseQuotaAmount,
+  quotaAboveMax,
   formatDollars,
   formatQuota,
   type DollarStyle,

@@ -5,7 +5,11 @@
  */
 import type { Parsed } from './parsed.js';
 
-/** The largest remaining quota the server accepts on a limited key (cometapi-api.md). */
+/**
+ * The largest remaining quota any server generation accepts on a limited key: older new-api's
+ * limit (cometapi-api.md "Server generations"). The `quotaMaxUnits` setting (the newest
+ * server's lower limit) may be at most this.
+ */
 export const MAX_QUOTA_UNITS = 500_000_000_000_000;
 
 const DOLLARS = /^\$(\d+)(?:\.(\d+))?$/;
@@ -63,6 +67,34 @@ export function parseQuotaAmount(value: unknown, quotaPerUsd: number): Parsed<nu
     };
   }
   return { ok: true, value: Number(units) };
+}
+
+/**
+ * The error of a quota amount above `quotaMaxUnits` (SPEC §2 "Quota"), naming the limit and
+ * the setting; undefined when it fits. `raw` is the value as the key file wrote it.
+ */
+export function quotaAboveMax(
+  field: string,
+  raw: unknown,
+  units: number,
+  quotaMaxUnits: number,
+  quotaPerUsd: number,
+): string | undefined {
+  if (units <= quotaMaxUnits) return undefined;
+  const what =
+    typeof raw === 'string'
+      ? `${field} ${JSON.stringify(raw)} is ${units} units,`
+      : `${field} ${units} is`;
+  return (
+    `${what} above quotaMaxUnits ${quotaMaxUnits} (about ${aboutDollars(quotaMaxUnits, quotaPerUsd)}; ` +
+    'the server refuses more): lower it, or raise quotaMaxUnits for an older server'
+  );
+}
+
+/** Units as dollars rounded to cents with thousands separators, e.g. `$4,294.97`. */
+function aboutDollars(units: number, quotaPerUsd: number): string {
+  const [whole = '0', cents = '00'] = (units / quotaPerUsd).toFixed(2).split('.');
+  return `$${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
 }
 
 /**

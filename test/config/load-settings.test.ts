@@ -230,6 +230,15 @@ describe('loadSettings: refusals', () => {
     ]);
   });
 
+  it("takes quotaMaxUnits up to the older servers' maximum, never above", async () => {
+    write('cometkeys.config.yaml', 'quotaMaxUnits: 500000000000000\n');
+    expect((await load()).quotaMaxUnits).toBe(500_000_000_000_000);
+    write('cometkeys.config.yaml', 'quotaMaxUnits: 500000000000001\n');
+    expect((await failure(load())).problems).toEqual([
+      'cometkeys.config.yaml: quotaMaxUnits: must be at most 500000000000000, got 500000000000001',
+    ]);
+  });
+
   it('refuses a config that is not a mapping', async () => {
     write('cometkeys.config.yaml', '- a\n- b\n');
     expect((await failure(load())).message).toBe(

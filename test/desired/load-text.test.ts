@@ -280,3 +280,39 @@ describe('numbers beyond 2^53', () => {
     expect(out).not.toContain('beyond 2^53');
   });
 });
+
+describe('loadKeyFileText: quotaMaxUnits (new-api since 2026-08-10 refuses more)', () => {
+  const ABOUT = '(about $4,294.97; the server refuses more)';
+  const FIX = 'lower it, or raise quotaMaxUnits for an older server';
+
+  it('refuses a dollar budget above the default limit at its position, naming it', () => {
+    const r = load('keys:\n  - name: a\n    quota_budget: "$5000"\n');
+    expect(r.keys).toEqual([]);
+    expect(formatDiagnostics(r.diagnostics)).toBe(
+      `keys.yaml:4:19: error: keys[0].quota_budget: quota_budget "$5000" is 2500000000 units, above quotaMaxUnits 2147483647 ${ABOUT}: ${FIX}\n`,
+    );
+  });
+
+  it('refuses units above the limit in defaults and keys; the limit itself is fine', () => {
+    const out = text(
+      'keys:\n  - {name: a, remain_quota: 2147483648}\n  - {name: b, remain_quota: 2147483647}\n',
+      'version: 1\ndefaults:\n  quota_budget: 3000000000\n',
+    );
+    expect(out).toContain(
+      `keys.yaml:3:17: error: defaults.quota_budget: quota_budget 3000000000 is above quotaMaxUnits 2147483647 ${ABOUT}: ${FIX}`,
+    );
+    expect(out).toContain('keys[0].remain_quota: remain_quota 2147483648 is above quotaMaxUnits');
+    expect(out).not.toContain('keys[1]');
+  });
+
+  it('takes the limit from the options, for older servers', () => {
+    const body = 'version: 1\nkeys:\n  - name: a\n    quota_budget: "$5000"\n';
+    const r = loadKeyFileText(body, 'keys.yaml', { ...OPTS, quotaMaxUnits: 500_000_000_000_000 });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.keys[0]?.quota).toEqual({ kind: 'budget', amount: 2_500_000_000 });
+    const low = loadKeyFileText(body, 'keys.yaml', { ...OPTS, quotaMaxUnits: 1_000_000 });
+    expect(formatDiagnostics(low.diagnostics)).toContain(
+      'above quotaMaxUnits 1000000 (about $2.00; the server refuses more)',
+    );
+  });
+});
