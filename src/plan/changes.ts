@@ -4,7 +4,7 @@
  */
 import { fieldRow, isListField, KEY_FIELDS, type KeyField } from '../fields.js';
 import type { DesiredKey, ManagedField, ServerKey } from '../model.js';
-import { desiredValue, toWire, type KeyDiff } from './diff.js';
+import { desiredValue, serverMaximumChange, toWire, type KeyDiff } from './diff.js';
 import { InternalError } from './errors.js';
 import type {
   FieldChange,
@@ -114,8 +114,15 @@ export function createChange(d: DesiredKey): KeyChange {
   };
 }
 
-/** The change the unmanaged action makes, or null when there is nothing to do. */
-export function unmanagedChange(s: ServerKey, action: 'disable' | 'delete'): KeyChange | null {
+/**
+ * The change the unmanaged action makes, or null when there is nothing to do. A disable also
+ * lowers a stored `remain_quota` above `quotaMaxUnits`, or the server refuses its body.
+ */
+export function unmanagedChange(
+  s: ServerKey,
+  action: 'disable' | 'delete',
+  quotaMaxUnits: number,
+): KeyChange | null {
   const base = {
     name: s.name,
     id: s.id,
@@ -127,11 +134,12 @@ export function unmanagedChange(s: ServerKey, action: 'disable' | 'delete'): Key
   }
   // A key in 2, 3 or 4 already cannot serve: disabling it changes nothing that matters.
   if (s.status === 2 || s.status === 3 || s.status === 4) return null;
+  const toMax = serverMaximumChange(s, {}, quotaMaxUnits);
   return {
     ...base,
     action: 'update',
-    fields: [{ field: 'status', before: s.status, after: 2 }],
-    planned: {},
-    sequence: ['disable'],
+    fields: [{ field: 'status', before: s.status, after: 2 }, ...(toMax ? [toMax] : [])],
+    planned: toMax ? { remain_quota: quotaMaxUnits } : {},
+    sequence: updateSequence(toMax !== null, 2),
   };
 }

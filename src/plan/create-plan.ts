@@ -2,7 +2,7 @@
  * The planner (SPEC §4): a pure function of (desired state, listed state, settings, now).
  * No I/O, no clock of its own; output sorted by (name, id).
  */
-import type { Settings } from '../config/types.js';
+import { DEFAULT_QUOTA_MAX_UNITS, type Settings } from '../config/types.js';
 import type { DesiredKey, ServerKey } from '../model.js';
 import {
   compareNameId,
@@ -33,7 +33,8 @@ export interface PlanInput {
   /** The listing, secrets already stripped. */
   server: ServerKey[];
   /** The settings the plan depends on. */
-  settings: Pick<Settings, 'unmanaged' | 'safety' | 'warnExpiryDays' | 'quotaPerUsd'>;
+  settings: Pick<Settings, 'unmanaged' | 'safety' | 'warnExpiryDays' | 'quotaPerUsd'> &
+    Partial<Pick<Settings, 'quotaMaxUnits'>>;
   /** The time expiry and "can serve" are judged at; also `created_at`. */
   now: Date;
   /** The API origin the listing came from; apply refuses a plan for another. */
@@ -58,6 +59,7 @@ function expiryWarning(expiredTime: number, nowSec: number, warnDays: number): s
 export function createPlan(input: PlanInput): Plan {
   const { settings, now } = input;
   const nowSec = unixSeconds(now);
+  const quotaMaxUnits = settings.quotaMaxUnits ?? DEFAULT_QUOTA_MAX_UNITS;
   const targets = input.targets && input.targets.length > 0 ? input.targets : undefined;
   const isTargeted = (name: string): boolean => !targets || matchesTarget(name, targets);
   const ignoreNames = settings.unmanaged.ignoreNames;
@@ -85,7 +87,7 @@ export function createPlan(input: PlanInput): Plan {
   for (const { desired: d, server: s, matchedBy } of match.pairs) {
     const shownName = d.ignore_changes.includes('name') ? s.name : d.name;
     if (!isTargeted(shownName)) continue;
-    const diff = diffKey(d, s, nowSec);
+    const diff = diffKey(d, s, nowSec, quotaMaxUnits);
     const change = updateChange(d, s, matchedBy, diff);
     if (change) changes.push(change);
     else unchanged++;
@@ -139,7 +141,7 @@ export function createPlan(input: PlanInput): Plan {
     unmanaged.push({ id: s.id, name: s.name, action });
     if (exempt) continue;
     if (action !== 'ignore') {
-      const change = unmanagedChange(s, action);
+      const change = unmanagedChange(s, action, quotaMaxUnits);
       if (change) changes.push(change);
     }
     const what =

@@ -87,8 +87,35 @@ function remainAfter(s: ServerKey, planned: PlannedValues): number {
   return s.remain_quota;
 }
 
-/** Diffs a desired key against the server key it matched. */
-export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
+/**
+ * The change that lowers a limited key's stored `remain_quota` to `quotaMaxUnits`, or null:
+ * the newest server refuses every body carrying more, even a disable's (SPEC §7.2).
+ */
+export function serverMaximumChange(
+  s: ServerKey,
+  planned: PlannedValues,
+  quotaMaxUnits: number,
+): FieldChange | null {
+  const limited = (planned.unlimited_quota ?? s.unlimited_quota) !== true;
+  if (!limited || s.remain_quota <= quotaMaxUnits) return null;
+  return {
+    field: 'remain_quota',
+    before: s.remain_quota,
+    after: quotaMaxUnits,
+    reason: 'server_maximum',
+  };
+}
+
+/**
+ * Diffs a desired key against the server key it matched. `quotaMaxUnits`: the largest
+ * `remain_quota` the server accepts in any body of a limited key.
+ */
+export function diffKey(
+  d: DesiredKey,
+  s: ServerKey,
+  nowSec: number,
+  quotaMaxUnits: number,
+): KeyDiff {
   const ignore = new Set<ManagedField>(d.ignore_changes);
   const fields: FieldChange[] = [];
   const planned: PlannedValues = {};
@@ -198,6 +225,15 @@ export function diffKey(d: DesiredKey, s: ServerKey, nowSec: number): KeyDiff {
     }
     if (statusTo !== undefined) {
       add('status', s.status, statusTo);
+    }
+  }
+  // Only a write that keeps the stored remain can carry one above the maximum.
+  const keepsRemain = planned.remain_quota === undefined && planned.quota_budget === undefined;
+  if (keepsRemain && fields.length > 0) {
+    const toMax = serverMaximumChange(s, planned, quotaMaxUnits);
+    if (toMax) {
+      fields.push(toMax);
+      planned.remain_quota = quotaMaxUnits;
     }
   }
 

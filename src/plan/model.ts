@@ -23,7 +23,16 @@ export interface FieldChange {
   remain_quota?: number;
   /** For `quota_budget`: the stored used quota behind `before`; apply sets remain = max(0, N - used). */
   used_quota?: number;
+  /**
+   * Why a change the key file does not ask for is made: `server_maximum` = a stored
+   * `remain_quota` above `quotaMaxUnits` is lowered to it, since the server refuses every body
+   * carrying more (SPEC §7.2).
+   */
+  reason?: FieldChangeReason;
 }
+
+/** See FieldChange.reason. */
+export type FieldChangeReason = 'server_maximum';
 
 /**
  * Planned values of the fields a change sets, in wire form (what a body carries): lists

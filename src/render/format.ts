@@ -71,10 +71,11 @@ export function fieldLines(f: FieldChange, create: boolean, quotaPerUsd: number)
       },
     ];
   }
+  const why = f.reason === 'server_maximum' ? ' (server maximum)' : '';
   return [
     {
       sign: '~',
-      text: `${f.field}: ${formatValue(f.field, f.before, quotaPerUsd)} → ${formatValue(f.field, f.after, quotaPerUsd)}`,
+      text: `${f.field}: ${formatValue(f.field, f.before, quotaPerUsd)} → ${formatValue(f.field, f.after, quotaPerUsd)}${why}`,
     },
   ];
 }

@@ -389,3 +389,60 @@ describe('stored IP canonicalisation', () => {
     ]);
   });
 });
+
+describe('a stored remain_quota above quotaMaxUnits (SPEC §7.2 "server maximum")', () => {
+  const MAX = 2_147_483_647;
+  const BIG = 5_000_000_000;
+  const toMax = { field: 'remain_quota', before: BIG, after: MAX, reason: 'server_maximum' };
+  const ignored = { quota: null, ignore_changes: ['remain_quota' as const] };
+
+  it('is lowered to the maximum when the key is written anyway; left alone otherwise', () => {
+    const c = changeOf({ ...ignored, status: 2 }, { remain_quota: BIG });
+    expect(c?.fields).toEqual([{ field: 'status', before: 1, after: 2 }, toMax]);
+    expect(c?.planned).toEqual({ remain_quota: MAX });
+    expect(c?.sequence).toEqual(['disable', 'update']);
+    // Nothing to write, an unlimited key (not checked by the server), or an older server's limit.
+    expect(fieldsOf(ignored, { remain_quota: BIG })).toEqual([]);
+    expect(
+      fieldsOf({ ...ignored, group: 'g' }, { remain_quota: BIG, unlimited_quota: true }),
+    ).toEqual([{ field: 'group', before: '', after: 'g' }]);
+    const older = planOf(
+      [aDesiredKey({ name: 'k', ...ignored, status: 2 })],
+      [aServerKey({ id: 1, name: 'k', remain_quota: BIG })],
+      { quotaMaxUnits: 500_000_000_000_000 },
+    );
+    expect(older.changes[0]?.fields).toEqual([{ field: 'status', before: 1, after: 2 }]);
+  });
+
+  it('is lowered with an enable too, the update first', () => {
+    const c = changeOf(ignored, { remain_quota: BIG, status: 2 });
+    expect(c?.fields).toEqual([{ field: 'status', before: 2, after: 1 }, toMax]);
+    expect(c?.sequence).toEqual(['update', 'enable']);
+    // A quota form that fits plans its own change, which leaves remain_quota at most N.
+    const budget = { quota: { kind: 'budget' as const, amount: 1_000_000_000 } };
+    expect(changeOf(budget, { remain_quota: BIG, used_quota: 300 })?.fields).toEqual([
+      {
+        field: 'quota_budget',
+        before: BIG + 300,
+        after: 1_000_000_000,
+        remain_quota: BIG,
+        used_quota: 300,
+      },
+    ]);
+    expect(fieldsOf(budget, { remain_quota: 1_000_000_000 - 300, used_quota: 300 })).toEqual([]);
+    expect(fieldsOf({ quota: { kind: 'remain', amount: 10 } }, { remain_quota: BIG })).toEqual([
+      { field: 'remain_quota', before: BIG, after: 10 },
+    ]);
+  });
+
+  it('is lowered by the unmanaged disable too', () => {
+    const plan = planOf([], [aServerKey({ id: 1, name: 'old', remain_quota: BIG })], {
+      action: 'disable',
+    });
+    expect(plan.changes[0]).toMatchObject({
+      fields: [{ field: 'status', before: 1, after: 2 }, toMax],
+      planned: { remain_quota: MAX },
+      sequence: ['disable', 'update'],
+    });
+  });
+});

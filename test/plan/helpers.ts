@@ -13,6 +13,7 @@ export interface PlanOptions {
   ignoreNames?: string[];
   targets?: string[];
   warnExpiryDays?: number;
+  quotaMaxUnits?: number;
 }
 
 /** Plans `desired` against `server` at NOW with default settings. */
@@ -20,6 +21,7 @@ export function planOf(desired: DesiredKey[], server: ServerKey[], opts: PlanOpt
   const settings = defaultSettings();
   settings.unmanaged = { action: opts.action ?? 'ignore', ignoreNames: opts.ignoreNames ?? [] };
   if (opts.warnExpiryDays !== undefined) settings.warnExpiryDays = opts.warnExpiryDays;
+  if (opts.quotaMaxUnits !== undefined) settings.quotaMaxUnits = opts.quotaMaxUnits;
   return createPlan({
     desired,
     server,

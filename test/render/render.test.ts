@@ -300,3 +300,32 @@ describe('secrets', () => {
     expect(JSON.stringify(plan)).not.toContain(SECRET);
   });
 });
+
+describe('a remain_quota lowered to the server maximum', () => {
+  const plan = () =>
+    planOf(
+      [aDesiredKey({ name: 'big', quota: null, ignore_changes: ['remain_quota'], status: 2 })],
+      [aServerKey({ id: 3, name: 'big', remain_quota: 5_000_000_000 })],
+    );
+  const line = 'remain_quota: 5000000000 ($10000.00) → 2147483647 ($4294.967294) (server maximum)';
+
+  it('says so in text and markdown', () => {
+    expect(renderPlan(plan(), { format: 'text', color: false, quotaPerUsd: Q })).toContain(
+      `~ ${line}\n`,
+    );
+    expect(renderPlan(plan(), { format: 'markdown', color: false, quotaPerUsd: Q })).toContain(
+      `! ${line}\n`,
+    );
+  });
+
+  it('carries the reason in JSON, valid against the schema', () => {
+    const obj = JSON.parse(renderPlan(plan(), { format: 'json', color: false, quotaPerUsd: Q }));
+    expect(validatePlanObject(obj)).toEqual([]);
+    expect(obj.changes[0].fields).toContainEqual({
+      field: 'remain_quota',
+      before: 5_000_000_000,
+      after: 2_147_483_647,
+      reason: 'server_maximum',
+    });
+  });
+});
