@@ -22,13 +22,15 @@ const DECLARED_ONLY = new Set<string>(DECLARED_ONLY_FIELDS);
  * The body of a plain update: `record` minus the read-only fields and the fields managed only
  * when declared (`auto_groups`: the server keeps it when a body omits it), `values` laid over
  * it, fields cometkeys does not know passed through. A limited key's negative `remain_quota` is
- * sent as 0, because the server refuses negative values even in status-only mode (SPEC §7.2).
+ * sent as 0, because the server refuses negative values even in status-only mode, and one above
+ * `opts.quotaMaxUnits` as that maximum (SPEC §7.2).
  * Throws IncompleteRecordError when the server's record lacked an editable field (a body is
  * never completed with defaults), InternalError if the result would lack one otherwise.
  */
 export function buildUpdateBody(
   record: ServerKey,
   values: Partial<Record<EditableField, unknown>>,
+  opts: BodyOptions = {},
 ): UpdateBody {
   const missing = missingFieldsOf(record);
   if (missing.length > 0) throw new IncompleteRecordError(record.id, missing);
@@ -42,15 +44,35 @@ export function buildUpdateBody(
     }
     if (value !== undefined) body[field] = value;
   }
-  if (
-    body['unlimited_quota'] !== true &&
-    typeof body['remain_quota'] === 'number' &&
-    body['remain_quota'] < 0
-  ) {
-    body['remain_quota'] = 0;
-  }
+  limitRemain(body, opts.quotaMaxUnits);
   assertComplete(body);
   return body as unknown as UpdateBody;
+}
+
+/** Options of the body builders. */
+export interface BodyOptions {
+  /**
+   * The largest `remain_quota` a limited key's body may carry (the `quotaMaxUnits` setting):
+   * the newest server refuses every body carrying more, even a status call (SPEC §7.2).
+   * Unset: no upper limit.
+   */
+  quotaMaxUnits?: number;
+}
+
+/**
+ * `body` with a limited key's `remain_quota` brought within what the server accepts: 0 at
+ * least (negative values are refused even in status-only mode), `quotaMaxUnits` at most.
+ */
+export function limitRemainQuota(body: UpdateBody, quotaMaxUnits: number): UpdateBody {
+  const copy: Record<string, unknown> = { ...body };
+  limitRemain(copy, quotaMaxUnits);
+  return copy as unknown as UpdateBody;
+}
+
+function limitRemain(body: Record<string, unknown>, quotaMaxUnits = Infinity): void {
+  const remain = body['remain_quota'];
+  if (body['unlimited_quota'] === true || typeof remain !== 'number') return;
+  body['remain_quota'] = Math.min(Math.max(0, remain), quotaMaxUnits);
 }
 
 /** A server record that lacks editable fields: no body is built from it, nothing is sent. */
@@ -69,8 +91,12 @@ export class IncompleteRecordError extends CometkeysError {
  * The body of a status call (SPEC §7.4): the current record with only `status` changed —
  * never planned values, so an unrelated bad field cannot block a disable.
  */
-export function buildStatusBody(current: ServerKey, status: 1 | 2): UpdateBody {
-  return buildUpdateBody(current, { status });
+export function buildStatusBody(
+  current: ServerKey,
+  status: 1 | 2,
+  opts: BodyOptions = {},
+): UpdateBody {
+  return buildUpdateBody(current, { status }, opts);
 }
 
 /** The record's fields cometkeys does not know (passed through; the executor warns once). */

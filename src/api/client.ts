@@ -5,11 +5,12 @@
 import {
   DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
   DEFAULT_PARALLELISM,
+  DEFAULT_QUOTA_MAX_UNITS,
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
 } from '../config/types.js';
 import type { ServerKey } from '../model.js';
-import { buildStatusBody } from './body.js';
+import { buildStatusBody, limitRemainQuota } from './body.js';
 import { CometApiError } from './errors.js';
 import { createHttp } from './http.js';
 import { createLimiter } from './limiter.js';
@@ -71,18 +72,21 @@ export function createCometClient(opts: CometClientOptions): CometClient {
   }
 
   const writes: WriteContext = { http, retries, now, sleep, getKey };
+  // Every body of a limited key stays within the server's maximum (SPEC §7.2), whoever built it.
+  const quotaMaxUnits = opts.quotaMaxUnits ?? DEFAULT_QUOTA_MAX_UNITS;
 
   return {
     listKeys: (listOpts) =>
       listAllKeys(http, listOpts?.onProgress, opts.maxListKeys ?? DEFAULT_MAX_LIST_KEYS),
     getKey,
     createKey: (fields, { highestKnownId }) => createAndResolve(writes, fields, highestKnownId),
-    updateKey: (body, before) => putWithRecovery(writes, '/api/token/', body, before),
+    updateKey: (body, before) =>
+      putWithRecovery(writes, '/api/token/', limitRemainQuota(body, quotaMaxUnits), before),
     setStatus: (current, status) =>
       putWithRecovery(
         writes,
         '/api/token/?status_only=true',
-        buildStatusBody(current, status),
+        buildStatusBody(current, status, { quotaMaxUnits }),
         current,
       ),
     async deleteKey(id) {
@@ -96,5 +100,6 @@ export function createCometClient(opts: CometClientOptions): CometClient {
     },
     revealKeys: (ids) => revealSecrets(http, ids),
     rateLimitExhausted: () => pacer.exhausted(),
+    quotaMaxUnits,
   };
 }

@@ -84,6 +84,11 @@ export interface CometClient {
    * then starts no new key (SPEC §7.10).
    */
   rateLimitExhausted(): boolean;
+  /**
+   * The largest `remain_quota` this client's update and status bodies carry (a larger one is
+   * sent as this); undefined when it sends values as they are. Responses are judged by it.
+   */
+  readonly quotaMaxUnits?: number;
 }
 
 /** What `createCometClient` takes. */
@@ -101,6 +106,11 @@ export interface CometClientOptions {
   maxRateLimitWaitSeconds?: number;
   /** A listing whose `total` is larger fails after page 1 (default 100000). */
   maxListKeys?: number;
+  /**
+   * The largest `remain_quota` an update or status body of a limited key carries (default
+   * 2147483647, the newest new-api's limit; SPEC §7.2): more is sent as this.
+   */
+  quotaMaxUnits?: number;
   /** Injected for tests: sleeping and the clock. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;

@@ -39,6 +39,7 @@ export function findUnconvergedFields(
   planned: PlannedValues,
   before: ServerKey,
   after: ServerKey,
+  quotaMaxUnits = Infinity,
 ): string[] {
   const bad: string[] = [];
   const wire = plannedWireValues(planned, before);
@@ -53,18 +54,22 @@ export function findUnconvergedFields(
       bad.push('cross_group_retry');
     }
   }
+  const spentSince = Math.max(0, after.used_quota - before.used_quota);
+  // A body carries at most quotaMaxUnits (SPEC §7.2): what was sent is what must have taken.
+  const tookRemain = (n: number) => {
+    const sent = Math.min(n, quotaMaxUnits);
+    return after.remain_quota <= sent && after.remain_quota >= sent - spentSince;
+  };
   if (planned.quota_budget !== undefined) {
     const n = planned.quota_budget;
     const inSync =
       after.remain_quota + after.used_quota === n ||
-      (after.used_quota >= n && after.remain_quota <= 0);
+      (after.used_quota >= n && after.remain_quota <= 0) ||
+      (n - before.used_quota > quotaMaxUnits && tookRemain(n - before.used_quota));
     if (!inSync || after.unlimited_quota) bad.push('quota_budget');
   }
   if (planned.remain_quota !== undefined && planned.unlimited_quota !== true) {
-    const n = planned.remain_quota;
-    const spentSince = Math.max(0, after.used_quota - before.used_quota);
-    const inSync = after.remain_quota <= n && after.remain_quota >= n - spentSince;
-    if (!inSync) bad.push('remain_quota');
+    if (!tookRemain(planned.remain_quota)) bad.push('remain_quota');
   }
   return bad.sort();
 }

@@ -149,7 +149,7 @@ export async function runStep(
       changedFields(base, values),
       () => ctx.client.updateKey(body, base),
       (after) => {
-        const bad = findUnconvergedFields(change.planned, base, after);
+        const bad = findUnconvergedFields(change.planned, base, after, ctx.client.quotaMaxUnits);
         if (disables && after.status !== 2) bad.push('status');
         return bad;
       },

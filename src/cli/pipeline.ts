@@ -79,6 +79,7 @@ export async function openClient(ctx: CommandContext, settings: Settings): Promi
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
     maxRateLimitWaitSeconds: settings.maxRateLimitWaitSeconds,
     maxListKeys: settings.maxListKeys,
+    quotaMaxUnits: settings.quotaMaxUnits,
     onNotice: (message) => progress.notice(message),
   });
 }

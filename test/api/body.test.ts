@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatusBody, buildUpdateBody, unknownFieldsOf } from '../../src/api/body.js';
+import {
+  buildStatusBody,
+  buildUpdateBody,
+  limitRemainQuota,
+  unknownFieldsOf,
+} from '../../src/api/body.js';
 import { READ_ONLY_FIELDS } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
 
@@ -50,6 +55,32 @@ describe('buildStatusBody', () => {
     const current = aServerKey({ id: 3, name: 'x', status: 1, allow_ips: null });
     const body = buildStatusBody(current, 2);
     expect(body).toEqual({ ...buildUpdateBody(current, {}), status: 2 });
+  });
+});
+
+describe('quotaMaxUnits in bodies (new-api since 2026-08-10)', () => {
+  const MAX = 2_147_483_647;
+
+  it("sends a limited key's remain_quota above the maximum as the maximum, in every body", () => {
+    const big = aServerKey({ id: 4, remain_quota: 5_000_000_000 });
+    expect(buildUpdateBody(big, {}, { quotaMaxUnits: MAX }).remain_quota).toBe(MAX);
+    expect(
+      buildUpdateBody(big, { remain_quota: MAX + 1 }, { quotaMaxUnits: MAX }).remain_quota,
+    ).toBe(MAX);
+    expect(buildStatusBody(big, 2, { quotaMaxUnits: MAX })).toEqual({
+      ...buildUpdateBody(big, {}),
+      remain_quota: MAX,
+      status: 2,
+    });
+    expect(limitRemainQuota(buildUpdateBody(big, {}), MAX).remain_quota).toBe(MAX);
+    // Within the maximum, without one, and on unlimited keys, the value is sent as it is.
+    expect(buildUpdateBody(big, { remain_quota: MAX }, { quotaMaxUnits: MAX }).remain_quota).toBe(
+      MAX,
+    );
+    expect(buildUpdateBody(big, {}).remain_quota).toBe(5_000_000_000);
+    const unlimited = aServerKey({ remain_quota: 5_000_000_000, unlimited_quota: true });
+    expect(buildStatusBody(unlimited, 2, { quotaMaxUnits: MAX }).remain_quota).toBe(5_000_000_000);
+    expect(limitRemainQuota(buildUpdateBody(unlimited, {}), MAX).remain_quota).toBe(5_000_000_000);
   });
 });
 
