@@ -24,6 +24,8 @@ export interface ExportOptions {
   unmanagedAction: UnmanagedAction;
   /** The time server-owned states (3/4) are judged at. */
   now: Date;
+  /** The largest quota a key file may declare (a budget above it is left out, with a warning). */
+  quotaMaxUnits?: number;
 }
 
 export interface ExportResult {
@@ -112,6 +114,7 @@ function errorsOf(text: string, opts: ExportOptions): Diagnostic[] {
   return loadKeyFileText(text, 'export.yaml', {
     quotaPerUsd: opts.quotaPerUsd,
     now: opts.now,
+    ...(opts.quotaMaxUnits !== undefined ? { quotaMaxUnits: opts.quotaMaxUnits } : {}),
   }).diagnostics.filter((d) => d.severity === 'error');
 }
 

@@ -267,3 +267,20 @@ describe('fixEntries', () => {
     ]);
   });
 });
+
+describe('exportKeyFile: quotaMaxUnits', () => {
+  it('leaves out a budget above quotaMaxUnits (validate would refuse it) and still validates', () => {
+    const big = aServerKey({ id: 3, name: 'big', remain_quota: 5_000_000_000, used_quota: 0 });
+    const result = exportKeyFile([big], { ...OPTS, quotaMaxUnits: 2_147_483_647 });
+    const text = result.text;
+    expect(text).not.toContain('5000000000');
+    expect(result.warnings.join('\n')).toContain('"big" (id 3)');
+    const loaded = loadKeyFileText(text, 'export.yaml', {
+      quotaPerUsd: 500_000,
+      now: NOW,
+      quotaMaxUnits: 2_147_483_647,
+    });
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(loaded.keys[0]?.ignore_changes).toContain('remain_quota');
+  });
+});

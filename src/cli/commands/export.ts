@@ -18,6 +18,7 @@ export async function runExport(
     targets: opts.target as string[] | undefined,
     unmanagedAction: settings.unmanaged.action,
     now: ctx.io.now?.() ?? new Date(),
+    quotaMaxUnits: settings.quotaMaxUnits,
   });
   for (const w of result.warnings) ctx.io.stderr.write(`warning: ${escapeText(w)}\n`);
   if (typeof opts.out === 'string') {
