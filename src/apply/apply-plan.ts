@@ -32,11 +32,6 @@ export function summarizeEntries(entries: readonly LedgerEntry[]): ApplySummary 
   return summary;
 }
 
-/** Names of keys that appeared since the plan: listed with an id above its highest. */
-function namesCreatedSince(listing: readonly ServerKey[], highestId: number): Set<string> {
-  return new Set(listing.filter((k) => k.id > highestId).map((k) => k.name));
-}
-
 /** Applies `input.plan`; see the module comment. */
 export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const { plan, client } = input;
@@ -59,11 +54,12 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
 
   // Creates check their names against the account as it is now, listed once (SPEC §4).
   let highestKnownId = plan.highest_id;
-  let namesCreatedSincePlan = new Set<string>();
+  let createdSincePlan: ServerKey[] = [];
   if (changes.some((c) => c.action === 'create')) {
     try {
       const listing = input.listing ?? (await client.listKeys());
-      namesCreatedSincePlan = namesCreatedSince(listing, plan.highest_id);
+      // Keys that appeared since the plan: listed with an id above its highest.
+      createdSincePlan = listing.filter((k) => k.id > plan.highest_id);
       for (const k of listing) highestKnownId = Math.max(highestKnownId, k.id);
     } catch (err) {
       // Without the listing no create can be checked; the updates can still go ahead.
@@ -95,7 +91,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const ctx: KeyRunContext = {
     client,
     highestKnownId,
-    namesCreatedSincePlan,
+    createdSincePlan,
     async audit(record) {
       writes += 1;
       if (!input.audit || auditBroken) return;

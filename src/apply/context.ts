@@ -9,8 +9,8 @@ export interface KeyRunContext {
   client: CometClient;
   /** Creates resolve their id among keys above this one. */
   highestKnownId: number;
-  /** Names of keys that appeared since the plan was made (ids above the plan's highest). */
-  namesCreatedSincePlan: ReadonlySet<string>;
+  /** Keys that appeared since the plan was made (ids above the plan's highest), as listed. */
+  createdSincePlan: readonly ServerKey[];
   /** Records one write attempt (time and git commit are filled in by the caller). */
   audit: (record: Omit<AuditRecord, 'time' | 'git_commit'>) => Promise<void>;
   /** Called with every record read or written, to warn about fields passed through. */
@@ -19,6 +19,9 @@ export interface KeyRunContext {
 }
 
 export const CHANGED_SINCE_PLAN = 'changed since plan';
+
+/** A key that already holds what its change plans: nothing to write (SPEC §4). */
+export const ALREADY_PLANNED = 'already in the planned state';
 
 /** The message of an error, whatever was thrown. */
 export function describeError(err: unknown): string {

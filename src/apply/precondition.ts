@@ -6,8 +6,14 @@ import { IncompleteRecordError } from '../api/body.js';
 import { missingFieldsOf } from '../api/record.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange } from '../plan/model.js';
-import { findPreconditionMismatches } from './compare.js';
-import { CHANGED_SINCE_PLAN, describeError, isNotFound, type KeyRunContext } from './context.js';
+import { findPreconditionMismatches, findUnconvergedFields } from './compare.js';
+import {
+  ALREADY_PLANNED,
+  CHANGED_SINCE_PLAN,
+  describeError,
+  isNotFound,
+  type KeyRunContext,
+} from './context.js';
 import type { LedgerEntry } from './types.js';
 
 /** Where the precondition leaves a change: go on (with the fresh record) or end here. */
@@ -24,6 +30,29 @@ const stop = (
   extra,
 });
 
+/**
+ * True when `record` already holds everything `change` plans, status included: the change was
+ * applied before (a finished plan run again), so there is nothing to write (SPEC §4).
+ */
+function holdsPlanned(change: KeyChange, record: ServerKey): boolean {
+  const seq = change.sequence;
+  if (seq.includes('delete')) return false;
+  if (seq.includes('enable') || seq.includes('create')) {
+    if (record.status !== 1) return false;
+  } else if (seq.includes('disable') && record.status === 1) return false;
+  return findUnconvergedFields(change.planned, record, record).length === 0;
+}
+
+/** A create whose name is taken since the plan: done already, when that is its own key. */
+function takenCreate(change: KeyChange, ctx: KeyRunContext): PreconditionResult {
+  const own = ctx.createdSincePlan.filter((k) => k.name === change.name);
+  const record = own.length === 1 ? own[0] : undefined;
+  if (record && missingFieldsOf(record).length === 0 && holdsPlanned(change, record)) {
+    return stop('applied', { id: record.id, detail: ALREADY_PLANNED });
+  }
+  return stop('skipped', { detail: CHANGED_SINCE_PLAN });
+}
+
 /** Checks the change's precondition; reads the key it writes (none for a create). */
 export async function checkPrecondition(
   change: KeyChange,
@@ -31,8 +60,8 @@ export async function checkPrecondition(
 ): Promise<PreconditionResult> {
   if (change.action === 'create') {
     if (change.precondition.kind === 'absent') {
-      const taken = change.precondition.names.filter((n) => ctx.namesCreatedSincePlan.has(n));
-      if (taken.length > 0) return stop('skipped', { detail: CHANGED_SINCE_PLAN });
+      const names = new Set(change.precondition.names);
+      if (ctx.createdSincePlan.some((k) => names.has(k.name))) return takenCreate(change, ctx);
     }
     return { ok: true, current: undefined };
   }
@@ -55,8 +84,11 @@ export async function checkPrecondition(
   }
   if (change.precondition.kind === 'record') {
     const mismatched = findPreconditionMismatches(change.precondition.values, current);
-    if (mismatched.length > 0)
-      return stop('skipped', { detail: CHANGED_SINCE_PLAN, fields: mismatched });
+    if (mismatched.length > 0) {
+      return holdsPlanned(change, current)
+        ? stop('applied', { detail: ALREADY_PLANNED })
+        : stop('skipped', { detail: CHANGED_SINCE_PLAN, fields: mismatched });
+    }
   }
   ctx.inspectRecord(current);
   return { ok: true, current };

@@ -1,9 +1,10 @@
 /**
- * Safety refusals before any write (SPEC §6): the limits the planner found crossed
- * (`plan.safety`), unless forced, and deletes, unless allowed.
+ * Safety refusals before any write (SPEC §6): the limits crossed, unless forced, and deletes,
+ * unless allowed. Apply passes limits evaluated afresh: a saved plan's `safety` section is
+ * informational (SPEC §4 "A saved plan is input, not authority").
  */
 import { CometkeysError } from '../errors.js';
-import type { Plan, SafetyLimit } from '../plan/model.js';
+import type { Plan, SafetyLimit, SafetyViolation } from '../plan/model.js';
 
 export const SAFETY_LIMITS: readonly SafetyLimit[] = ['updates', 'deletes', 'quota', 'unlimited'];
 
@@ -49,17 +50,23 @@ function isForced(force: ForceOption, limit: SafetyLimit): boolean {
 }
 
 /**
- * Throws SafetyRefusalError when the plan crosses a limit not forced, naming the limit, the
- * value that crossed it and the setting that changes it; or deletes keys without
- * `allowDelete`. Every refusal is listed, so one run shows all that needs deciding.
+ * Throws SafetyRefusalError when `violations` (by default the plan's own; apply passes a fresh
+ * evaluation) hold a limit not forced, naming the limit, the value that crossed it and the
+ * setting that changes it; or when a change deletes a key (a `delete` step in its sequence)
+ * without `allowDelete`. Every refusal is listed, so one run shows all that needs deciding.
  */
-export function checkSafety(plan: Plan, force: ForceOption, allowDelete: boolean): void {
+export function checkSafety(
+  plan: Plan,
+  force: ForceOption,
+  allowDelete: boolean,
+  violations: readonly SafetyViolation[] = plan.safety,
+): void {
   const problems: string[] = [];
-  for (const v of plan.safety) {
+  for (const v of violations) {
     if (isForced(force, v.limit)) continue;
     problems.push(`${v.limit}: ${v.message} (raise ${v.setting} or pass --force=${v.limit})`);
   }
-  const deletes = plan.changes.filter((c) => c.action === 'delete');
+  const deletes = plan.changes.filter((c) => c.sequence.includes('delete'));
   if (deletes.length > 0 && !allowDelete) {
     const shown = deletes
       .slice(0, 5)

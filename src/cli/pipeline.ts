@@ -164,6 +164,8 @@ export interface PreparedPlan {
   plan: Plan;
   settings: Settings;
   client: CometClient;
+  /** The account as listed for the plan. */
+  server: ServerKey[];
 }
 
 /** Load, list and plan (SPEC §4): what `plan`, `drift` and an interactive `apply` share. */
@@ -187,5 +189,5 @@ export async function preparePlan(
     toolVersion: ctx.version,
     targets: opts.targets,
   });
-  return { plan, settings, client };
+  return { plan, settings, client, server };
 }

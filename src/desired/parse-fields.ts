@@ -6,6 +6,8 @@ import { FIELDS, KEY_FIELDS, type ExactKeys, type KeyField } from '../fields.js'
 import type { DeclaredStatus, Diagnostic, ManagedField } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
 import {
+  MAX_AUTO_GROUPS,
+  checkGroupName,
   checkModelId,
   parseExpiry,
   parseIpEntry,
@@ -60,19 +62,6 @@ export const SHARED_FIELDS = [
   ...KEY_FIELDS.filter((f): f is SharedField => f !== 'name'),
   'ignore_changes',
 ] as const;
-
-/** The most groups `auto_groups` may list (cometapi-api.md "Server generations"). */
-const MAX_AUTO_GROUPS = 5;
-
-/** Errors of a group name in `auto_groups`; undefined when it is fine. */
-function checkGroupName(name: string): string | undefined {
-  if (name.trim().length === 0) return `${JSON.stringify(name)} is not a group name`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
-    return `${JSON.stringify(name)} contains control characters`;
-  }
-  return undefined;
-}
 
 /** Turns a document path into the JSON pointer ajv reports. */
 export function toPointer(path: DocPath): string {

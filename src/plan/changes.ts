@@ -16,12 +16,17 @@ import type {
 } from './model.js';
 
 /** The calls of an update whose non-status fields change or not, and whose status may move. */
-function updateSequence(hasFields: boolean, statusTo: 1 | 2 | undefined): WriteStep[] {
+export function updateSequence(hasFields: boolean, statusTo: 1 | 2 | undefined): WriteStep[] {
   if (statusTo === 2) return hasFields ? ['disable', 'update'] : ['disable'];
   // Fix first, enable second: the server refuses to enable a stored expired/exhausted key.
   if (statusTo === 1) return hasFields ? ['update', 'enable'] : ['enable'];
   if (!hasFields) throw new InternalError('an update without fields or status change');
   return ['update'];
+}
+
+/** The calls of a create: a key declared disabled is created inert, then disabled and fixed. */
+export function createSequence(status: 1 | 2): WriteStep[] {
+  return status === 2 ? ['create_inert', 'disable', 'update'] : ['create'];
 }
 
 /** The wire fields a precondition observes: all but the quota counter and the budget form. */
@@ -109,7 +114,7 @@ export function createChange(d: DesiredKey): KeyChange {
     matched_by: 'new',
     fields,
     planned,
-    sequence: d.status === 2 ? ['create_inert', 'disable', 'update'] : ['create'],
+    sequence: createSequence(d.status),
     precondition: { kind: 'absent', names: [...new Set([d.name, ...d.previous_names])] },
   };
 }

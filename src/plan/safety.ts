@@ -3,7 +3,11 @@
  * plan shows what would be refused.
  */
 import type { SafetySettings } from '../config/types.js';
+import type { ServerKey } from '../model.js';
 import type { KeyChange, SafetyViolation } from './model.js';
+
+/** The account's keys by id, as listed when the limits are evaluated (apply time). */
+export type ListedKeys = ReadonlyMap<number, ServerKey>;
 
 function percent(n: number, of: number): number {
   return of === 0 ? 0 : (n * 100) / of;
@@ -13,11 +17,22 @@ function formatPercent(p: number): string {
   return Number.isInteger(p) ? String(p) : p.toFixed(1);
 }
 
-/** Quota a change adds (SPEC §6 "quota"). */
-export function quotaAdded(c: KeyChange): number {
+/**
+ * Quota a change adds (SPEC §6 "quota"). With the key's record as listed now, the stored side
+ * is the record's, not the `before` a plan file claims.
+ */
+export function quotaAdded(c: KeyChange, listed?: ListedKeys): number {
   if (c.action === 'create') {
     if (c.planned.unlimited_quota) return 0;
     return c.planned.quota_budget ?? c.planned.remain_quota ?? 0;
+  }
+  const record = listed?.get(c.id);
+  if (record) {
+    const { quota_budget: budget, remain_quota: remain } = c.planned;
+    if (budget !== undefined) {
+      return Math.max(0, budget - (record.remain_quota + record.used_quota));
+    }
+    return remain === undefined ? 0 : Math.max(0, remain - record.remain_quota);
   }
   let added = 0;
   for (const f of c.fields) {
@@ -33,20 +48,38 @@ function isNewUnlimited(c: KeyChange): boolean {
   return c.fields.some((f) => f.field === 'unlimited_quota' && f.after === true);
 }
 
-/** Disables of unmanaged keys and deletes count as deletes (SPEC §6). */
-function isDelete(c: KeyChange): boolean {
-  return c.action === 'delete' || (c.matched_by === 'unmanaged' && c.action === 'update');
+/**
+ * Deletes and disables of unmanaged keys count as deletes (SPEC §6), by the calls a change
+ * makes: a `delete` step is a delete whatever the change's `action` says.
+ */
+export function isDelete(c: KeyChange): boolean {
+  return (
+    c.sequence.includes('delete') ||
+    (c.matched_by === 'unmanaged' && c.sequence.includes('disable'))
+  );
 }
 
-/** The limits the changes cross, given the account's key count. */
+/** A top-up of a `remain_quota: N` key; with the listed record, only if it still rises. */
+function isRefill(c: KeyChange, listed?: ListedKeys): boolean {
+  if (!c.refill_only) return false;
+  const record = c.id === null ? undefined : listed?.get(c.id);
+  const remain = c.planned.remain_quota;
+  return !record || (remain !== undefined && remain > record.remain_quota);
+}
+
+/**
+ * The limits the changes cross, given the account's key count and, at apply time, its keys as
+ * listed then (SPEC §4 "A saved plan is input, not authority").
+ */
 export function evaluateSafety(
   changes: readonly KeyChange[],
   accountKeys: number,
   safety: SafetySettings,
+  listed?: ListedKeys,
 ): SafetyViolation[] {
   const out: SafetyViolation[] = [];
   const updates = changes.filter(
-    (c) => c.action === 'update' && !isDelete(c) && !c.refill_only,
+    (c) => c.action === 'update' && !isDelete(c) && !isRefill(c, listed),
   ).length;
   const deletes = changes.filter(isDelete).length;
 
@@ -84,7 +117,7 @@ export function evaluateSafety(
     });
   }
   if (safety.maxQuotaIncrease !== undefined) {
-    const added = changes.reduce((n, c) => n + quotaAdded(c), 0);
+    const added = changes.reduce((n, c) => n + quotaAdded(c, listed), 0);
     if (added > safety.maxQuotaIncrease) {
       out.push({
         limit: 'quota',

@@ -17,7 +17,14 @@ export {
 export { MAX_EXPIRY_SECONDS, parseExpiry } from './expiry.js';
 export { SECONDS_PER_DAY, formatUnixTime, formatUnixDate, unixSeconds } from './time.js';
 export { parseIpEntry, canonicalizeIp, type CanonicalIp } from './ip.js';
-export { checkName, nameByteWarning, nameWarnings, checkModelId } from './text.js';
+export {
+  checkName,
+  nameByteWarning,
+  nameWarnings,
+  checkModelId,
+  checkGroupName,
+  MAX_AUTO_GROUPS,
+} from './text.js';
 export {
   escapeText,
   quoteText,

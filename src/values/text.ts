@@ -45,3 +45,16 @@ export function checkModelId(id: string): string | undefined {
   }
   return controlCharProblem(id);
 }
+
+/** The most groups `auto_groups` may list (cometapi-api.md "Server generations"). */
+export const MAX_AUTO_GROUPS = 5;
+
+/** Errors of a group name in `auto_groups`; undefined when it is fine. */
+export function checkGroupName(name: string): string | undefined {
+  if (name.trim().length === 0) return `${JSON.stringify(name)} is not a group name`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    return `${JSON.stringify(name)} contains control characters`;
+  }
+  return undefined;
+}

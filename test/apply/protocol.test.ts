@@ -209,9 +209,10 @@ describe.each<StatusMode>(['upstream', 'docs'])('the write protocol, %s status m
 
   it('skips a create whose name appeared on the server since the plan', async () => {
     const listed = aServerKey({ id: 50 });
+    // Someone else's key: not carrying the planned fields (that would be this plan's, done).
     const client = new FakeClient({
       mode,
-      keys: [listed, aServerKey({ id: 60, name: 'new-key' })],
+      keys: [listed, aServerKey({ id: 60, name: 'new-key', group: 'someone-else' })],
       nowSeconds: NOW_S,
     });
     const result = await run(client, planFor([aNewKey('new-key')], [listed]));

@@ -20,6 +20,8 @@ import type { CreatedKey } from '../../apply/types.js';
 import type { Settings } from '../../config/types.js';
 import type { ServerKey } from '../../model.js';
 import type { Plan } from '../../plan/model.js';
+import { checkPlanAuthority } from '../../plan/plan-check.js';
+import { evaluateSafety } from '../../plan/safety.js';
 import { CliError, type CommandContext } from '../context.js';
 import {
   accountUserId,
@@ -100,17 +102,17 @@ async function loadSavedPlan(
     );
   }
   const client = await openClient(ctx, settings);
-  if (plan.account.user_id === null || plan.changes.length === 0) return { plan, settings, client };
-  // The owner is known from COMETAPI_USER_ID or, failing that, from the account's keys.
-  const fromEnv = accountUserId(ctx.io.env, []);
-  const listing = fromEnv === null ? await listAccount(ctx, client) : undefined;
-  const current = fromEnv ?? accountUserId(ctx.io.env, listing ?? []);
-  if (current !== null && current !== plan.account.user_id) {
+  if (plan.changes.length === 0) return { plan, settings, client };
+  // The safety limits are evaluated against the account as it is now (SPEC §4), and the owner
+  // is known from COMETAPI_USER_ID or, failing that, from the account's keys.
+  const listing = await listAccount(ctx, client);
+  const current = accountUserId(ctx.io.env, listing);
+  if (plan.account.user_id !== null && current !== null && current !== plan.account.user_id) {
     throw new CliError(
       `${file} was made for account ${plan.account.user_id}, not ${current}; re-run plan against this account`,
     );
   }
-  return { plan, settings, client, ...(listing ? { listing } : {}) };
+  return { plan, settings, client, listing };
 }
 
 /**
@@ -189,6 +191,7 @@ export async function runApply(
     settings: Settings;
     client: CometClient;
     listing?: ServerKey[];
+    server?: ServerKey[];
   } = planFile
     ? await loadSavedPlan(ctx, planFile)
     : await preparePlan(ctx, {
@@ -197,6 +200,8 @@ export async function runApply(
         allowEmpty: opts.allowEmpty === true,
       });
   const { plan, settings, client } = prepared;
+  // Either plan is input, not authority: checked as the planner would have written it (SPEC §4).
+  checkPlanAuthority(plan, { source: planFile ?? 'the plan', quotaPerUsd: settings.quotaPerUsd });
 
   if (!planFile) {
     const { renderPlan } = await import('../../render/index.js');
@@ -214,7 +219,15 @@ export async function runApply(
     return 0;
   }
 
-  checkSafety(plan, force, opts.allowDelete === true);
+  // The limits afresh, on the current config and the account as listed in this run (SPEC §4).
+  const account = prepared.listing ?? prepared.server ?? [];
+  const fresh = evaluateSafety(
+    plan.changes,
+    account.length,
+    settings.safety,
+    new Map(account.map((k) => [k.id, k])),
+  );
+  checkSafety(plan, force, opts.allowDelete === true, fresh);
   if (!planFile && opts.autoApprove !== true && !(await confirm(ctx))) {
     stderr.write('Apply cancelled; nothing was written.\n');
     return 1;

@@ -8,7 +8,7 @@ type Format = 'text' | 'json' | 'markdown';
 /** A saved plan older than this gets a warning: the account has likely moved on. */
 export const STALE_PLAN_MS = 24 * 60 * 60 * 1000;
 
-/** `cometkeys show PLAN`: render a saved plan, offline (SPEC §1). */
+/** `cometkeys show PLAN`: render a saved plan, offline (SPEC §1), once apply's checks pass (SPEC §4). */
 export async function runShow(
   opts: Record<string, unknown>,
   args: string[],
@@ -22,9 +22,10 @@ export async function runShow(
   } catch (err) {
     throw new CliError(`cannot read plan ${source}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
-  const [{ parsePlanFile }, { renderPlan }] = await Promise.all([
+  const [{ parsePlanFile }, { renderPlan }, { checkPlanAuthority }] = await Promise.all([
     import('../../plan/plan-file.js'),
     import('../../render/index.js'),
+    import('../../plan/plan-check.js'),
   ]);
   const plan = parsePlanFile(text, source);
   const now = ctx.io.now?.() ?? new Date();
@@ -36,6 +37,8 @@ export async function runShow(
     );
   }
   const settings = await resolveSettings(ctx);
+  // What show displays is what apply writes: a plan apply would refuse is refused here too.
+  checkPlanAuthority(plan, { source, quotaPerUsd: settings.quotaPerUsd });
   ctx.io.stdout.write(
     renderPlan(plan, {
       format: opts.format as Format,

@@ -1,0 +1,203 @@
+/**
+ * A saved plan is input, not authority (SPEC §4): before apply sends anything, every change is
+ * checked against what the planner itself would have written. Its write sequence is derived
+ * again from its action and fields, every planned value passes the key-file rules, every
+ * planned value is shown in `fields` (so `show` displays exactly what apply writes), and no key
+ * has two changes. Pure: the safety limits, which need the account, are evaluated by the caller.
+ */
+import { KEY_FIELDS, sameWireValue, type KeyField } from '../fields.js';
+import { createSequence, updateSequence } from './changes.js';
+import { PlanFileError } from './errors.js';
+import type { KeyChange, Plan, WriteStep } from './model.js';
+import { PLANNED_FIELDS, plannedValueProblem } from './planned-values.js';
+
+/** How a change is named in a refusal. */
+function label(c: KeyChange): string {
+  return c.action === 'create'
+    ? `create of "${c.name}"`
+    : `${c.action} of "${c.name}" (id ${c.id})`;
+}
+
+/** The status a change's `fields` set, or undefined; a problem when it is not 1 or 2. */
+function plannedStatus(c: KeyChange, problems: string[]): 1 | 2 | undefined {
+  const entries = c.fields.filter((f) => f.field === 'status');
+  const after = entries[0]?.after;
+  if (after === undefined) return undefined;
+  if (after !== 1 && after !== 2) {
+    problems.push(`status → ${JSON.stringify(after)} is not enabled (1) or disabled (2)`);
+    return undefined;
+  }
+  return after;
+}
+
+/** The sequence the planner gives a change with this action and these fields. */
+function derivedSequence(c: KeyChange, problems: string[]): WriteStep[] | undefined {
+  const status = plannedStatus(c, problems);
+  if (c.action === 'delete') {
+    if (c.fields.length > 0 || Object.keys(c.planned).length > 0) {
+      problems.push('a delete carries fields or planned values');
+    }
+    return ['delete'];
+  }
+  if (c.action === 'create') return createSequence(status ?? 1);
+  const hasFields = c.fields.some((f) => f.field !== 'status');
+  if (!hasFields && status === undefined) {
+    problems.push('an update that changes nothing');
+    return undefined;
+  }
+  return updateSequence(hasFields, status);
+}
+
+/** A planned value a create sends without showing it: the defaults `fields` leaves out. */
+function shownByDefault(c: KeyChange, field: KeyField, value: unknown): boolean {
+  if (c.action !== 'create') return false;
+  if (field === 'unlimited_quota') return value === false;
+  return field === 'remain_quota' && value === 0 && c.planned.unlimited_quota === true;
+}
+
+/**
+ * A planned value an update carries without showing it: one equal to what the precondition
+ * observed (the model-limits pair is planned together), so writing it changes nothing.
+ */
+function unchangedByPrecondition(c: KeyChange, field: KeyField, value: unknown): boolean {
+  if (c.action !== 'update' || c.precondition.kind !== 'record') return false;
+  const values = c.precondition.values;
+  return Object.hasOwn(values, field) && sameWireValue(field, value, values[field]);
+}
+
+/** Planned values ↔ fields ↔ the key-file rules. */
+function checkValues(c: KeyChange, quotaPerUsd: number, problems: string[]): void {
+  const planned = c.planned as Record<string, unknown>;
+  const shown = new Map<string, unknown>();
+  for (const f of c.fields) {
+    if (!(KEY_FIELDS as readonly string[]).includes(f.field)) {
+      problems.push(`fields names "${f.field}", which is not a key field`);
+    } else if (shown.has(f.field)) {
+      problems.push(`fields lists ${f.field} twice`);
+    } else if (f.field !== 'status' && planned[f.field] === undefined) {
+      problems.push(`fields shows ${f.field} but the plan writes no value for it`);
+    } else if (f.field !== 'status' && !sameWireValue(f.field, planned[f.field], f.after)) {
+      problems.push(
+        `fields shows ${f.field} → ${JSON.stringify(f.after)} but the planned value is ` +
+          JSON.stringify(planned[f.field]),
+      );
+    }
+    shown.set(f.field, f.after);
+  }
+  for (const [name, value] of Object.entries(planned)) {
+    const field = name as KeyField;
+    if (!(PLANNED_FIELDS as readonly string[]).includes(name)) {
+      problems.push(`planned value for "${name}", which is not a plannable field`);
+      continue;
+    }
+    const why = plannedValueProblem(field, value, quotaPerUsd);
+    if (why) problems.push(`planned ${field}: ${why}`);
+    if (
+      !shown.has(field) &&
+      !shownByDefault(c, field, value) &&
+      !unchangedByPrecondition(c, field, value)
+    ) {
+      problems.push(`planned ${field} = ${JSON.stringify(value)} is not shown in fields`);
+    }
+  }
+  if (planned.name !== undefined && planned.name !== c.name) {
+    problems.push(`planned name ${JSON.stringify(planned.name)} is not the change's name`);
+  }
+}
+
+/** The precondition must guard what the change writes. */
+function checkPrecondition(c: KeyChange, problems: string[]): void {
+  const p = c.precondition;
+  if (c.action === 'create') {
+    if (p.kind !== 'absent' || !p.names.includes(c.name)) {
+      problems.push(`a create's precondition must require its name to be free`);
+    }
+    return;
+  }
+  if (p.kind !== 'record') {
+    problems.push(`an ${c.action}'s precondition must be the record it was planned against`);
+    return;
+  }
+  const guarded = ['status', ...Object.keys(c.planned)].filter(
+    (f) => f !== 'quota_budget' && f !== 'remain_quota' && !Object.hasOwn(p.values, f),
+  );
+  if (guarded.length > 0) {
+    problems.push(`the precondition does not observe ${guarded.join(', ')}`);
+  }
+}
+
+/** A refill is only a rise of an absolute `remain_quota` (SPEC §6 "updates"). */
+function checkRefill(c: KeyChange, problems: string[]): void {
+  if (!c.refill_only) return;
+  const others = c.fields.filter((f) => f.field !== 'status');
+  const status = c.fields.find((f) => f.field === 'status');
+  const refill =
+    c.action === 'update' &&
+    others.length === 1 &&
+    others[0]?.field === 'remain_quota' &&
+    (status === undefined || status.after === 1);
+  if (!refill) problems.push('refill_only is set on a change that is not a refill');
+}
+
+/** The problems of one change. */
+function changeProblems(c: KeyChange, quotaPerUsd: number): string[] {
+  const problems: string[] = [];
+  const derived = derivedSequence(c, problems);
+  if (derived && derived.join(',') !== c.sequence.join(',')) {
+    problems.push(
+      `its sequence [${c.sequence.join(', ')}] is not the one its action and fields give ` +
+        `[${derived.join(', ')}]`,
+    );
+  }
+  if (c.action === 'create' && c.matched_by !== 'new') {
+    problems.push(`a create is matched_by "new", not "${c.matched_by}"`);
+  }
+  checkValues(c, quotaPerUsd, problems);
+  checkPrecondition(c, problems);
+  checkRefill(c, problems);
+  return problems;
+}
+
+/** Two changes for one key: the same id, or two creates of one name. */
+function duplicateProblems(changes: readonly KeyChange[]): string[] {
+  const ids = new Map<number, number>();
+  const creates = new Map<string, number>();
+  const out: string[] = [];
+  for (const c of changes) {
+    const seen = c.action === 'create' ? creates : ids;
+    const key = (c.action === 'create' ? c.name : c.id) as never;
+    const count = (seen.get(key) ?? 0) + 1;
+    seen.set(key, count);
+    if (count === 2) {
+      out.push(
+        c.action === 'create'
+          ? `two creates of "${c.name}"`
+          : `two changes for id ${c.id} ("${c.name}")`,
+      );
+    }
+  }
+  return out;
+}
+
+const MAX_SHOWN = 10;
+
+/**
+ * Throws PlanFileError (exit 1, nothing sent) naming every change the planner could not have
+ * written and what differs. `source` names the plan in the message.
+ */
+export function checkPlanAuthority(
+  plan: Plan,
+  opts: { source: string; quotaPerUsd: number },
+): void {
+  const problems = duplicateProblems(plan.changes);
+  for (const c of plan.changes) {
+    for (const p of changeProblems(c, opts.quotaPerUsd)) problems.push(`${label(c)}: ${p}`);
+  }
+  if (problems.length === 0) return;
+  const shown = problems.slice(0, MAX_SHOWN).map((p) => `  ${p}`);
+  if (problems.length > MAX_SHOWN) shown.push(`  … and ${problems.length - MAX_SHOWN} more`);
+  throw new PlanFileError(
+    `${opts.source}: refusing the plan, nothing was sent: it holds what the planner would not ` +
+      `have written:\n${shown.join('\n')}\nRe-run plan.`,
+  );
+}
