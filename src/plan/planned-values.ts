@@ -96,4 +96,3 @@ export function plannedValueProblem(
       return 'is set by the write sequence, never planned';
   }
 }
-
