@@ -5,11 +5,11 @@
  * an empty project offline (from the cache `npm ci` filled), and its installed `cometkeys` must
  * print its version, validate a key file, plan against an emulator and run its own emulator.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { runProcess, startProcess } from '../helpers/cli.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
@@ -169,44 +169,36 @@ describe('the tarball of a fresh clone', () => {
 });
 
 describe('the installed CLI', () => {
-  it('prints its version', () => {
-    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+  it('prints its version', async () => {
+    const run = await runProcess(bin, ['--version'], { inheritEnv: true });
+    expect(run.code, run.stderr).toBe(0);
+    const version = run.stdout.trim();
     const pkg = JSON.parse(readFileSync(path.join(clone, 'package.json'), 'utf8')) as PackageJson;
     expect(version).toBe(pkg.version);
   });
 
-  it('validates the example key file it ships', () => {
+  it('validates the example key file it ships', async () => {
     expect(existsSync(path.join(installed, 'schemas', 'keys.schema.json'))).toBe(true);
     expect(existsSync(path.join(installed, 'schemas', 'plan.schema.json'))).toBe(true);
-    const out = execFileSync(bin, ['validate', '-f', path.join(installed, 'keys.example.yaml')], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    expect(out).toContain('valid');
+    const run = await runProcess(
+      bin,
+      ['validate', '-f', path.join(installed, 'keys.example.yaml')],
+      {
+        inheritEnv: true,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('valid');
   });
 
   it('plans the example key file against an emulator: changes, exit 2, only reads', async () => {
     const emu = await startEmulator({ seed: [{ id: 1234, name: 'ci' }] });
     try {
-      const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(
-          bin,
-          ['plan', '--detailed-exitcode', '-f', path.join(installed, 'keys.example.yaml')],
-          {
-            cwd: dir,
-            env: {
-              PATH: process.env.PATH ?? '',
-              NO_COLOR: '1',
-              COMETAPI_BASE_URL: emu.url,
-              COMETAPI_ACCESS_TOKEN: emu.token,
-            },
-            stdio: ['ignore', 'pipe', 'inherit'],
-          },
-        );
-        let stdout = '';
-        child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-        child.on('close', (code) => resolve({ code, stdout }));
-      });
+      const result = await runProcess(
+        bin,
+        ['plan', '--detailed-exitcode', '-f', path.join(installed, 'keys.example.yaml')],
+        { cwd: dir, env: { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token } },
+      );
       expect(result.code, result.stdout).toBe(2);
       expect(result.stdout).toContain('ci-runner');
       expect(emu.requests().length).toBeGreaterThan(0);
@@ -217,15 +209,9 @@ describe('the installed CLI', () => {
   });
 
   it('runs its emulator, which answers an authenticated list', async () => {
-    const child = spawn(bin, ['emulator', '--port', '0', '--seed', '3'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const emulator = await startProcess(bin, ['emulator', '--port', '0', '--seed', '3']);
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-      });
-      const { url, token } = JSON.parse(line) as { url: string; token: string };
+      const { url, token } = JSON.parse(emulator.firstLine) as { url: string; token: string };
       const res = await fetch(`${url}/api/token/?p=1&page_size=100`, {
         headers: { Authorization: token },
       });
@@ -233,7 +219,7 @@ describe('the installed CLI', () => {
       expect(body.success).toBe(true);
       expect(body.data.total).toBe(3);
     } finally {
-      child.kill('SIGTERM');
+      await emulator.stop();
     }
   });
 });
