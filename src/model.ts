@@ -97,6 +97,11 @@ export interface Diagnostic {
   /** Path inside the document, e.g. `keys[2].allow_ips[1]`; "" for the whole file. */
   path: string;
   message: string;
+  /**
+   * A warning's kind: a stable code for the message without its key-specific parts
+   * (`host-bits`, `expired-enabled`), by which repeated warnings are consolidated.
+   */
+  kind?: string;
 }
 
 /**

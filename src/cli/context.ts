@@ -28,8 +28,11 @@ export interface GlobalOptions {
   parallelism?: number;
   /** Resolved: colour on a TTY, never with NO_COLOR or --no-color, forced by FORCE_COLOR. */
   color: boolean;
+  /** Only errors and the result: no progress, no warnings. */
   quiet: boolean;
   verbose: boolean;
+  /** Every warning instead of the first 3 of each kind (SPEC §13). */
+  allWarnings: boolean;
 }
 
 export interface CommandContext {

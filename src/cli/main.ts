@@ -52,8 +52,9 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
     .option('--base-url <url>', 'API origin (env COMETAPI_BASE_URL)')
     .option('--parallelism <n>', 'requests in flight at once', parsePositiveInt('--parallelism'))
     .option('--no-color', 'never colour output')
-    .option('--quiet', 'no progress on stderr')
+    .option('--quiet', 'only errors and the result: no progress, no warnings')
     .option('--verbose', 'more detail on stderr')
+    .option('--all-warnings', 'show every warning, not the first 3 of each kind')
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -75,6 +76,7 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         color: resolveColor(io.env, io.stdout.isTTY, g.color === false),
         quiet: g.quiet === true,
         verbose: g.verbose === true,
+        allWarnings: g.allWarnings === true,
       },
     };
   };

@@ -129,7 +129,12 @@ export async function loadDesired(
     readDesired(ctx, settings, opts, now),
     import('../desired/index.js'),
   ]);
-  ctx.io.stderr.write(formatDiagnostics(result.diagnostics));
+  ctx.io.stderr.write(
+    formatDiagnostics(result.diagnostics, {
+      allWarnings: ctx.global.allWarnings,
+      quiet: ctx.global.quiet,
+    }),
+  );
   if (hasErrors(result.diagnostics)) {
     const n = result.diagnostics.filter((d) => d.severity === 'error').length;
     throw new CliError(`${n} ${n === 1 ? 'error' : 'errors'} in the key files; nothing was sent`);

@@ -48,8 +48,8 @@ export function buildKey(
   const diagnosticsBefore = ctx.diagnostics.length;
   const err = (at: Located, message: string) =>
     ctx.diagnostics.push(errorAt(ctx.file, at, message));
-  const warn = (at: Located, message: string) =>
-    ctx.diagnostics.push(warningAt(ctx.file, at, message));
+  const warn = (at: Located, message: string, kind: string) =>
+    ctx.diagnostics.push(warningAt(ctx.file, at, message, kind));
   const ok = (field: string) =>
     Object.hasOwn(obj, field) && !isBad(ctx.shape, toPointer([...base, field]));
 
@@ -61,7 +61,9 @@ export function buildKey(
   if (ok('name')) {
     const why = checkName(name);
     if (why) err(ctx.locate([...base, 'name']), why);
-    if (!why) for (const w of nameWarnings(name)) warn(ctx.locate([...base, 'name']), w);
+    if (!why) {
+      for (const w of nameWarnings(name)) warn(ctx.locate([...base, 'name']), w.message, w.kind);
+    }
   }
   const id = ok('id') ? (obj.id as number) : undefined;
   const previous: string[] = [];
@@ -131,6 +133,7 @@ export function buildKey(
     warn(
       at('expired_time'),
       `enabled but expired on ${formatUnixTime(expired)}: it cannot serve requests`,
+      'expired-enabled',
     );
   }
   const models = merged.model_limits ?? [];
@@ -139,6 +142,7 @@ export function buildKey(
     warn(
       at('model_limits_enabled'),
       'model_limits_enabled is true with no models: this key may use no model at all',
+      'no-models',
     );
   }
   const group = merged.group ?? '';
@@ -152,6 +156,7 @@ export function buildKey(
     warn(
       at('cross_group_retry'),
       `cross_group_retry is true but group is ${JSON.stringify(group)}, not "auto": the server stores false, so it is treated as false`,
+      'retry-not-auto',
     );
   }
   if (
@@ -163,6 +168,7 @@ export function buildKey(
     warn(
       at('auto_groups'),
       `auto_groups is set but group is ${JSON.stringify(group)}, not "auto": the server only uses it with group "auto"`,
+      'auto-groups-not-auto',
     );
   }
   const newErrors = ctx.diagnostics.slice(diagnosticsBefore).some((d) => d.severity === 'error');

@@ -60,6 +60,7 @@ export function checkAcrossKeys(
           e.file,
           e.nameAt,
           `name ${JSON.stringify(key.name)} is also used by ${other}; ${why}`,
+          'shared-name',
         ),
       );
     }

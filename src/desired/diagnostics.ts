@@ -3,6 +3,7 @@
  * `file:line:col: severity: path: message` (SPEC §2 "Errors point at the source").
  */
 import { formatDiagnostic, type Diagnostic } from '../model.js';
+import { consolidate, moreLine } from '../values/index.js';
 
 /** Where a diagnostic points: a document path and a 1-based position (0:0 = no position). */
 export interface Located {
@@ -17,9 +18,9 @@ export function errorAt(file: string, at: Located, message: string): Diagnostic 
   return { severity: 'error', file, line: at.line, col: at.col, path: at.path, message };
 }
 
-/** Builds a warning diagnostic at a location. */
-export function warningAt(file: string, at: Located, message: string): Diagnostic {
-  return { severity: 'warning', file, line: at.line, col: at.col, path: at.path, message };
+/** Builds a warning diagnostic at a location; `kind` groups repeats (SPEC §13). */
+export function warningAt(file: string, at: Located, message: string, kind: string): Diagnostic {
+  return { severity: 'warning', file, line: at.line, col: at.col, path: at.path, message, kind };
 }
 
 /** True when any diagnostic is an error. */
@@ -47,9 +48,36 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
-/** Formats diagnostics as text, one per line, sorted; "" when there are none. */
-export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
-  return sortDiagnostics(diagnostics)
-    .map((d) => `${formatDiagnostic(d)}\n`)
+/** How diagnostics are printed (SPEC §13 "Warnings are consolidated"). */
+export interface DiagnosticTextOptions {
+  /** Every warning, not the first 3 of each kind (`--all-warnings`). */
+  allWarnings?: boolean;
+  /** Errors only (`--quiet`). */
+  quiet?: boolean;
+  /** Decorates one formatted line (colour). */
+  paint?: (line: string, d: Diagnostic) => string;
+}
+
+/** The kind a warning is grouped by: its code, else its message; errors are never grouped. */
+function diagnosticKind(d: Diagnostic): string | undefined {
+  return d.severity === 'error' ? undefined : (d.kind ?? d.message);
+}
+
+/**
+ * Formats diagnostics as text, one per line, sorted; "" when there are none. A warning kind
+ * that repeats shows its first instances, then one line counting the rest.
+ */
+export function formatDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  opts: DiagnosticTextOptions = {},
+): string {
+  const shown = sortDiagnostics(diagnostics).filter((d) => !opts.quiet || d.severity === 'error');
+  const paint = opts.paint ?? ((line: string) => line);
+  return consolidate(shown, diagnosticKind, opts.allWarnings ? Infinity : undefined)
+    .map((e) =>
+      'item' in e
+        ? `${paint(formatDiagnostic(e.item), e.item)}\n`
+        : `warning: ${moreLine(e.more)}\n`,
+    )
     .join('');
 }

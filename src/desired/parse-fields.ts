@@ -193,6 +193,7 @@ export function parseFields(
                   ctx.file,
                   at,
                   `${JSON.stringify(s)} has host bits set; the range is ${p.value.network}`,
+                  'host-bits',
                 ),
               );
             }

@@ -13,7 +13,7 @@ import {
   unixSeconds,
 } from '../values/index.js';
 import { createChange, unmanagedChange, updateChange } from './changes.js';
-import { diffKey } from './diff.js';
+import { diffKey, expiryReported } from './diff.js';
 import { PlanError } from './errors.js';
 import { matchKeys } from './match.js';
 import {
@@ -91,12 +91,12 @@ export function createPlan(input: PlanInput): Plan {
     const change = updateChange(d, s, matchedBy, diff);
     if (change) changes.push(change);
     else unchanged++;
-    for (const message of diff.warnings) warnings.push({ name: shownName, id: s.id, message });
+    for (const w of diff.warnings) warnings.push({ name: shownName, id: s.id, ...w });
     const ignore = d.ignore_changes;
     const statusEnabled = ignore.includes('status') ? s.status === 1 : d.status === 1;
     const expiry = ignore.includes('expired_time') ? s.expired_time : d.expired_time;
     const soon = statusEnabled ? expiryWarning(expiry, nowSec, settings.warnExpiryDays) : null;
-    if (soon) warnings.push({ name: shownName, id: s.id, message: soon });
+    if (soon) warnings.push({ name: shownName, id: s.id, kind: 'expiring', message: soon });
   }
 
   for (const d of match.unmatchedDesired) {
@@ -106,7 +106,7 @@ export function createPlan(input: PlanInput): Plan {
     if (d.status === 1) {
       const blockers = serveBlockers(
         {
-          expired_time: d.expired_time,
+          expired_time: expiryReported(d, nowSec) ? -1 : d.expired_time,
           unlimited_quota: change.planned.unlimited_quota === true,
           remain_quota: change.planned.quota_budget ?? change.planned.remain_quota ?? 0,
         },
@@ -115,11 +115,12 @@ export function createPlan(input: PlanInput): Plan {
       if (blockers.length > 0) {
         warnings.push({
           name: d.name,
+          kind: 'cannot-serve',
           message: `declared enabled but cannot serve requests (${blockers.join(', ')})`,
         });
       }
       const soon = expiryWarning(d.expired_time, nowSec, settings.warnExpiryDays);
-      if (soon) warnings.push({ name: d.name, message: soon });
+      if (soon) warnings.push({ name: d.name, kind: 'expiring', message: soon });
     }
   }
 
@@ -138,23 +139,17 @@ export function createPlan(input: PlanInput): Plan {
     const exempt = ignoreNames.length > 0 && matchesTarget(s.name, ignoreNames);
     // --target never applies the unmanaged action (SPEC §6).
     const action = exempt || targets ? 'ignore' : settings.unmanaged.action;
-    unmanaged.push({ id: s.id, name: s.name, action });
-    if (exempt) continue;
+    // Listed once, in `unmanaged` (and counted in the summary), not also as a warning each.
+    unmanaged.push({
+      id: s.id,
+      name: s.name,
+      action,
+      ...(exempt ? { exempt: true as const } : {}),
+    });
     if (action !== 'ignore') {
       const change = unmanagedChange(s, action, quotaMaxUnits);
       if (change) changes.push(change);
     }
-    const what =
-      action === 'ignore'
-        ? 'left alone'
-        : action === 'disable'
-          ? 'it will be disabled'
-          : 'it will be deleted';
-    warnings.push({
-      name: s.name,
-      id: s.id,
-      message: `not declared in any key file (unmanaged; ${what}${targets ? ' — --target is set' : ''})`,
-    });
   }
 
   changes.sort(compareNameId);

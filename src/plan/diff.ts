@@ -78,13 +78,26 @@ export interface KeyDiff {
   statusTo?: 1 | 2;
   /** Only a `remain_quota: N` top-up. */
   refillOnly: boolean;
-  warnings: string[];
+  warnings: { kind: string; message: string }[];
 }
 
 function remainAfter(s: ServerKey, planned: PlannedValues): number {
   if (planned.quota_budget !== undefined) return Math.max(0, planned.quota_budget - s.used_quota);
   if (planned.remain_quota !== undefined) return planned.remain_quota;
   return s.remain_quota;
+}
+
+/**
+ * True when the key file declares the key enabled with an expiry already past: the loader
+ * warns about that (`expired-enabled`), so the planner does not say it again (SPEC §13).
+ */
+export function expiryReported(d: DesiredKey, nowSec: number): boolean {
+  return (
+    d.status === 1 &&
+    !d.ignore_changes.includes('expired_time') &&
+    d.expired_time !== -1 &&
+    d.expired_time <= nowSec
+  );
 }
 
 /**
@@ -119,7 +132,7 @@ export function diffKey(
   const ignore = new Set<ManagedField>(d.ignore_changes);
   const fields: FieldChange[] = [];
   const planned: PlannedValues = {};
-  const warnings: string[] = [];
+  const warnings: KeyDiff['warnings'] = [];
   const add = (field: string, before: unknown, after: unknown): void => {
     fields.push({ field, before, after });
   };
@@ -197,30 +210,37 @@ export function diffKey(
 
   let statusTo: 1 | 2 | undefined;
   if (!ignore.has('status')) {
-    const blockers = serveBlockers(
-      {
-        expired_time: planned.expired_time ?? s.expired_time,
-        unlimited_quota: planned.unlimited_quota ?? s.unlimited_quota,
-        remain_quota: remainAfter(s, planned),
-        ...(d.quota?.kind === 'budget' ? { budget: d.quota.amount } : {}),
-      },
-      nowSec,
-    );
+    const state = {
+      expired_time: planned.expired_time ?? s.expired_time,
+      unlimited_quota: planned.unlimited_quota ?? s.unlimited_quota,
+      remain_quota: remainAfter(s, planned),
+      ...(d.quota?.kind === 'budget' ? { budget: d.quota.amount } : {}),
+    };
+    const blockers = serveBlockers(state, nowSec);
+    // An expiry the key file declares in the past is the loader's warning already.
+    const untold = expiryReported(d, nowSec)
+      ? serveBlockers({ ...state, expired_time: -1 }, nowSec)
+      : blockers;
     if (d.status === 2) {
       // Declared disabled is in sync with every state that cannot serve: 2, 3, 4.
       if (s.status === 1 || ![2, 3, 4].includes(s.status)) statusTo = 2;
     } else if (s.status === 3 || s.status === 4) {
       if (blockers.length === 0) statusTo = 1;
-      else {
-        warnings.push(
-          `declared enabled but cannot serve requests (${blockers.join(', ')}); ` +
+      else if (untold.length > 0) {
+        warnings.push({
+          kind: 'cannot-serve',
+          message:
+            `declared enabled but cannot serve requests (${untold.join(', ')}); ` +
             `it stays ${statusName(s.status)}`,
-        );
+        });
       }
     } else {
       if (s.status !== 1) statusTo = 1;
-      if (blockers.length > 0) {
-        warnings.push(`declared enabled but cannot serve requests (${blockers.join(', ')})`);
+      if (untold.length > 0) {
+        warnings.push({
+          kind: 'cannot-serve',
+          message: `declared enabled but cannot serve requests (${untold.join(', ')})`,
+        });
       }
     }
     if (statusTo !== undefined) {

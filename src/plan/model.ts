@@ -109,6 +109,8 @@ export interface UnmanagedKey {
   id: number;
   name: string;
   action: 'ignore' | 'disable' | 'delete';
+  /** Left alone because its name matches `unmanaged.ignoreNames`. */
+  exempt?: true;
 }
 
 export interface MissingKey {
@@ -120,6 +122,12 @@ export interface MissingKey {
 export interface PlanWarning {
   name?: string;
   id?: number;
+  /**
+   * A stable code for the message without its key-specific parts (`expiring`,
+   * `cannot-serve`): repeats of a kind are consolidated in text and markdown (SPEC §13).
+   * Absent only in plans saved before kinds existed.
+   */
+  kind?: string;
   message: string;
 }
 

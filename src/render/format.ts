@@ -6,6 +6,7 @@
 import { isListField } from '../fields.js';
 import type { FieldChange, KeyChange, Plan } from '../plan/model.js';
 import { escapeText, formatQuota, formatUnixTime, quoteText, statusName } from '../values/index.js';
+import { unmanagedSummary } from './sections.js';
 
 /** One line of a change block: `+` added, `-` removed, `~` changed, ` ` context. */
 export interface ChangeLine {
@@ -110,13 +111,16 @@ export function changeTitle(c: KeyChange, showName: (name: string) => string = q
   return `${VERBS[c.action]} ${showName(c.name)}${id}${how}`;
 }
 
-/** The summary line of SPEC §4 "Plan output". */
+/**
+ * The summary line of SPEC §4 "Plan output"; it says what happens to unmanaged keys (§13).
+ */
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
   if (plan.changes.length === 0) {
-    return `No changes. ${s.unchanged} key${s.unchanged === 1 ? '' : 's'} match${s.unchanged === 1 ? 'es' : ''} the key files.`;
+    const rest = s.unmanaged > 0 ? ` ${unmanagedSummary(plan)}.` : '';
+    return `No changes. ${s.unchanged} key${s.unchanged === 1 ? '' : 's'} match${s.unchanged === 1 ? 'es' : ''} the key files.${rest}`;
   }
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${s.unchanged} unchanged, ${s.unmanaged} unmanaged.`;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${s.unchanged} unchanged, ${unmanagedSummary(plan)}.`;
 }
 
 /** Who a warning is about: `"name" (id 7)`. */

@@ -9,6 +9,14 @@ import type { KeyChange, Plan } from '../plan/model.js';
 import { quoteText } from '../values/index.js';
 import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
 import { codeSpan, htmlCode, longestBacktickRun, markdownText } from './markdown-text.js';
+import {
+  moreLine,
+  moreUnmanagedLine,
+  shownUnmanaged,
+  shownWarnings,
+  unmanagedFate,
+  warningCounts,
+} from './sections.js';
 import type { RenderOptions } from './types.js';
 
 /** The most characters the markdown output may have. */
@@ -75,9 +83,10 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
   }
   if (plan.changes.length > 0) push('\n');
 
+  /** A collapsed block; `title` is its summary, e.g. `Missing (2)`. */
   const list = (title: string, items: string[]): void => {
     if (items.length === 0) return;
-    const open = `<details><summary>${title} (${items.length})</summary>\n\n`;
+    const open = `<details><summary>${title}</summary>\n\n`;
     if (!fits(open)) {
       omittedOther += items.length;
       return;
@@ -95,13 +104,29 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
     return s ? `${codeSpan(s)}: ` : '';
   };
   list(
-    'Missing',
+    `Missing (${plan.missing.length})`,
     plan.missing.map((m) => `${who(m)}${markdownText(m.message)}`),
   );
-  list(
-    'Warnings',
-    plan.warnings.map((w) => `${who(w)}${markdownText(w.message)}`),
-  );
+  if (plan.unmanaged.length > 0) {
+    const { shown, more } = shownUnmanaged(plan);
+    list(`Unmanaged (${plan.unmanaged.length}; ${unmanagedFate(plan)})`, [
+      ...shown.map((u) => codeSpan(subject(u))),
+      ...(more > 0
+        ? [markdownText(moreUnmanagedLine(more).replace('--format json', '`--format json`'))]
+        : []),
+    ]);
+  }
+  // One collapsed block for every warning, its title counting them by kind (SPEC §13).
+  if (!opts.quiet) {
+    list(
+      `Warnings (${plan.warnings.length}: ${markdownText(warningCounts(plan))})`,
+      shownWarnings(plan, opts).map((e) =>
+        'item' in e
+          ? `${who(e.item)}${markdownText(e.item.message)}`
+          : markdownText(moreLine(e.more).replace('--all-warnings', '`--all-warnings`')),
+      ),
+    );
+  }
 
   if (omittedChanges + omittedOther > 0) {
     const what = [

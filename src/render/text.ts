@@ -7,6 +7,13 @@ import { countDrift } from '../plan/drift.js';
 import type { Plan } from '../plan/model.js';
 import { escapeText } from '../values/index.js';
 import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
+import {
+  moreLine,
+  moreUnmanagedLine,
+  shownUnmanaged,
+  shownWarnings,
+  unmanagedFate,
+} from './sections.js';
 import type { RenderOptions } from './types.js';
 
 const ANSI = {
@@ -56,11 +63,22 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
       out.push(paint(ANSI.red, `  ! ${subject(m)}: ${escapeText(m.message)}`));
     out.push('');
   }
-  if (plan.warnings.length > 0) {
+  if (plan.unmanaged.length > 0) {
+    const { shown, more } = shownUnmanaged(plan);
+    out.push(`Unmanaged (${plan.unmanaged.length}; ${unmanagedFate(plan)}):`);
+    for (const u of shown) out.push(`  ${subject(u)}`);
+    if (more > 0) out.push(`  ${moreUnmanagedLine(more)}`);
+    out.push('');
+  }
+  if (plan.warnings.length > 0 && !opts.quiet) {
     out.push('Warnings:');
-    for (const w of plan.warnings) {
-      const who = subject(w);
-      out.push(paint(ANSI.yellow, `  ! ${who ? `${who}: ` : ''}${escapeText(w.message)}`));
+    for (const e of shownWarnings(plan, opts)) {
+      if (!('item' in e)) {
+        out.push(paint(ANSI.yellow, `  ${moreLine(e.more)}`));
+        continue;
+      }
+      const who = subject(e.item);
+      out.push(paint(ANSI.yellow, `  ! ${who ? `${who}: ` : ''}${escapeText(e.item.message)}`));
     }
     out.push('');
   }

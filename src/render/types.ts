@@ -7,4 +7,8 @@ export interface RenderOptions {
   quotaPerUsd: number;
   /** `drift` heads the output as a drift report. */
   heading?: 'plan' | 'drift';
+  /** Every warning, not the first 3 of each kind (`--all-warnings`; SPEC §13). */
+  allWarnings?: boolean;
+  /** Only the result: no warnings (`--quiet`). */
+  quiet?: boolean;
 }

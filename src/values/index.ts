@@ -39,3 +39,10 @@ export { matchesTarget } from './target.js';
 export { serveBlockers, statusName, type ServeState } from './status.js';
 export { displayPath, formatPath } from './path.js';
 export { translateAjvError, type PatternHints, type PlainSchemaError } from './schema-messages.js';
+export {
+  SHOWN_PER_KIND,
+  consolidate,
+  countKinds,
+  moreLine,
+  type Consolidated,
+} from './consolidate.js';

@@ -33,9 +33,16 @@ export function nameByteWarning(name: string): string | undefined {
     : undefined;
 }
 
-/** The warnings of a name: past the byte limit of older servers, invisible characters. */
-export function nameWarnings(name: string): string[] {
-  return [nameByteWarning(name), invisibleCharWarning(name)].filter((w) => w !== undefined);
+/**
+ * The warnings of a name, each with its kind (SPEC §13): past the byte limit of older servers
+ * (`name-bytes`), invisible characters (`invisible-chars`).
+ */
+export function nameWarnings(name: string): { kind: string; message: string }[] {
+  const found = [
+    { kind: 'name-bytes', message: nameByteWarning(name) },
+    { kind: 'invisible-chars', message: invisibleCharWarning(name) },
+  ];
+  return found.filter((w): w is { kind: string; message: string } => w.message !== undefined);
 }
 
 /** Errors of a model id; undefined when it is fine. */

@@ -228,6 +228,7 @@ describe('server-owned states (SPEC §4.5)', () => {
       {
         name: 'k',
         id: 1,
+        kind: 'cannot-serve',
         message: expect.stringMatching(/cannot serve.*budget is spent.*stays exhausted/),
       },
     ]);
@@ -239,7 +240,22 @@ describe('server-owned states (SPEC §4.5)', () => {
       [aServerKey({ id: 1, name: 'k', status: 3, expired_time: NOW_SEC - DAY })],
     );
     expect(plan.changes).toEqual([]);
-    expect(plan.warnings[0]?.message).toMatch(/expired on 2026-11-25/);
+    // The key file declares the past expiry: the loader reports it (expired-enabled), once.
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('still warns about an expiry the key file does not declare (ignore_changes)', () => {
+    const plan = planOf(
+      [aDesiredKey({ name: 'k', ignore_changes: ['expired_time'] })],
+      [aServerKey({ id: 1, name: 'k', status: 3, expired_time: NOW_SEC - DAY })],
+    );
+    expect(plan.changes).toEqual([]);
+    expect(plan.warnings).toEqual([
+      expect.objectContaining({
+        kind: 'cannot-serve',
+        message: expect.stringMatching(/expired on 2026-11-25/),
+      }),
+    ]);
   });
 
   it('revives after a budget raise (remain computed from used)', () => {
@@ -266,7 +282,7 @@ describe('server-owned states (SPEC §4.5)', () => {
       [aServerKey({ id: 1, name: 'k', expired_time: exp })],
     );
     expect(plan.warnings).toEqual([
-      { name: 'k', id: 1, message: 'expires in 6 days (2026-12-02)' },
+      { name: 'k', id: 1, kind: 'expiring', message: 'expires in 6 days (2026-12-02)' },
     ]);
     expect(
       planOf(

@@ -40,7 +40,7 @@ describe('matching (SPEC §4.3)', () => {
     const plan = planOf([aDesiredKey({ name: 'a' })], [aServerKey({ id: 3, name: 'ops-x' })], {
       ignoreNames: ['ops-*'],
     });
-    expect(plan.unmanaged).toEqual([{ id: 3, name: 'ops-x', action: 'ignore' }]);
+    expect(plan.unmanaged).toEqual([{ id: 3, name: 'ops-x', action: 'ignore', exempt: true }]);
   });
 
   it('lets a key that pins its id have a name in unmanaged.ignoreNames (matched by id)', () => {
@@ -145,14 +145,12 @@ describe('matching (SPEC §4.3)', () => {
 describe('unmanaged keys', () => {
   const stray = () => aServerKey({ id: 77, name: 'old-intern' });
 
-  it('are reported and warned about with action ignore', () => {
+  it('are reported once, in unmanaged, with action ignore (not also as warnings)', () => {
     const plan = planOf([], [stray()]);
     expect(plan.unmanaged).toEqual([{ id: 77, name: 'old-intern', action: 'ignore' }]);
+    expect(plan.summary.unmanaged).toBe(1);
     expect(plan.changes).toEqual([]);
-    expect(plan.warnings[0]).toMatchObject({
-      id: 77,
-      message: expect.stringContaining('not declared'),
-    });
+    expect(plan.warnings).toEqual([]);
   });
 
   it('are disabled with action disable', () => {

@@ -107,14 +107,16 @@ describe('text renderer', () => {
       Missing (pinned ids not on the server; never recreated):
         ! "gone" (id 99): id 99 not found: the key is never recreated (remove \`id\` from keys.yaml:1 to create a new key)
 
+      Unmanaged (1; deleted: unmanaged.action is delete):
+        "old-intern" (id 77)
+
       Warnings:
         ! "ci-runner" (id 12): expires in 6 days (2026-12-02)
-        ! "old-intern" (id 77): not declared in any key file (unmanaged; it will be deleted)
 
       apply would refuse this plan without --force:
         ! disables or deletes 1 of 4 keys (25%) > safety.maxDeletePercent 10 (--force=deletes)
 
-      Plan: 1 to create, 2 to update, 1 to delete; 1 unchanged, 1 unmanaged.
+      Plan: 1 to create, 2 to update, 1 to delete; 1 unchanged, 1 unmanaged (deleted: unmanaged.action is delete).
       "
     `);
   });
@@ -155,7 +157,7 @@ describe('markdown renderer', () => {
       .toMatchInlineSnapshot(`
       "### cometkeys plan
 
-      **Plan: 1 to create, 2 to update, 1 to delete; 1 unchanged, 1 unmanaged.** 1 missing.
+      **Plan: 1 to create, 2 to update, 1 to delete; 1 unchanged, 1 unmanaged (deleted: unmanaged.action is delete).** 1 missing.
 
       > [!CAUTION]
       > \`apply\` would refuse this plan without \`--force\`:
@@ -206,10 +208,15 @@ describe('markdown renderer', () => {
 
       </details>
 
-      <details><summary>Warnings (2)</summary>
+      <details><summary>Unmanaged (1; deleted: unmanaged.action is delete)</summary>
+
+      - \`"old-intern" (id 77)\`
+
+      </details>
+
+      <details><summary>Warnings (1: 1 expiring)</summary>
 
       - \`"ci-runner" (id 12)\`: expires in 6 days (2026-12-02)
-      - \`"old-intern" (id 77)\`: not declared in any key file (unmanaged; it will be deleted)
 
       </details>
 

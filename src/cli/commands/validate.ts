@@ -3,7 +3,7 @@
  * key files, offline. Exit 0 when valid (warnings allowed), 1 when not. Text: diagnostics on
  * stderr, one summary line on stdout. JSON: one document on stdout.
  */
-import { formatDiagnostic, type Diagnostic } from '../../model.js';
+import type { Diagnostic } from '../../model.js';
 import { stringifyJson } from '../../values/index.js';
 import type { CommandContext } from '../context.js';
 import { readDesired, resolveSettings } from '../pipeline.js';
@@ -60,9 +60,14 @@ export async function runValidate(
     ctx.io.stdout.write(`${stringifyJson(doc, 2)}\n`);
     return valid ? 0 : 1;
   }
-  for (const d of result.diagnostics) {
-    ctx.io.stderr.write(`${colourSeverity(formatDiagnostic(d), d, ctx.global.color)}\n`);
-  }
+  const { formatDiagnostics } = await import('../../desired/index.js');
+  ctx.io.stderr.write(
+    formatDiagnostics(result.diagnostics, {
+      allWarnings: ctx.global.allWarnings,
+      quiet: ctx.global.quiet,
+      paint: (line, d) => colourSeverity(line, d, ctx.global.color),
+    }),
+  );
   const head = `${plural(result.files.length, 'file')}, ${plural(result.keys.length, 'key')}`;
   const counts = [
     ...(errors.length ? [plural(errors.length, 'error')] : []),
