@@ -57,3 +57,12 @@ export function resolveColor(
     return true;
   return isTTY === true;
 }
+
+/** The render options that follow the global flags: colour, `--all-warnings`, `--quiet`. */
+export function outputOptions(g: GlobalOptions): {
+  color: boolean;
+  allWarnings: boolean;
+  quiet: boolean;
+} {
+  return { color: g.color, allWarnings: g.allWarnings, quiet: g.quiet };
+}

@@ -92,7 +92,7 @@ describe('plan', () => {
     expect(r.stdout).toContain('new-service');
     expect(r.stdout).toContain('10.0.0.2');
     expect(r.stdout).toContain(
-      'Plan: 1 to create, 1 to update, 0 to delete; 1 unchanged, 1 unmanaged.',
+      'Plan: 1 to create, 1 to update, 0 to delete; 1 unchanged, 1 unmanaged (left alone: unmanaged.action is ignore).',
     );
     expect(findLeaks([r.stdout, r.stderr], secrets())).toEqual([]);
   });

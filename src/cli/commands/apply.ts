@@ -22,7 +22,7 @@ import type { ServerKey } from '../../model.js';
 import type { Plan } from '../../plan/model.js';
 import { checkPlanAuthority } from '../../plan/plan-check.js';
 import { evaluateSafety } from '../../plan/safety.js';
-import { CliError, type CommandContext } from '../context.js';
+import { CliError, outputOptions, type CommandContext } from '../context.js';
 import {
   accountUserId,
   listAccount,
@@ -207,7 +207,7 @@ export async function runApply(
     const { renderPlan } = await import('../../render/index.js');
     const shown = renderPlan(plan, {
       format: 'text',
-      color: ctx.global.color,
+      ...outputOptions(ctx.global),
       quotaPerUsd: settings.quotaPerUsd,
     });
     // With --format json, stdout carries only the ledger.

@@ -1,5 +1,5 @@
 import type { Plan } from '../../plan/model.js';
-import type { CommandContext } from '../context.js';
+import { outputOptions, type CommandContext } from '../context.js';
 import { writeNamedFile } from '../files.js';
 import { preparePlan } from '../pipeline.js';
 
@@ -26,7 +26,7 @@ export async function planAndRender(
   ctx.io.stdout.write(
     renderPlan(plan, {
       format: opts.format as Format,
-      color: ctx.global.color,
+      ...outputOptions(ctx.global),
       quotaPerUsd: settings.quotaPerUsd,
       heading,
     }),

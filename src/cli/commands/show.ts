@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError, type CommandContext } from '../context.js';
+import { CliError, outputOptions, type CommandContext } from '../context.js';
 import { resolveSettings } from '../pipeline.js';
 
 type Format = 'text' | 'json' | 'markdown';
@@ -42,7 +42,7 @@ export async function runShow(
   ctx.io.stdout.write(
     renderPlan(plan, {
       format: opts.format as Format,
-      color: ctx.global.color,
+      ...outputOptions(ctx.global),
       quotaPerUsd: settings.quotaPerUsd,
       heading: 'plan',
     }),

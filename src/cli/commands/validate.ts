@@ -43,12 +43,13 @@ export async function runValidate(
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
   const valid = errors.length === 0;
   if (o.format === 'json') {
-    const strip = ({ file, line, col, path, message }: Diagnostic) => ({
+    const strip = ({ file, line, col, path, message, kind }: Diagnostic) => ({
       file,
       line,
       col,
       path,
       message,
+      ...(kind !== undefined ? { kind } : {}),
     });
     const doc = {
       valid,
