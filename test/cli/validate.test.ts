@@ -112,6 +112,7 @@ describe('validate', () => {
           col: 44,
           path: 'keys[0].allow_ips[0]',
           message: '"10.1.0.0/8" has host bits set; the range is 10.0.0.0/8',
+          kind: 'host-bits',
         },
       ],
     });
