@@ -84,6 +84,11 @@ export interface DesiredKey {
   auto_groups?: string[];
   /** Sorted, unique. */
   ignore_changes: ManagedField[];
+  /**
+   * Sinks a newly created key's secret goes to (SPEC §11), in the order written; absent = none.
+   * Not an API field: never sent, never diffed.
+   */
+  deliver?: string[];
   /** Where the key's entry starts. */
   source: SourcePos;
 }

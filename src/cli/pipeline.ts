@@ -110,6 +110,7 @@ export async function readDesired(
     quotaMaxUnits: settings.quotaMaxUnits,
     policy: settings.policy,
     ignoreNames: settings.unmanaged.ignoreNames,
+    sinkNames: Object.keys(settings.sinks),
     now,
     allowEmpty: opts.allowEmpty === true,
   });

@@ -190,6 +190,7 @@ export function buildKey(
       ? { auto_groups: merged.auto_groups }
       : {}),
     ignore_changes: ignore,
+    ...(merged.deliver && merged.deliver.length > 0 ? { deliver: merged.deliver } : {}),
     source: { file: ctx.file, ...pos(ctx.locate(base)) },
   });
   const violations = checkPolicy(key, opts.policy, opts.now, ctx.quotaPerUsd);

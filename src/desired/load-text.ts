@@ -23,6 +23,8 @@ export interface LoadTextOptions {
   policy?: PolicySettings;
   /** The time to judge past expiry and maxExpiryDays against. */
   now: Date;
+  /** The sink names the config defines (`sinks`); absent = `deliver` names are not checked. */
+  sinkNames?: readonly string[];
 }
 
 /** A key with where it was declared, for checks across keys and files. */
@@ -81,6 +83,7 @@ export function loadFileEntries(text: string, file: string, opts: LoadTextOption
     quotaPerUsd: opts.quotaPerUsd,
     quotaMaxUnits: opts.quotaMaxUnits ?? DEFAULT_QUOTA_MAX_UNITS,
     diagnostics,
+    ...(opts.sinkNames ? { sinkNames: opts.sinkNames } : {}),
   };
   let defaults: ParsedFields = { declared: new Set(), invalid: new Set() };
   if (Object.hasOwn(doc, 'defaults')) {

@@ -26,13 +26,15 @@ export interface FileContext {
   /** The largest quota amount the server accepts (the `quotaMaxUnits` setting). */
   quotaMaxUnits: number;
   diagnostics: Diagnostic[];
+  /** The sink names the config defines; `deliver` names are checked against them when given. */
+  sinkNames?: readonly string[];
 }
 
 /** The fields a key shares with `defaults`: every key field but its name. */
 type SharedField = Exclude<KeyField, 'name'>;
 
 /** The fields a key shares with `defaults`, converted; absent when not declared or invalid. */
-export type ParsedFields = ExactKeys<ParsedValues, SharedField | 'ignore_changes'> & {
+export type ParsedFields = ExactKeys<ParsedValues, SharedField | 'ignore_changes' | 'deliver'> & {
   /** Fields present in the mapping (valid or not). */
   declared: Set<string>;
   /** Fields present but invalid (an error was reported). */
@@ -52,6 +54,7 @@ interface ParsedValues {
   cross_group_retry?: boolean;
   auto_groups?: string[];
   ignore_changes?: ManagedField[];
+  deliver?: string[];
 }
 
 /** The quota fields; declaring any of them on a key replaces the form from `defaults`. */
@@ -61,7 +64,19 @@ export const QUOTA_FIELDS = ['unlimited_quota', 'quota_budget', 'remain_quota'] 
 export const SHARED_FIELDS = [
   ...KEY_FIELDS.filter((f): f is SharedField => f !== 'name'),
   'ignore_changes',
+  'deliver',
 ] as const;
+
+/** Checks a `deliver` entry names a sink the config defines (SPEC §11). */
+function sinkCheck(ctx: FileContext): (s: string) => string | undefined {
+  return (s) => {
+    const names = ctx.sinkNames;
+    if (names === undefined || names.includes(s)) return undefined;
+    const defined =
+      names.length === 0 ? 'the config defines no sinks' : `defined: ${names.join(', ')}`;
+    return `unknown sink ${JSON.stringify(s)} (${defined})`;
+  };
+}
 
 /** Turns a document path into the JSON pointer ajv reports. */
 export function toPointer(path: DocPath): string {
@@ -133,6 +148,17 @@ export function parseFields(
         value: s as ManagedField,
       }));
       if (list) out.ignore_changes = list;
+      else out.invalid.add(field);
+      continue;
+    }
+    if (field === 'deliver') {
+      const list = checkList(
+        value as string[],
+        [...base, field],
+        ctx,
+        plainEntry(ctx, sinkCheck(ctx)),
+      );
+      if (list) out.deliver = list;
       else out.invalid.add(field);
       continue;
     }
