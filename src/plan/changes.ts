@@ -116,6 +116,7 @@ export function createChange(d: DesiredKey): KeyChange {
     planned,
     sequence: createSequence(d.status),
     precondition: { kind: 'absent', names: [...new Set([d.name, ...d.previous_names])] },
+    ...(d.deliver && d.deliver.length > 0 ? { deliver: [...d.deliver] } : {}),
   };
 }
 

@@ -95,6 +95,8 @@ interface ChangeBase {
 export interface CreateChange extends ChangeBase {
   action: 'create';
   id: null;
+  /** The sinks the new key's secret goes to (the key file's `deliver`, SPEC §11); absent = none. */
+  deliver?: string[];
 }
 
 /** An update or delete names the server key it writes. */

@@ -83,7 +83,12 @@ export function fieldLines(f: FieldChange, create: boolean, quotaPerUsd: number)
 
 /** All lines of a change's fields. */
 export function changeLines(c: KeyChange, quotaPerUsd: number): ChangeLine[] {
-  return c.fields.flatMap((f) => fieldLines(f, c.action === 'create', quotaPerUsd));
+  const lines = c.fields.flatMap((f) => fieldLines(f, c.action === 'create', quotaPerUsd));
+  // Where a new key's secret will go (SPEC §11); sink names are plain (SINK_NAME).
+  if (c.action === 'create' && c.deliver && c.deliver.length > 0) {
+    lines.push({ sign: ' ', text: `secret → ${c.deliver.join(', ')}` });
+  }
+  return lines;
 }
 
 const VERBS = { create: 'create', update: 'update', delete: 'delete' } as const;

@@ -1,0 +1,48 @@
+/** The plan shows, per create, where its secret will go (SPEC §11). */
+import { describe, expect, it } from 'vitest';
+import { validatePlanObject } from '../../src/plan/plan-file.js';
+import { renderPlan } from '../../src/render/index.js';
+import { aDesiredKey, aServerKey } from '../helpers/builders.js';
+import { planOf } from './helpers.js';
+
+const Q = 500_000;
+
+function plan() {
+  return planOf(
+    [
+      aDesiredKey({ name: 'new-a', deliver: ['backend-ci', 'vault'] }),
+      aDesiredKey({ name: 'new-b' }),
+      aDesiredKey({ name: 'old', deliver: ['vault'], group: 'auto' }),
+    ],
+    [aServerKey({ id: 5, name: 'old' })],
+  );
+}
+
+describe('deliver in the plan', () => {
+  it('puts deliver on creates only, as the key file lists it', () => {
+    const p = plan();
+    const by = Object.fromEntries(p.changes.map((c) => [c.name, c]));
+    expect(by['new-a']).toMatchObject({ action: 'create', deliver: ['backend-ci', 'vault'] });
+    expect(by['new-b']).not.toHaveProperty('deliver');
+    expect(by['old']).toMatchObject({ action: 'update' });
+    expect(by['old']).not.toHaveProperty('deliver');
+  });
+
+  it('shows a "secret →" line under the create in text and markdown', () => {
+    const p = plan();
+    const text = renderPlan(p, { format: 'text', color: false, quotaPerUsd: Q });
+    const block = text.split('\n\n').find((b) => b.includes('"new-a"')) ?? '';
+    expect(block).toContain('        secret → backend-ci, vault');
+    expect(text.match(/secret →/g)).toHaveLength(1);
+    const md = renderPlan(p, { format: 'markdown', color: false, quotaPerUsd: Q });
+    expect(md).toContain('secret → backend-ci, vault');
+  });
+
+  it('keeps deliver in the JSON plan, which the schema accepts', () => {
+    const json = JSON.parse(renderPlan(plan(), { format: 'json', color: false, quotaPerUsd: Q }));
+    const create = json.changes.find((c: { name: string }) => c.name === 'new-a');
+    expect(create.deliver).toEqual(['backend-ci', 'vault']);
+    expect(validatePlanObject(json)).toEqual([]);
+    expect(validatePlanObject({ ...json, changes: [{ ...create, deliver: [1] }] })).not.toEqual([]);
+  });
+});
