@@ -8,6 +8,7 @@ import { unknownFieldsOf } from '../api/body.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange } from '../plan/model.js';
 import { compareNameId, escapeText } from '../values/index.js';
+import { deliverSecrets } from './deliver-secrets.js';
 import { describeError, runKeyChange, type KeyRunContext } from './run-key.js';
 import type {
   ApplyInput,
@@ -15,6 +16,7 @@ import type {
   ApplySummary,
   AuditRecord,
   CreatedKey,
+  DeliveryAuditRecord,
   LedgerEntry,
   StopReason,
 } from './types.js';
@@ -30,6 +32,55 @@ export function summarizeEntries(entries: readonly LedgerEntry[]): ApplySummary 
   };
   for (const e of entries) summary[e.outcome] += 1;
   return summary;
+}
+
+/**
+ * Hands the secrets of the keys this run created to the sinks their creates declare, after
+ * every key ran, so all reveals go in one batch (docs/write-protocol.md#new-keys-secrets).
+ * A key whose handoff failed becomes `failed` (its detail says which sink and why).
+ */
+async function deliverCreated(
+  input: ApplyInput,
+  created: readonly CreatedKey[],
+  entries: LedgerEntry[],
+): Promise<void> {
+  const wants = new Map<string, readonly string[]>();
+  for (const c of input.plan.changes) {
+    if (c.action === 'create' && c.deliver && c.deliver.length > 0) wants.set(c.name, c.deliver);
+  }
+  if (wants.size === 0) return;
+  const targets = created.flatMap((k) => {
+    const deliver = wants.get(k.name);
+    return deliver ? [{ ...k, deliver }] : [];
+  });
+  const failures = await deliverSecrets({
+    client: input.client,
+    sinks: input.sinks ?? {},
+    targets,
+    ...(input.sinkOptions ? { sinkOptions: input.sinkOptions } : {}),
+    ...(input.onSinkOutput ? { onSinkOutput: input.onSinkOutput } : {}),
+    async audit(record) {
+      if (!input.audit?.writeDelivery) return;
+      const full: DeliveryAuditRecord = {
+        time: input.now().toISOString(),
+        ...record,
+        action: 'deliver',
+        git_commit: input.gitCommit ?? null,
+      };
+      await input.audit.writeDelivery(full).catch((err: unknown) => {
+        input.onWarning?.(`the audit log could not be written (${describeError(err)})`);
+      });
+    },
+  });
+  for (const [id, why] of failures) {
+    const entry = entries.find((e) => e.id === id && e.action === 'create');
+    if (!entry) continue;
+    if (entry.outcome === 'failed') entry.detail = `${entry.detail ?? 'failed'}; ${why}`;
+    else {
+      entry.outcome = 'failed';
+      entry.detail = why;
+    }
+  }
 }
 
 /** Applies `input.plan`; see the module comment. */
@@ -158,6 +209,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   };
   report();
   for (const e of await Promise.all(runnable.map((c) => limit(() => runOne(c))))) entries.push(e);
+  await deliverCreated(input, created, entries);
   entries.sort(compareNameId);
   created.sort((a, b) => a.id - b.id);
   return {

@@ -6,13 +6,14 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { stringifyJson } from '../values/index.js';
-import type { AuditRecord, AuditSink } from './types.js';
+import type { AuditRecord, AuditSink, DeliveryAuditRecord } from './types.js';
 
 /** Fields that must never reach a log, whatever a caller puts in a record. */
 const SECRET_FIELDS = new Set(['key']);
 
 /** Serialises one record as a line, leaving any secret field out. */
-export function formatAuditLine(record: AuditRecord): string {
+export function formatAuditLine(record: AuditRecord | DeliveryAuditRecord): string {
+  if (record.action === 'deliver') return `${stringifyJson(record)}\n`;
   const safe: AuditRecord = {
     ...record,
     fields: record.fields.filter((f) => !SECRET_FIELDS.has(f.field)),
@@ -36,14 +37,16 @@ export async function openAuditLog(file: string): Promise<AuditLog> {
     constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
   const handle = await open(file, flags, 0o600);
   let last: Promise<void> = Promise.resolve();
+  const append = (record: AuditRecord | DeliveryAuditRecord) => {
+    const line = formatAuditLine(record);
+    const next = last.then(() => handle.appendFile(line, 'utf8'));
+    // A failed write must not poison the lines after it.
+    last = next.catch(() => {});
+    return next;
+  };
   return {
-    write(record) {
-      const line = formatAuditLine(record);
-      const next = last.then(() => handle.appendFile(line, 'utf8'));
-      // A failed write must not poison the lines after it.
-      last = next.catch(() => {});
-      return next;
-    },
+    write: append,
+    writeDelivery: append,
     async close() {
       await last;
       await handle.sync().catch(() => {});

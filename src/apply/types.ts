@@ -5,6 +5,7 @@
 import type { CometClient } from '../api/types.js';
 import type { ServerKey } from '../model.js';
 import type { ChangeAction, Plan, WriteStep } from '../plan/model.js';
+import type { CommandSinkOptions, SinkConfig } from '../sinks/index.js';
 
 /** How one key ended. `missing` comes from the plan (a pinned id that is not on the server). */
 export type Outcome = 'applied' | 'failed' | 'skipped' | 'missing' | 'did_not_converge';
@@ -72,9 +73,31 @@ export interface AuditRecord {
   git_commit: string | null;
 }
 
-/** Receives one record per write attempt. */
+/**
+ * One delivery of a new key's secret to a sink (SPEC §11), as the audit log records it: the
+ * secret's fingerprint (first 12 hex digits of its SHA-256), never the secret.
+ */
+export interface DeliveryAuditRecord {
+  /** ISO-8601 UTC. */
+  time: string;
+  id: number;
+  name: string;
+  action: 'deliver';
+  sink: string;
+  outcome: 'ok' | 'error';
+  /** null when there was no secret to deliver (it could not be revealed). */
+  fingerprint: string | null;
+  error?: string;
+  git_commit: string | null;
+}
+
+/** A delivery record before the caller fills in time and git commit. */
+export type DeliveryAuditFields = Omit<DeliveryAuditRecord, 'time' | 'git_commit' | 'action'>;
+
+/** Receives one record per write attempt, and (when it takes them) one per delivery. */
 export interface AuditSink {
   write(record: AuditRecord): Promise<void>;
+  writeDelivery?(record: DeliveryAuditRecord): Promise<void>;
 }
 
 /** What `applyPlan` takes. */
@@ -100,4 +123,10 @@ export interface ApplyInput {
    * reused for the creates' "absent" check instead of listing again.
    */
   listing?: ServerKey[];
+  /** The config's sinks, for the creates that declare `deliver` (SPEC §11). */
+  sinks?: Readonly<Record<string, SinkConfig>>;
+  /** The environment and token command sinks start from (the token is removed). */
+  sinkOptions?: CommandSinkOptions;
+  /** A command sink's output, the secret redacted. */
+  onSinkOutput?: (key: { id: number; name: string }, sink: string, output: string) => void;
 }

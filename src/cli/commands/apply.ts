@@ -270,6 +270,14 @@ export async function runApply(
     now: () => ctx.io.now?.() ?? new Date(),
     gitCommit: auditFile ? await readGitCommit(ctx.io.cwd) : null,
     ...(prepared.listing ? { listing: prepared.listing } : {}),
+    // Secret handoff (SPEC §11): command sinks start from this environment, minus the token.
+    sinks: settings.sinks,
+    sinkOptions: { env: ctx.io.env },
+    onSinkOutput: (key, sink, output) => {
+      const m = `${key.name} → ${sink}: ${output.trimEnd().replace(/\n/g, '\n  ')}`;
+      if (ctx.global.quiet) stderr.write(`${m}\n`);
+      else progress.notice(m);
+    },
   });
   progress.finish();
   try {
