@@ -1,0 +1,128 @@
+/**
+ * Secret handoff end to end (SPEC §11, issue 12): the built CLI against the emulator with
+ * masking and reveal routes on, a `command` sink and a `file` sink from the config.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { runCli } from '../helpers/cli.js';
+import { findLeaks, tempWorkdir } from './helpers.js';
+
+// Writes its stdin to the file named by its first argument.
+const COPY_STDIN =
+  "const c=[];process.stdin.on('data',(d)=>c.push(d));" +
+  "process.stdin.on('end',()=>require('fs').writeFileSync(process.argv[1],Buffer.concat(c)))";
+const FAIL = "process.stdin.resume();process.stdin.on('end',()=>process.exit(1))";
+
+const work = tempWorkdir();
+const config = {
+  sinks: {
+    ci: { command: [process.execPath, '-e', COPY_STDIN, path.join(work.dir, 'ci-{name}.txt')] },
+    local: { file: 'secrets/{name}.env', format: 'dotenv' },
+    broken: { command: [process.execPath, '-e', FAIL] },
+  },
+};
+work.write('cometkeys.config.json', JSON.stringify(config));
+work.write(
+  'keys.yaml',
+  `version: 1
+defaults:
+  quota_budget: 1000000
+  deliver: [ci, local]
+keys:
+  - name: svc-a
+  - name: svc-b
+  - name: svc-c
+    deliver: [local]
+`,
+);
+work.write(
+  'more.yaml',
+  `version: 1
+keys:
+  - name: svc-d
+    quota_budget: 1000
+    deliver: [broken, local]
+`,
+);
+
+let emu: Emulator;
+let env: Record<string, string>;
+beforeAll(async () => {
+  emu = await startEmulator({ maskKeys: true });
+  env = { COMETAPI_BASE_URL: emu.url, COMETAPI_ACCESS_TOKEN: emu.token };
+});
+afterAll(async () => {
+  await emu.close();
+  work.cleanup();
+});
+
+const read = (name: string) => readFileSync(path.join(work.dir, name), 'utf8');
+const secretOf = (name: string) => {
+  const r = emu.records().find((k) => k.name === name);
+  if (!r) throw new Error(`no key ${name}`);
+  return r.key.startsWith('sk-') ? r.key : `sk-${r.key}`;
+};
+
+describe('apply delivers new keys to their sinks', () => {
+  it('validates an unknown sink at its line', async () => {
+    work.write(
+      'bad.yaml',
+      'version: 1\nkeys:\n  - name: x\n    quota_budget: 1\n    deliver: [nope]\n',
+    );
+    const r = await runCli(['validate', '-f', 'bad.yaml'], { cwd: work.dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.yaml:5:15: error: keys[0].deliver[0]: unknown sink "nope"');
+    expect(r.stderr).toContain('defined: ci, local, broken');
+  });
+
+  it('shows the sinks in the plan, then delivers three keys with one reveal call', async () => {
+    const plan = await runCli(['plan', '-f', 'keys.yaml'], { cwd: work.dir, env });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('secret → ci, local');
+    expect(plan.stdout).toContain('secret → local');
+    emu.clearRequests();
+    const r = await runCli(
+      ['apply', '--auto-approve', '-f', 'keys.yaml', '--audit-log', 'audit.jsonl'],
+      { cwd: work.dir, env },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const reveals = emu.requests().filter((q) => /\/key(s)?$/.test(q.path));
+    expect(reveals.map((q) => q.path)).toEqual(['/api/token/batch/keys']);
+    const secrets = ['svc-a', 'svc-b', 'svc-c'].map(secretOf);
+    for (const s of secrets) expect(s).toMatch(/^sk-/);
+    expect(read('ci-svc-a.txt').trim()).toBe(secrets[0]);
+    expect(read('ci-svc-b.txt').trim()).toBe(secrets[1]);
+    expect(read('secrets/svc-a.env')).toBe(`COMETAPI_KEY=${secrets[0]}\n`);
+    expect(read('secrets/svc-c.env')).toBe(`COMETAPI_KEY=${secrets[2]}\n`);
+    expect(() => read('ci-svc-c.txt')).toThrow();
+    const audit = read('audit.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const deliveries = audit.filter((a) => a.action === 'deliver');
+    expect(
+      deliveries.map((d) => `${String(d.name)}→${String(d.sink)}:${String(d.outcome)}`).sort(),
+    ).toEqual(['svc-a→ci:ok', 'svc-a→local:ok', 'svc-b→ci:ok', 'svc-b→local:ok', 'svc-c→local:ok']);
+    const texts = [r.stdout, r.stderr, plan.stdout, plan.stderr, read('audit.jsonl')];
+    expect(findLeaks(texts, secrets)).toEqual([]);
+  });
+
+  it('exits 3 naming the key and the sink when a sink fails; the others still run', async () => {
+    const r = await runCli(['apply', '--auto-approve', '-f', 'more.yaml', '--format', 'json'], {
+      cwd: work.dir,
+      env,
+    });
+    expect(r.code).toBe(3);
+    const id = emu.records().find((k) => k.name === 'svc-d')?.id;
+    const ledger = JSON.parse(r.stdout) as { entries: { name: string; detail?: string }[] };
+    expect(ledger.entries[0]?.detail).toMatch(
+      new RegExp(`^created as id ${id}, secret not delivered to broken: `),
+    );
+    const secret = secretOf('svc-d');
+    expect(read('secrets/svc-d.env')).toBe(`COMETAPI_KEY=${secret}\n`);
+    expect(findLeaks([r.stdout, r.stderr], [secret])).toEqual([]);
+  });
+});
