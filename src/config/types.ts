@@ -58,7 +58,7 @@ export interface Settings {
   notices: string[];
   /**
    * Where new keys' secrets can go, by sink name (SPEC §11); paths absolute (relative ones in
-   * the config are relative to its directory). Default none. Apply integration coming.
+   * the config are relative to its directory). Default none. Chosen per key with `deliver:`.
    */
   sinks: Record<string, SinkConfig>;
   /** The config file the settings came from, when one was found. */
