@@ -23,6 +23,7 @@ export function formatAuditLine(record: AuditRecord | DeliveryAuditRecord): stri
 
 /** An open audit log; `close` waits for every line and syncs the file. */
 export interface AuditLog extends AuditSink {
+  writeDelivery(record: DeliveryAuditRecord): Promise<void>;
   close(): Promise<void>;
 }
 

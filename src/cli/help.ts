@@ -29,6 +29,11 @@ Examples:
   $ cometkeys apply --auto-approve           # plan afresh and apply (CI)
   $ cometkeys apply plan.json --force=updates --audit-log audit.jsonl
 `,
+  deliver: `
+Examples:
+  $ cometkeys deliver backend-prod            # rerun the sinks its deliver: lists
+  $ cometkeys deliver backend-prod ci-runner --sink vault
+`,
   show: `
 Examples:
   $ cometkeys show plan.json

@@ -164,6 +164,22 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
     async () => (await import('./commands/apply.js')).runApply,
   );
   define(
+    'deliver',
+    (c) =>
+      c
+        .description('reveal current keys and hand their secrets to their sinks again')
+        .argument('<names...>', 'key names, as the key files declare them')
+        .addOption(fileOpt())
+        .addOption(
+          new Option(
+            '--sink <sink>',
+            "only this sink (repeatable; default: the key's deliver)",
+          ).argParser(collect),
+        )
+        .option('--audit-log <file>', 'append one JSON line per delivery'),
+    async () => (await import('./commands/deliver.js')).runDeliver,
+  );
+  define(
     'show',
     (c) =>
       c

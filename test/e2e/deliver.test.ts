@@ -125,4 +125,38 @@ describe('apply delivers new keys to their sinks', () => {
     expect(read('secrets/svc-d.env')).toBe(`COMETAPI_KEY=${secret}\n`);
     expect(findLeaks([r.stdout, r.stderr], [secret])).toEqual([]);
   });
+
+  it('deliver reruns the sinks of current keys, or only --sink, exit 0 / 3', async () => {
+    const secret = secretOf('svc-d');
+    work.write('secrets/svc-d.env', 'stale\n');
+    emu.clearRequests();
+    const ok = await runCli(
+      ['deliver', 'svc-d', '--sink', 'local', '-f', 'more.yaml', '--audit-log', 'deliver.jsonl'],
+      { cwd: work.dir, env },
+    );
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const id = emu.records().find((k) => k.name === 'svc-d')?.id;
+    expect(ok.stdout).toBe(`svc-d (id ${id}) deliver: delivered to local\n`);
+    expect(read('secrets/svc-d.env')).toBe(`COMETAPI_KEY=${secret}\n`);
+    expect(emu.requests().filter((q) => q.path === '/api/token/batch/keys')).toHaveLength(1);
+    expect(read('deliver.jsonl')).toContain('"sink":"local","outcome":"ok"');
+
+    const all = await runCli(['deliver', 'svc-d', '-f', 'more.yaml'], { cwd: work.dir, env });
+    expect(all.code).toBe(3);
+    expect(all.stdout).toMatch(
+      /^svc-d \(id \d+\) deliver: failed: secret not delivered to broken: /,
+    );
+    const texts = [ok.stdout, ok.stderr, all.stdout, all.stderr, read('deliver.jsonl')];
+    expect(findLeaks(texts, [secret])).toEqual([]);
+  });
+
+  it('deliver refuses an unknown sink before touching the server', async () => {
+    const r = await runCli(['deliver', 'svc-d', '--sink', 'nope', '-f', 'more.yaml'], {
+      cwd: work.dir,
+      env,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown sink "nope" (defined: ci, local, broken)');
+  });
 });
