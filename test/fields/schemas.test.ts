@@ -23,23 +23,27 @@ function propertiesOf(s: Schema, definition: string): Record<string, Property> {
   return d.properties;
 }
 
-/** Key-file fields besides the table's: the key's identity and the list of ignored fields. */
+/**
+ * Key-file fields besides the table's: the key's identity, the list of ignored fields, and the
+ * sinks a new key's secret goes to (never sent, never diffed).
+ */
 const KEY_ONLY = ['id', 'previous_names'];
 
 describe('the field table and the schemas', () => {
   const keys = schema('keys.schema.json');
   const plan = schema('plan.schema.json');
 
-  it('keys.schema.json: defaults hold every key field but name, plus ignore_changes', () => {
+  it('keys.schema.json: defaults hold every key field but name, plus ignore_changes, deliver', () => {
     expect(Object.keys(propertiesOf(keys, 'keyFields'))).toEqual([
       ...KEY_FIELDS.filter((f) => f !== 'name'),
       'ignore_changes',
+      'deliver',
     ]);
   });
 
-  it('keys.schema.json: a key holds every key field, plus id, previous_names, ignore_changes', () => {
+  it('keys.schema.json: a key holds every key field, plus id, previous_names, ignore_changes, deliver', () => {
     expect(Object.keys(propertiesOf(keys, 'key')).sort()).toEqual(
-      [...KEY_FIELDS, ...KEY_ONLY, 'ignore_changes'].sort(),
+      [...KEY_FIELDS, ...KEY_ONLY, 'ignore_changes', 'deliver'].sort(),
     );
   });
 
