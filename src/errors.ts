@@ -2,7 +2,7 @@
  * The one error family. Every error cometkeys throws on purpose extends `CometkeysError`: it
  * carries the exit code the CLI returns and a message that is safe to print — no access token,
  * no key secret (the thrower leaves them out), and control characters from server or file text
- * escaped (SPEC §13 "Hostile text"). The CLI decides by `instanceof CometkeysError`; anything
+ * escaped (docs/commands.md#hostile-text). The CLI decides by `instanceof CometkeysError`; anything
  * else that reaches it is a bug and is reported as one.
  */
 import { escapeText } from './values/index.js';
@@ -17,7 +17,7 @@ export function escapeControlCharacters(text: string): string {
 
 /** What a `CometkeysError` is made with besides its message. */
 export interface CometkeysErrorOptions {
-  /** The CLI's exit code for this error (SPEC §1 "Exit codes"); 1 unless said otherwise. */
+  /** The CLI's exit code for this error (docs/exit-codes.md#the-codes); 1 unless said otherwise. */
   exitCode?: number;
   cause?: unknown;
 }

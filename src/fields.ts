@@ -214,8 +214,9 @@ export type DeclaredOnlyField = {
 }[KeyField];
 
 /**
- * Editable fields every create sends (SPEC §7.6): all but status (a create is enabled; a
- * disabled key is created inert, then disabled) and the fields managed only when declared.
+ * Editable fields every create sends (docs/write-protocol.md#creates): all but status (a create is
+ * enabled; a disabled key is created inert, then disabled) and the fields managed only when
+ * declared.
  */
 export type CreateField = Exclude<EditableField, 'status' | DeclaredOnlyField>;
 

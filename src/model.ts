@@ -1,7 +1,7 @@
 /**
  * The shared vocabulary of cometkeys: the API's key record, the normalised desired key, and
  * the helpers that convert between the API's wire forms and ours. Field names follow the API
- * (see ../shared/cometapi-api.md) so code, key file, plan and API docs line up.
+ * (see docs/write-protocol.md#server-facts) so code, key file, plan and API docs line up.
  */
 import { storedList, wireList, type ManagedField } from './fields.js';
 import { escapeText } from './values/index.js';
@@ -15,7 +15,7 @@ export type DeclaredStatus = 1 | 2;
 /**
  * A key record as the server returns it, with the secret (`key`) already stripped by the
  * client. Unknown fields a newer server adds are kept (index signature) so that update bodies
- * can pass them through unchanged (SPEC §7.2).
+ * can pass them through unchanged (docs/write-protocol.md#bodies-are-complete-records).
  */
 export interface ServerKey {
   id: number;
@@ -48,7 +48,7 @@ export {
   type EditableField,
   type ManagedField,
 } from './fields.js';
-/** The three quota forms of SPEC §2, in quota units. */
+/** The three quota forms of docs/key-file.md#quota-forms, in quota units. */
 export type QuotaSpec =
   { kind: 'unlimited' } | { kind: 'budget'; amount: number } | { kind: 'remain'; amount: number };
 
@@ -85,8 +85,8 @@ export interface DesiredKey {
   /** Sorted, unique. */
   ignore_changes: ManagedField[];
   /**
-   * Sinks a newly created key's secret goes to (SPEC §11), in the order written; absent = none.
-   * Not an API field: never sent, never diffed.
+   * Sinks a newly created key's secret goes to (docs/write-protocol.md#new-keys-secrets), in the
+   * order written; absent = none. Not an API field: never sent, never diffed.
    */
   deliver?: string[];
   /** Where the key's entry starts. */
@@ -112,7 +112,7 @@ export interface Diagnostic {
 /**
  * Formats a diagnostic as `file:line:col: error: path: message`; a problem with the whole file
  * (line 0: not found, a directory, not UTF-8) as `file: error: message`. File names, paths and
- * messages quote file content: control characters are escaped (SPEC §13 "Hostile text").
+ * messages quote file content: control characters are escaped (docs/commands.md#hostile-text).
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;

@@ -1,7 +1,8 @@
 /**
- * Update bodies are complete records (SPEC §7.2): the update endpoint replaces every editable
- * field and resets what is omitted (cometapi-api.md "Update ... Full replace"), so a body is
- * always built from a full record. These builders are the only way to get an `UpdateBody`.
+ * Update bodies are complete records (docs/write-protocol.md#bodies-are-complete-records): the
+ * update endpoint replaces every editable field and resets what is omitted
+ * (docs/write-protocol.md#updates-replace-the-whole-record), so a body is always built from a full
+ * record. These builders are the only way to get an `UpdateBody`.
  */
 import { DECLARED_ONLY_FIELDS } from '../fields.js';
 import { EDITABLE_FIELDS, KNOWN_FIELDS, READ_ONLY_FIELDS, type EditableField } from '../model.js';
@@ -23,7 +24,7 @@ const DECLARED_ONLY = new Set<string>(DECLARED_ONLY_FIELDS);
  * when declared (`auto_groups`: the server keeps it when a body omits it), `values` laid over
  * it, fields cometkeys does not know passed through. A limited key's negative `remain_quota` is
  * sent as 0, because the server refuses negative values even in status-only mode, and one above
- * `opts.quotaMaxUnits` as that maximum (SPEC §7.2).
+ * `opts.quotaMaxUnits` as that maximum (docs/write-protocol.md#bodies-are-complete-records).
  * Throws IncompleteRecordError when the server's record lacked an editable field (a body is
  * never completed with defaults), InternalError if the result would lack one otherwise.
  */
@@ -52,9 +53,9 @@ export function buildUpdateBody(
 /** Options of the body builders. */
 export interface BodyOptions {
   /**
-   * The largest `remain_quota` a limited key's body may carry (the `quotaMaxUnits` setting):
-   * the newest server refuses every body carrying more, even a status call (SPEC §7.2).
-   * Unset: no upper limit.
+   * The largest `remain_quota` a limited key's body may carry (the `quotaMaxUnits` setting): the
+   * newest server refuses every body carrying more, even a status call
+   * (docs/write-protocol.md#bodies-are-complete-records). Unset: no upper limit.
    */
   quotaMaxUnits?: number;
 }
@@ -88,8 +89,8 @@ export class IncompleteRecordError extends CometkeysError {
 }
 
 /**
- * The body of a status call (SPEC §7.4): the current record with only `status` changed —
- * never planned values, so an unrelated bad field cannot block a disable.
+ * The body of a status call (docs/write-protocol.md#status-calls): the current record with only
+ * `status` changed — never planned values, so an unrelated bad field cannot block a disable.
  */
 export function buildStatusBody(
   current: ServerKey,

@@ -72,7 +72,8 @@ export function createCometClient(opts: CometClientOptions): CometClient {
   }
 
   const writes: WriteContext = { http, retries, now, sleep, getKey };
-  // Every body of a limited key stays within the server's maximum (SPEC §7.2), whoever built it.
+  // Every body of a limited key stays within the server's maximum
+  // (docs/write-protocol.md#bodies-are-complete-records), whoever built it.
   const quotaMaxUnits = opts.quotaMaxUnits ?? DEFAULT_QUOTA_MAX_UNITS;
 
   return {

@@ -22,7 +22,10 @@ export type CometApiErrorKind =
   | 'auth'
   /** "record not found": the key does not exist (or was deleted). */
   | 'not_found'
-  /** The server answered in a shape cometkeys cannot rely on (SPEC §4.2). */
+  /**
+   * The server answered in a shape cometkeys cannot rely on
+   * (docs/plan-format.md#listing-the-account).
+   */
   | 'unsupported';
 
 /** What `CometApiError` is made from. */
@@ -76,8 +79,9 @@ export class CometApiError extends CometkeysError {
 }
 
 /**
- * True for failures after which the request may simply be tried again (SPEC §7.9): network
- * errors, timeouts, 5xx, and a 2xx answer cut short (its outcome is as unknown as a reset's).
+ * True for failures after which the request may simply be tried again
+ * (docs/write-protocol.md#failures-and-retries): network errors, timeouts, 5xx, and a 2xx answer
+ * cut short (its outcome is as unknown as a reset's).
  */
 export function isTransientError(err: unknown): err is CometApiError {
   if (!(err instanceof CometApiError)) return false;
@@ -87,7 +91,7 @@ export function isTransientError(err: unknown): err is CometApiError {
 
 /**
  * True when the connection was refused: nothing reached the server, so even a POST may be
- * sent again (SPEC §7.9).
+ * sent again (docs/write-protocol.md#failures-and-retries).
  */
 export function isConnectionRefused(err: unknown): boolean {
   if (!(err instanceof CometApiError) || err.kind !== 'network') return false;

@@ -1,7 +1,7 @@
 /**
- * One CometAPI request: headers, timeout, classification by HTTP status before the body is
- * read, the envelope check, and the retries SPEC §7.9–7.11 allow. The token never reaches an
- * error: every error built here passes through `redact`.
+ * One CometAPI request: headers, timeout, classification by HTTP status before the body is read,
+ * the envelope check, and the retries docs/write-protocol.md#failures-and-retries allow. The token
+ * never reaches an error: every error built here passes through `redact`.
  */
 import { CometApiError, isConnectionRefused, isTransientError } from './errors.js';
 import type { CometApiErrorInit } from './errors.js';
@@ -110,7 +110,7 @@ export function createHttp(ctx: HttpContext): Http {
           throw transportError(null, cause);
         }
         const status = res.status;
-        // Classified by status first: a 429's body is empty (cometapi-api.md "Transport").
+        // Classified by status first: a 429's body is empty (docs/write-protocol.md#rate-limits).
         if (status === 429) {
           await discard(res);
           if (ctx.pacer.recordRateLimited(res.headers.get('retry-after')) === 'paused') {
@@ -182,7 +182,7 @@ export function createHttp(ctx: HttpContext): Http {
         const message = typeof envelope['message'] === 'string' ? envelope['message'] : '';
         if (envelope['success'] === false) {
           // The one message recognised by its text: the API has no code for it
-          // (cometapi-api.md "Get", "Delete").
+          // (docs/write-protocol.md#errors-come-as-http-200).
           const notFound = /record not found/i.test(message);
           throw error({
             method,
@@ -247,8 +247,9 @@ const MAX_RESPONSE_BYTES = MAX_RESPONSE_MB * 1024 * 1024;
 const BODY_TOO_LARGE = Symbol('body too large');
 
 /**
- * The hint after a 401. Newest servers answer a bad token with 401 (cometapi-api.md "Server
- * generations", 2026-07-20), so the token comes first; some older ones want `New-Api-User`.
+ * The hint after a 401. Newest servers answer a bad token with 401
+ * (docs/write-protocol.md#server-facts, 2026-07-20), so the token comes first; some older ones want
+ * `New-Api-User`.
  */
 function authHint(hasUserId: boolean): string {
   const token =

@@ -1,6 +1,6 @@
 /**
- * The client's concurrency limit (SPEC §3 `parallelism`: requests in flight at once), a named
- * unit so it can be tested on its own (STYLE.md "HTTP").
+ * The client's concurrency limit (docs/configuration.md#settings `parallelism`: requests in flight
+ * at once), a named unit so it can be tested on its own (STYLE.md "HTTP").
  */
 import pLimit from 'p-limit';
 

@@ -1,7 +1,7 @@
 /**
- * Listing all keys (SPEC §4.2): page 1 decides the shape and the page count, the other pages
- * go out concurrently (the client's limiter keeps them within `parallelism`), and the walk is
- * repeated when keys were created or deleted meanwhile.
+ * Listing all keys (docs/plan-format.md#listing-the-account): page 1 decides the shape and the page
+ * count, the other pages go out concurrently (the client's limiter keeps them within
+ * `parallelism`), and the walk is repeated when keys were created or deleted meanwhile.
  */
 import type { ServerKey } from '../model.js';
 import type { Http } from './http.js';
@@ -9,7 +9,7 @@ import type { ParsedRecord } from './record.js';
 import { parseRecord } from './record.js';
 import type { ListProgress } from './types.js';
 
-/** The largest page the API serves (cometapi-api.md "List"). */
+/** The largest page the API serves (docs/write-protocol.md#listing). */
 export const LIST_PAGE_SIZE = 100;
 /** Walks before giving up on a listing that keeps changing. */
 export const MAX_LIST_WALKS = 3;
@@ -123,9 +123,9 @@ export async function listAllKeys(
 }
 
 /**
- * Keys named `name` with an id above `aboveId`, newest first, with their raw secrets: the
- * lookup after a create (SPEC §7.6). Reads page 1 and further pages only while every key on a
- * page is newer than `aboveId`.
+ * Keys named `name` with an id above `aboveId`, newest first, with their raw secrets: the lookup
+ * after a create (docs/write-protocol.md#creates). Reads page 1 and further pages only while every
+ * key on a page is newer than `aboveId`.
  */
 export async function findNewKeys(
   http: Http,

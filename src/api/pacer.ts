@@ -1,7 +1,8 @@
 /**
- * Request pacing and the client-wide 429 pause (SPEC §7.8, §7.10). One pacer per client: a
- * 429 on any request holds back every new request until `Retry-After`, then requests go out
- * no faster than the rate the server accepted before it objected.
+ * Request pacing and the client-wide 429 pause (docs/write-protocol.md#concurrency-and-pacing,
+ * #429-handling). One pacer per client: a 429 on any request holds back every new request until
+ * `Retry-After`, then requests go out no faster than the rate the server accepted before it
+ * objected.
  */
 
 /** First pause after a 429 without `Retry-After`; doubles per consecutive 429. */
@@ -20,9 +21,11 @@ export const RATE_WINDOW_IDLE_RESET_MS = 1_000;
 export const PACE_DECREASE_FACTOR = 0.9;
 
 export interface PacerOptions {
-  /** Client-side ceiling (SPEC §3); undefined = none until a 429 teaches one. */
+  /**
+   * Client-side ceiling (docs/configuration.md#settings); undefined = none until a 429 teaches one.
+   */
   maxRequestsPerSecond?: number;
-  /** Total pause time allowed before giving up (SPEC §7.10). */
+  /** Total pause time allowed before giving up (docs/write-protocol.md#429-handling). */
   maxRateLimitWaitSeconds: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * Checks the records a server returns before anything else sees them (issue 3: "fail clearly
- * on garbage") and strips the secret `key` (SPEC §4.2).
+ * on garbage") and strips the secret `key` (docs/plan-format.md#listing-the-account).
  */
 import { RECORD_CHECKS, type RecordCheck } from '../fields.js';
 import type { ServerKey } from '../model.js';
@@ -36,7 +36,7 @@ const REQUIRED: [string, Check][] = [
 /**
  * Fields newer servers added; when absent they take the value the server would store for
  * "not set" (or stay absent when there is none), so the record stays complete and update
- * bodies stay complete (SPEC §7.2).
+ * bodies stay complete (docs/write-protocol.md#bodies-are-complete-records).
  */
 const OPTIONAL = RECORD_CHECKS.filter((c) => !c.required).map((c) => ({
   field: c.field,

@@ -1,5 +1,5 @@
 /**
- * Revealing secrets of masked keys (SPEC §11; cometapi-api.md "Server generations"):
+ * Revealing secrets of masked keys (docs/write-protocol.md#new-keys-secrets, #masked-secrets):
  * `POST /api/token/batch/keys` `{"ids":[…]}` (at most 100 ids, `data.keys` maps id → key) where
  * the server has it, else `POST /api/token/{id}/key` (`data.key`) per id. Both routes share the
  * server's strict "critical" limit; its 429s are waited out by the request layer like any other

@@ -6,8 +6,8 @@ import type { CreateField, ExactKeys } from '../fields.js';
 import type { ServerKey } from '../model.js';
 
 /**
- * Fields a create sends: every editable field but status, explicitly (SPEC §7.6); a field
- * managed only when declared is sent only when declared.
+ * Fields a create sends: every editable field but status, explicitly
+ * (docs/write-protocol.md#creates); a field managed only when declared is sent only when declared.
  */
 export type CreateFields = ExactKeys<CreateValues, CreateField> & {
   auto_groups?: string[];
@@ -30,7 +30,7 @@ declare const completeBody: unique symbol;
 /**
  * A complete update body: a full record with the read-only fields removed and planned values
  * laid over it. Only `buildUpdateBody` (./body.ts) makes one, so an incomplete body cannot be
- * written (SPEC §7.2; cometapi-api.md "Update ... Full replace").
+ * written (docs/write-protocol.md#bodies-are-complete-records, #updates-replace-the-whole-record).
  */
 export type UpdateBody = Readonly<Record<string, unknown>> & {
   readonly id: number;
@@ -51,37 +51,41 @@ export interface ListProgress {
 }
 
 export interface CometClient {
-  /** All keys of the account, de-duplicated by id, secrets stripped (SPEC §4.2). */
+  /**
+   * All keys of the account, de-duplicated by id, secrets stripped
+   * (docs/plan-format.md#listing-the-account).
+   */
   listKeys(opts?: { onProgress?: (p: ListProgress) => void }): Promise<ServerKey[]>;
   /** One key; throws CometApiError of kind `not_found` for "record not found". */
   getKey(id: number): Promise<ServerKey>;
   /**
    * POST the key, then resolve its id by listing: the key with this name and an id above
-   * `highestKnownId` (SPEC §7.6, §7.9 for failures).
+   * `highestKnownId` (docs/write-protocol.md#creates, #failures-and-retries for failures).
    */
   createKey(fields: CreateFields, opts: { highestKnownId: number }): Promise<CreateResult>;
   /**
-   * Plain full update. `before` is the record the body was built from; it is used to judge a
-   * PUT whose outcome is unknown (SPEC §7.9). Returns the response's `data`.
+   * Plain full update. `before` is the record the body was built from; it is used to judge a PUT
+   * whose outcome is unknown (docs/write-protocol.md#failures-and-retries). Returns the response's
+   * `data`.
    */
   updateKey(body: UpdateBody, before: ServerKey): Promise<ServerKey>;
   /**
    * `PUT /api/token/?status_only=true` with the current record, only `status` changed
-   * (SPEC §7.4). Returns the response's `data`.
+   * (docs/write-protocol.md#status-calls). Returns the response's `data`.
    */
   setStatus(current: ServerKey, status: 1 | 2): Promise<ServerKey>;
   /** DELETE; "record not found" counts as done (returns 'not_found'). */
   deleteKey(id: number): Promise<'deleted' | 'not_found'>;
   /**
-   * The secrets of masked keys (SPEC §11), `sk-` included, by id: `POST /api/token/batch/keys`
-   * in chunks of at most 100 ids, else `POST /api/token/{id}/key` per id. An id the server did
-   * not find is left out. Throws `RevealUnavailableError` (./reveal.ts) when the server has
-   * neither route. Never print the secrets; errors never contain them.
+   * The secrets of masked keys (docs/write-protocol.md#new-keys-secrets), `sk-` included, by id:
+   * `POST /api/token/batch/keys` in chunks of at most 100 ids, else `POST /api/token/{id}/key` per
+   * id. An id the server did not find is left out. Throws `RevealUnavailableError` (./reveal.ts)
+   * when the server has neither route. Never print the secrets; errors never contain them.
    */
   revealKeys(ids: number[]): Promise<Map<number, string>>;
   /**
    * True once this client has spent `maxRateLimitWaitSeconds` paused by 429s: the executor
-   * then starts no new key (SPEC §7.10).
+   * then starts no new key (docs/write-protocol.md#429-handling).
    */
   rateLimitExhausted(): boolean;
   /**
@@ -108,7 +112,8 @@ export interface CometClientOptions {
   maxListKeys?: number;
   /**
    * The largest `remain_quota` an update or status body of a limited key carries (default
-   * 2147483647, the newest new-api's limit; SPEC §7.2): more is sent as this.
+   * 2147483647, the newest new-api's limit; docs/write-protocol.md#bodies-are-complete-records):
+   * more is sent as this.
    */
   quotaMaxUnits?: number;
   /** Injected for tests: sleeping and the clock. */

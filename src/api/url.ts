@@ -1,6 +1,7 @@
 /**
- * Checks the API base URL before any request: the access token must never travel in clear
- * text to another machine (SPEC §3 `baseUrl`; issue 3 "`http://` is refused except for loopback").
+ * Checks the API base URL before any request: the access token must never travel in clear text to
+ * another machine (docs/configuration.md#base-url `baseUrl`; issue 3 "`http://` is refused except
+ * for loopback").
  */
 import ipaddr from 'ipaddr.js';
 import { CometkeysError } from '../errors.js';
@@ -13,7 +14,7 @@ export class BaseUrlError extends CometkeysError {}
  * localhost), nothing else, no credentials. The returned URL's pathname has no trailing slash
  * (the root stays "/"), so paths can be appended. Errors begin with `setting` when given (the
  * flag, variable or config entry the URL came from) and never echo the value — it may be a
- * token set by mistake (SPEC §5) — only the origin of an http(s) URL.
+ * token set by mistake (docs/configuration.md#authentication) — only the origin of an http(s) URL.
  */
 export function checkBaseUrl(url: string, setting?: string): URL {
   const refuse = (message: string) =>

@@ -1,7 +1,7 @@
 /**
- * The writes whose outcome can be unknown (SPEC §7.9): a PUT that got no clear answer is
- * resent only within 5 s, then judged by re-reading the key; a POST is never resent blindly
- * but resolved by listing.
+ * The writes whose outcome can be unknown (docs/write-protocol.md#failures-and-retries): a PUT that
+ * got no clear answer is resent only within 5 s, then judged by re-reading the key; a POST is never
+ * resent blindly but resolved by listing.
  */
 import { DECLARED_ONLY_FIELDS, EDITABLE_FIELDS, sameWireValue } from '../fields.js';
 import type { ServerKey } from '../model.js';
@@ -11,7 +11,10 @@ import { findNewKeys } from './listing.js';
 import { missingFieldsOf, parseRecord } from './record.js';
 import type { CreateFields, CreateResult, UpdateBody } from './types.js';
 
-/** A PUT may be resent unchanged only this long after its first attempt (SPEC §7.9). */
+/**
+ * A PUT may be resent unchanged only this long after its first attempt
+ * (docs/write-protocol.md#failures-and-retries).
+ */
 export const PUT_RESEND_WINDOW_MS = 5_000;
 /** Wait before listing to judge a POST whose outcome is unknown. */
 export const CREATE_SETTLE_MS = 3_000;
@@ -87,10 +90,10 @@ async function recordOfWrite(
 }
 
 /**
- * Compares the editable fields of `fresh` with `expected`. `remain_quota` is skipped when the
- * write did not change it, since use lowers it at any time (cometapi-api.md "Server-owned
- * drift"); a limited key's negative quota counts as the 0 a body sends (SPEC §7.2), and
- * `allow_ips` null equals "".
+ * Compares the editable fields of `fresh` with `expected`. `remain_quota` is skipped when the write
+ * did not change it, since use lowers it at any time (docs/write-protocol.md#server-owned-changes);
+ * a limited key's negative quota counts as the 0 a body sends
+ * (docs/write-protocol.md#bodies-are-complete-records), and `allow_ips` null equals "".
  */
 function sameEditable(
   fresh: ServerKey,

@@ -1,7 +1,8 @@
 /**
- * The executor (SPEC §7.8, §7.10, §7.13): runs every change of a plan, keys concurrently
- * within `parallelism`, each key's calls in order, and returns one ledger entry per key.
- * One key's failure never stops the others; it never throws because a key failed.
+ * The executor (docs/write-protocol.md#concurrency-and-pacing, #429-handling, #the-result): runs
+ * every change of a plan, keys concurrently within `parallelism`, each key's calls in order, and
+ * returns one ledger entry per key. One key's failure never stops the others; it never throws
+ * because a key failed.
  */
 import pLimit from 'p-limit';
 import { unknownFieldsOf } from '../api/body.js';
@@ -86,7 +87,7 @@ async function deliverCreated(
 /** Applies `input.plan`; see the module comment. */
 export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const { plan, client } = input;
-  // Warnings quote the server (unknown field names): no terminal escapes (SPEC §13).
+  // Warnings quote the server (unknown field names): no terminal escapes (docs/commands.md#hostile-text).
   const warn = (m: string) => input.onWarning?.(escapeText(m));
   const created: CreatedKey[] = [];
   const entries: LedgerEntry[] = plan.missing.map((m) => ({
@@ -103,7 +104,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   let failed = 0;
   const report = () => input.onProgress?.({ done, total, failed });
 
-  // Creates check their names against the account as it is now, listed once (SPEC §4).
+  // Creates check their names against the account as it is now, listed once
+  // (docs/plan-format.md#preconditions).
   let highestKnownId = plan.highest_id;
   let createdSincePlan: ServerKey[] = [];
   if (changes.some((c) => c.action === 'create')) {
@@ -178,7 +180,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const runOne = async (change: KeyChange): Promise<LedgerEntry> => {
     const stop = stopReason();
     stopped ??= stop;
-    // Past the 429 budget no new key starts; keys mid-sequence finish (SPEC §7.10).
+    // Past the 429 budget no new key starts; keys mid-sequence finish
+    // (docs/write-protocol.md#429-handling).
     const entry: LedgerEntry = stop
       ? {
           name: change.name,

@@ -1,6 +1,7 @@
 /**
- * Field comparisons shared by the precondition check and the convergence check, on wire-form
- * values the way the planner compares them (SPEC §4.4): lists as sets, `allow_ips` "" = null.
+ * Field comparisons shared by the precondition check and the convergence check, on wire-form values
+ * the way the planner compares them (docs/plan-format.md#comparing-fields): lists as sets,
+ * `allow_ips` "" = null.
  */
 import { KEY_FIELDS, sameWireValue, type KeyField } from '../fields.js';
 import type { ServerKey } from '../model.js';
@@ -11,7 +12,7 @@ import { plannedWireValues } from './values.js';
 export const sameFieldValue = sameWireValue;
 
 /**
- * The fields of a precondition that no longer hold on `fresh` (SPEC §4 "Saved plans").
+ * The fields of a precondition that no longer hold on `fresh` (docs/plan-format.md#preconditions).
  * An empty list means the key may be written.
  */
 export function findPreconditionMismatches(
@@ -30,10 +31,11 @@ const DIRECT_FIELDS = KEY_FIELDS.filter(
 );
 
 /**
- * The planned fields that did not take in a write's response `after` (SPEC §7.12).
- * `before` is the record the body was built from. Counters moved by use are not failures:
- * a budget is judged as `remain + used == N` (or spent and `remain <= 0`), an absolute
- * `remain_quota` may have fallen by no more than `used_quota` rose since `before`.
+ * The planned fields that did not take in a write's response `after`
+ * (docs/write-protocol.md#convergence). `before` is the record the body was built from. Counters
+ * moved by use are not failures: a budget is judged as `remain + used == N` (or spent and
+ * `remain <= 0`), an absolute `remain_quota` may have fallen by no more than `used_quota` rose
+ * since `before`.
  */
 export function findUnconvergedFields(
   planned: PlannedValues,
@@ -48,14 +50,15 @@ export function findUnconvergedFields(
     if (!sameFieldValue(field, wire[field], after[field])) bad.push(field);
   }
   if (planned.cross_group_retry !== undefined) {
-    // The server stores false unless the group is `auto` (cometapi-api.md, record table).
+    // The server stores false unless the group is `auto` (docs/write-protocol.md#the-key-record).
     const forcedFalse = planned.cross_group_retry && after.group !== 'auto';
     if (!forcedFalse && after.cross_group_retry !== planned.cross_group_retry) {
       bad.push('cross_group_retry');
     }
   }
   const spentSince = Math.max(0, after.used_quota - before.used_quota);
-  // A body carries at most quotaMaxUnits (SPEC §7.2): what was sent is what must have taken.
+  // A body carries at most quotaMaxUnits (docs/write-protocol.md#bodies-are-complete-records): what
+  // was sent is what must have taken.
   const tookRemain = (n: number) => {
     const sent = Math.min(n, quotaMaxUnits);
     return after.remain_quota <= sent && after.remain_quota >= sent - spentSince;

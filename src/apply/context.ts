@@ -20,7 +20,7 @@ export interface KeyRunContext {
 
 export const CHANGED_SINCE_PLAN = 'changed since plan';
 
-/** A key that already holds what its change plans: nothing to write (SPEC §4). */
+/** A key that already holds what its change plans: nothing to write (docs/plan-format.md). */
 export const ALREADY_PLANNED = 'already in the planned state';
 
 /** The message of an error, whatever was thrown. */

@@ -1,5 +1,5 @@
 /**
- * Secret handoff (SPEC §11; docs/write-protocol.md#new-keys-secrets): the secrets of keys that
+ * Secret handoff (docs/write-protocol.md#new-keys-secrets): the secrets of keys that
  * declare `deliver` are revealed in as few batch calls as possible (none for a secret the
  * create answer gave unmasked), then handed to each of the key's sinks in order. Never throws;
  * returns, per key id, why its secret did not reach every sink. No secret leaves this module

@@ -1,6 +1,7 @@
 /**
- * Before a key's first write (SPEC §7.1, §4 "Saved plans"): a create's names must still be
- * free; an existing key is read fresh and must still match the plan's precondition.
+ * Before a key's first write (docs/write-protocol.md#fresh-record-first,
+ * docs/plan-format.md#saved-plans): a create's names must still be free; an existing key is read
+ * fresh and must still match the plan's precondition.
  */
 import { IncompleteRecordError } from '../api/body.js';
 import { missingFieldsOf } from '../api/record.js';
@@ -32,7 +33,7 @@ const stop = (
 
 /**
  * True when `record` already holds everything `change` plans, status included: the change was
- * applied before (a finished plan run again), so there is nothing to write (SPEC §4).
+ * applied before (a finished plan run again), so there is nothing to write (docs/plan-format.md).
  */
 function holdsPlanned(change: KeyChange, record: ServerKey): boolean {
   const seq = change.sequence;

@@ -1,6 +1,6 @@
 /**
- * The apply result for people (one line per key and a summary) and for scripts (JSON), and
- * its exit code (SPEC §1, §7.13). Pure; the CLI prints.
+ * The apply result for people (one line per key and a summary) and for scripts (JSON), and its exit
+ * code (docs/exit-codes.md#the-codes, docs/write-protocol.md#the-result). Pure; the CLI prints.
  */
 import { escapeText, stringifyJson } from '../values/index.js';
 import type { ApplyResult, ApplySummary, LedgerEntry } from './types.js';
@@ -39,7 +39,7 @@ export function formatSummaryLine(s: ApplySummary): string {
 export function renderApplyText(result: Pick<ApplyResult, 'entries' | 'summary'>): string {
   const lines = result.entries.map((e) => {
     const id = e.id === null ? 'new' : `id ${e.id}`;
-    // Names, server messages and field names come from the server: escaped (SPEC §13).
+    // Names, server messages and field names come from the server: escaped (docs/commands.md#hostile-text).
     return escapeText(`${e.name} (${id}) ${e.action}: ${describeOutcome(e)}`);
   });
   lines.push(formatSummaryLine(result.summary));

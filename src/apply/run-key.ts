@@ -1,7 +1,7 @@
 /**
- * The write protocol for one key (SPEC §7.1–7.7, §7.12): the precondition (./precondition.ts),
- * then the change's `sequence` call by call (./steps.ts), then its ledger entry. Never throws:
- * every way a key can end is a ledger entry.
+ * The write protocol for one key (docs/write-protocol.md#the-protocol, #convergence): the
+ * precondition (./precondition.ts), then the change's `sequence` call by call (./steps.ts), then
+ * its ledger entry. Never throws: every way a key can end is a ledger entry.
  */
 import type { KeyChange } from '../plan/model.js';
 import { describeError, type KeyRunContext } from './context.js';

@@ -1,7 +1,7 @@
 /**
- * Safety refusals before any write (SPEC §6): the limits crossed, unless forced, and deletes,
- * unless allowed. Apply passes limits evaluated afresh: a saved plan's `safety` section is
- * informational (SPEC §4 "A saved plan is input, not authority").
+ * Safety refusals before any write (docs/safety.md#safety-limits): the limits crossed, unless
+ * forced, and deletes, unless allowed. Apply passes limits evaluated afresh: a saved plan's
+ * `safety` section is informational (docs/plan-format.md).
  */
 import { CometkeysError } from '../errors.js';
 import type { Plan, SafetyLimit, SafetyViolation } from '../plan/model.js';
@@ -11,7 +11,7 @@ export const SAFETY_LIMITS: readonly SafetyLimit[] = ['updates', 'deletes', 'quo
 /** What `--force` asked for: every limit, some, or none (undefined). */
 export type ForceOption = 'all' | SafetyLimit[] | undefined;
 
-/** Apply refuses the plan; nothing was written. Exit code 1 (SPEC §1). */
+/** Apply refuses the plan; nothing was written. Exit code 1 (docs/exit-codes.md#the-codes). */
 export class SafetyRefusalError extends CometkeysError {}
 
 /** A `--force` value that names no limit. */

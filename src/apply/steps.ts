@@ -1,6 +1,7 @@
 /**
- * One call of a change's `sequence` (SPEC §7.2–7.7, §7.12): its body built from the latest
- * record, its audit record whatever happened, its response judged for convergence.
+ * One call of a change's `sequence` (docs/write-protocol.md#the-protocol, #convergence): its body
+ * built from the latest record, its audit record whatever happened, its response judged for
+ * convergence.
  */
 import { buildUpdateBody } from '../api/body.js';
 import { missingFieldsOf } from '../api/record.js';
@@ -107,7 +108,7 @@ async function createStep(
     ({ record, secret }) => {
       state.id = state.createdId = record.id;
       ctx.onCreated({ id: record.id, name: record.name, secret });
-      // Judged on the listing that found the key (SPEC §7.12).
+      // Judged on the listing that found the key (docs/write-protocol.md#convergence).
       return findUnconvergedFields(plannedForCreate(change.planned, inert), record, record);
     },
   );

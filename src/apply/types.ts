@@ -1,6 +1,6 @@
 /**
- * The executor's inputs and results (SPEC §7.13): one ledger entry per key, a summary, and the
- * audit records written per write attempt.
+ * The executor's inputs and results (docs/write-protocol.md#the-result): one ledger entry per key,
+ * a summary, and the audit records written per write attempt.
  */
 import type { CometClient } from '../api/types.js';
 import type { ServerKey } from '../model.js';
@@ -55,7 +55,10 @@ export interface ApplyResult {
 /** Why a run stopped starting keys: a signal, or an audit log that could not be written. */
 export type StopReason = 'interrupted' | 'audit_failed';
 
-/** One write attempt, as the audit log records it (SPEC §7 "Audit log"). No secrets. */
+/**
+ * One write attempt, as the audit log records it (docs/write-protocol.md#the-audit-log). No
+ * secrets.
+ */
 export interface AuditRecord {
   /** ISO-8601 UTC. */
   time: string;
@@ -74,8 +77,9 @@ export interface AuditRecord {
 }
 
 /**
- * One delivery of a new key's secret to a sink (SPEC §11), as the audit log records it: the
- * secret's fingerprint (first 12 hex digits of its SHA-256), never the secret.
+ * One delivery of a new key's secret to a sink (docs/write-protocol.md#new-keys-secrets), as the
+ * audit log records it: the secret's fingerprint (first 12 hex digits of its SHA-256), never the
+ * secret.
  */
 export interface DeliveryAuditRecord {
   /** ISO-8601 UTC. */
@@ -123,7 +127,10 @@ export interface ApplyInput {
    * reused for the creates' "absent" check instead of listing again.
    */
   listing?: ServerKey[];
-  /** The config's sinks, for the creates that declare `deliver` (SPEC §11). */
+  /**
+   * The config's sinks, for the creates that declare `deliver`
+   * (docs/write-protocol.md#new-keys-secrets).
+   */
   sinks?: Readonly<Record<string, SinkConfig>>;
   /** The environment and token command sinks start from (the token is removed). */
   sinkOptions?: CommandSinkOptions;

@@ -1,6 +1,7 @@
 /**
- * Planned values → what a call carries (SPEC §7.2, §7.5, §7.6). Only wire fields the plan
- * sets are laid over the fresh record; `buildUpdateBody` (src/api/body.ts) does the rest.
+ * Planned values → what a call carries (docs/write-protocol.md#bodies-are-complete-records,
+ * #disabling-and-enabling, #creates). Only wire fields the plan sets are laid over the fresh
+ * record; `buildUpdateBody` (src/api/body.ts) does the rest.
  */
 import type { CreateFields } from '../api/types.js';
 import { CREATE_DEFAULTS, DECLARED_ONLY_FIELDS } from '../fields.js';
@@ -29,7 +30,8 @@ export function plannedWireValues(
   }
   if (planned.remain_quota !== undefined) values.remain_quota = planned.remain_quota;
   if (planned.quota_budget !== undefined) {
-    // Spending is never drift: the budget becomes what is left of it right now (SPEC §2).
+    // Spending is never drift: the budget becomes what is left of it right now
+    // (docs/key-file.md#quota-forms).
     values.remain_quota = Math.max(0, planned.quota_budget - usedQuota);
     values.unlimited_quota = false;
   }
@@ -39,7 +41,7 @@ export function plannedWireValues(
 /**
  * Values of a plain update built on `current`: the planned fields, and `status` 2 when the
  * change disables the key (its sequence has a `disable` step), otherwise the stored status — never 1, since enabling is its own
- * call after the fix (SPEC §7.5; the enable guard of cometapi-api.md "Update").
+ * call after the fix (docs/write-protocol.md#disabling-and-enabling, #the-enable-guard).
  */
 export function buildUpdateValues(
   planned: PlannedValues,
@@ -50,9 +52,9 @@ export function buildUpdateValues(
 }
 
 /**
- * Every field of a create, explicitly (SPEC §7.6: an omitted `expired_time` expires the key,
- * an omitted quota exhausts it). `inert`: limits on with no models, so the key serves nothing
- * until it has been disabled and given its declared fields.
+ * Every field of a create, explicitly (docs/write-protocol.md#creates: an omitted `expired_time`
+ * expires the key, an omitted quota exhausts it). `inert`: limits on with no models, so the key
+ * serves nothing until it has been disabled and given its declared fields.
  */
 export function buildCreateFields(
   name: string,

@@ -31,7 +31,7 @@ export interface GlobalOptions {
   /** Only errors and the result: no progress, no warnings. */
   quiet: boolean;
   verbose: boolean;
-  /** Every warning instead of the first 3 of each kind (SPEC §13). */
+  /** Every warning instead of the first 3 of each kind (docs/commands.md#consolidated-warnings). */
   allWarnings: boolean;
 }
 
@@ -45,7 +45,7 @@ export interface CommandContext {
 /** An error of the command line itself (usage, environment, files named on it); exit 1. */
 export class CliError extends CometkeysError {}
 
-/** Decides whether to colour output (SPEC §1 "Output"). */
+/** Decides whether to colour output (docs/commands.md#output). */
 export function resolveColor(
   env: Record<string, string | undefined>,
   isTTY: boolean | undefined,

@@ -1,7 +1,6 @@
 /**
- * Files named on the command line: a failure to write one is the user's environment, not a
- * bug, so it names the path as given and the reason, and exits 1 (SPEC §13 "Errors say where
- * and why").
+ * Files named on the command line: a failure to write one is the user's environment, not a bug, so
+ * it names the path as given and the reason, and exits 1 (docs/exit-codes.md#errors).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * The process owner: parses argv with commander, dispatches to one command module (loaded
- * lazily so `--version` starts fast), prints errors and returns the exit code (SPEC §1).
+ * The process owner: parses argv with commander, dispatches to one command module (loaded lazily so
+ * `--version` starts fast), prints errors and returns the exit code (docs/exit-codes.md#the-codes).
  * Only src/cli/ reads argv, prints and sets the exit code.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /**
- * The shared front half of the API commands (SPEC §4 steps 1–2): settings, the token, the
- * client, the key files, the listing and the plan. Commands call these and own the printing.
+ * The shared front half of the API commands (docs/plan-format.md#how-a-plan-is-made steps 1–2):
+ * settings, the token, the client, the key files, the listing and the plan. Commands call these and
+ * own the printing.
  */
 import { accessTokenProblem } from '../api/token.js';
 import type { CometClient } from '../api/types.js';
@@ -11,7 +12,10 @@ import type { Plan } from '../plan/model.js';
 import { CliError, type CommandContext } from './context.js';
 import { createProgress } from './progress.js';
 
-/** Settings with precedence flag > environment > config file > default (SPEC §3). */
+/**
+ * Settings with precedence flag > environment > config file > default
+ * (docs/configuration.md#precedence).
+ */
 export async function resolveSettings(ctx: CommandContext): Promise<Settings> {
   const { loadSettings } = await import('../config/index.js');
   const settings = await loadSettings({
@@ -29,8 +33,9 @@ const TOKEN_HELP =
   '(Personal Settings → Access token) and export it: export COMETAPI_ACCESS_TOKEN=...';
 
 /**
- * The access token from the environment only (SPEC §5); never from a file or a flag. One that
- * cannot be sent is refused here, naming the variable and never echoing the value.
+ * The access token from the environment only (docs/configuration.md#authentication); never from a
+ * file or a flag. One that cannot be sent is refused here, naming the variable and never echoing
+ * the value.
  */
 export function readToken(env: Record<string, string | undefined>): string {
   const token = env.COMETAPI_ACCESS_TOKEN?.trim();
@@ -174,7 +179,10 @@ export interface PreparedPlan {
   server: ServerKey[];
 }
 
-/** Load, list and plan (SPEC §4): what `plan`, `drift` and an interactive `apply` share. */
+/**
+ * Load, list and plan (docs/plan-format.md#how-a-plan-is-made): what `plan`, `drift` and an
+ * interactive `apply` share.
+ */
 export async function preparePlan(
   ctx: CommandContext,
   opts: DesiredOptions & { targets?: string[] },

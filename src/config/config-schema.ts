@@ -1,6 +1,6 @@
 /**
- * The shape of a config file (SPEC §3), checked with ajv so that messages match the key file's:
- * unknown settings get a "did you mean", wrong types say what was found.
+ * The shape of a config file (docs/configuration.md#settings), checked with ajv so that messages
+ * match the key file's: unknown settings get a "did you mean", wrong types say what was found.
  */
 import { MAX_QUOTA_UNITS } from '../values/index.js';
 

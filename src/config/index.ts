@@ -1,7 +1,7 @@
 /**
- * Settings (SPEC §3): the config file found by cosmiconfig (module name `cometkeys`) or given
- * with `--config`, checked, then overridden by the environment and flags:
- * flag > environment > config file > default.
+ * Settings (docs/configuration.md#where-the-config-is-found): the config file found by cosmiconfig
+ * (module name `cometkeys`) or given with `--config`, checked, then overridden by the environment
+ * and flags: flag > environment > config file > default.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,7 @@ export interface LoadSettingsOptions {
   flags: { baseUrl?: string; parallelism?: number };
 }
 
-/** Where cosmiconfig looks, in order (SPEC §3). */
+/** Where cosmiconfig looks, in order (docs/configuration.md#where-the-config-is-found). */
 export const CONFIG_SEARCH_PLACES = [
   'package.json',
   '.cometkeysrc',
@@ -140,8 +140,9 @@ function quotaLimit(value: unknown, quotaPerUsd: number, where: string): number 
 }
 
 /**
- * A base URL's first check, naming its setting. The value is never echoed (SPEC §5): a token
- * pasted into COMETAPI_BASE_URL by mistake must not end up in a CI log.
+ * A base URL's first check, naming its setting. The value is never echoed
+ * (docs/configuration.md#authentication): a token pasted into COMETAPI_BASE_URL by mistake must not
+ * end up in a CI log.
  */
 function checkUrl(value: string, source: string, notices: string[]): string {
   let url: URL;

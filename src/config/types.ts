@@ -1,5 +1,5 @@
 /**
- * Resolved settings (SPEC §3): every value present, after precedence
+ * Resolved settings (docs/configuration.md#precedence): every value present, after precedence
  * flag > environment > config file > default. Unset limits are `undefined` = no limit.
  */
 import type { SinkConfig } from '../sinks/types.js';
@@ -21,7 +21,7 @@ export interface SafetySettings {
   maxNewUnlimited?: number;
 }
 
-/** Organisation rules checked by validate and plan (SPEC §6). */
+/** Organisation rules checked by validate and plan (docs/safety.md#policy). */
 export interface PolicySettings {
   maxExpiryDays?: number;
   forbidUnlimitedQuota?: boolean;
@@ -57,8 +57,9 @@ export interface Settings {
   /** Things the user should know about how the settings were found (printed on stderr). */
   notices: string[];
   /**
-   * Where new keys' secrets can go, by sink name (SPEC §11); paths absolute (relative ones in
-   * the config are relative to its directory). Default none. Chosen per key with `deliver:`.
+   * Where new keys' secrets can go, by sink name (docs/write-protocol.md#new-keys-secrets); paths
+   * absolute (relative ones in the config are relative to its directory). Default none. Chosen per
+   * key with `deliver:`.
    */
   sinks: Record<string, SinkConfig>;
   /** The config file the settings came from, when one was found. */
@@ -74,7 +75,10 @@ export const DEFAULT_RETRIES = 4;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 1800;
 export const DEFAULT_QUOTA_PER_USD = 500_000;
 export const DEFAULT_WARN_EXPIRY_DAYS = 14;
-/** new-api since 2026-08-10 refuses `remain_quota` above int32 (cometapi-api.md). */
+/**
+ * new-api since 2026-08-10 refuses `remain_quota` above int32
+ * (docs/write-protocol.md#server-facts).
+ */
 export const DEFAULT_QUOTA_MAX_UNITS = 2_147_483_647;
 export const DEFAULT_MAX_LIST_KEYS = 100_000;
 

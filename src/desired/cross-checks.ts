@@ -1,6 +1,7 @@
 /**
- * Rules across all keys of all files (SPEC §2 "Names"): names unique among keys without `id`,
- * one key per pinned id, shared names among pinned keys a warning, previous names unambiguous.
+ * Rules across all keys of all files (docs/key-file.md#names): names unique among keys without
+ * `id`, one key per pinned id, shared names among pinned keys a warning, previous names
+ * unambiguous.
  */
 import type { Diagnostic } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';

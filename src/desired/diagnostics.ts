@@ -1,6 +1,6 @@
 /**
  * Diagnostics of key files: building, sorting and formatting them. Text output follows
- * `file:line:col: severity: path: message` (SPEC §2 "Errors point at the source").
+ * `file:line:col: severity: path: message` (docs/key-file.md#errors-and-warnings).
  */
 import { formatDiagnostic, type Diagnostic } from '../model.js';
 import { consolidate, moreLine } from '../values/index.js';
@@ -18,7 +18,7 @@ export function errorAt(file: string, at: Located, message: string): Diagnostic 
   return { severity: 'error', file, line: at.line, col: at.col, path: at.path, message };
 }
 
-/** Builds a warning diagnostic at a location; `kind` groups repeats (SPEC §13). */
+/** Builds a warning diagnostic at a location; `kind` groups repeats (docs/commands.md#consolidated-warnings). */
 export function warningAt(file: string, at: Located, message: string, kind: string): Diagnostic {
   return { severity: 'warning', file, line: at.line, col: at.col, path: at.path, message, kind };
 }
@@ -34,7 +34,7 @@ function compareText(a: string, b: string): number {
 
 /**
  * Sorts diagnostics by file, line and column (then errors first, path, message) so that the
- * same inputs always print the same bytes (SPEC §1 "Output").
+ * same inputs always print the same bytes (docs/commands.md#output).
  */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
@@ -48,7 +48,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
-/** How diagnostics are printed (SPEC §13 "Warnings are consolidated"). */
+/** How diagnostics are printed (docs/commands.md#consolidated-warnings). */
 export interface DiagnosticTextOptions {
   /** Every warning, not the first 3 of each kind (`--all-warnings`). */
   allWarnings?: boolean;

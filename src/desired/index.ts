@@ -1,5 +1,5 @@
 /**
- * Key files (SPEC §2): load, validate and normalise them into desired keys in API units.
+ * Key files (docs/key-file.md): load, validate and normalise them into desired keys in API units.
  * The public surface of src/desired/; other modules import from here.
  */
 import { checkAcrossKeys } from './cross-checks.js';

@@ -1,8 +1,8 @@
 /**
- * Key files from disk: `-f` values and config globs (plain paths or globs, via tinyglobby),
- * read defensively, loaded, then checked across files. An empty desired state must be
- * deliberate (SPEC §1): a pattern matching nothing, or no keys at all, is an error unless
- * `allowEmpty`.
+ * Key files from disk: `-f` values and config globs (plain paths or globs, via tinyglobby), read
+ * defensively, loaded, then checked across files. An empty desired state must be deliberate
+ * (docs/commands.md#an-empty-desired-state): a pattern matching nothing, or no keys at all, is an
+ * error unless `allowEmpty`.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -19,7 +19,7 @@ export interface LoadTextOptions {
    * 2147483647, the newest server's limit): a larger one is an error.
    */
   quotaMaxUnits?: number;
-  /** Organisation rules (SPEC §6); violations are errors. */
+  /** Organisation rules (docs/safety.md#policy); violations are errors. */
   policy?: PolicySettings;
   /** The time to judge past expiry and maxExpiryDays against. */
   now: Date;

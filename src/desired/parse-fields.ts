@@ -67,7 +67,10 @@ export const SHARED_FIELDS = [
   'deliver',
 ] as const;
 
-/** Checks a `deliver` entry names a sink the config defines (SPEC §11). */
+/**
+ * Checks a `deliver` entry names a sink the config defines
+ * (docs/write-protocol.md#new-keys-secrets).
+ */
 function sinkCheck(ctx: FileContext): (s: string) => string | undefined {
   return (s) => {
     const names = ctx.sinkNames;
@@ -183,7 +186,7 @@ export function parseFields(
           fail(field, p.message);
           break;
         }
-        // The newest server refuses more, even in a later disable (SPEC §2 "Quota").
+        // The newest server refuses more, even in a later disable (docs/key-file.md#quota).
         const above = quotaAboveMax(field, value, p.value, ctx.quotaMaxUnits, ctx.quotaPerUsd);
         if (above === undefined) set(p.value);
         else fail(field, above);

@@ -1,7 +1,7 @@
 /**
- * Organisation policy (SPEC §6): rules from the config's `policy`, checked by validate and plan
- * on each normalised key. A violation is an error naming the rule and the key. Fields in the
- * key's `ignore_changes` are not managed by the file, so the rules skip them.
+ * Organisation policy (docs/safety.md#policy): rules from the config's `policy`, checked by
+ * validate and plan on each normalised key. A violation is an error naming the rule and the key.
+ * Fields in the key's `ignore_changes` are not managed by the file, so the rules skip them.
  */
 import type { PolicySettings } from '../config/types.js';
 import type { DesiredKey } from '../model.js';

@@ -1,7 +1,7 @@
 /**
- * Reads a key file defensively (SPEC §2: hostile input gets a clear message, never a stack
- * trace): size is checked with stat before reading, then binary content, UTF-16 and invalid
- * UTF-8 are refused.
+ * Reads a key file defensively (docs/key-file.md#errors-and-warnings: hostile input gets a clear
+ * message, never a stack trace): size is checked with stat before reading, then binary content,
+ * UTF-16 and invalid UTF-8 are refused.
  */
 import { readFile, stat } from 'node:fs/promises';
 

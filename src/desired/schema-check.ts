@@ -1,6 +1,7 @@
 /**
- * The shape check of key files with ajv against `schemas/keys.schema.json`, the single source
- * of the shape (SPEC §2). Semantic rules run afterwards on fields that passed.
+ * The shape check of key files with ajv against `schemas/keys.schema.json`, the single source of
+ * the shape (docs/key-file.md#the-json-schema). Semantic rules run afterwards on fields that
+ * passed.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';

@@ -1,7 +1,8 @@
 /**
  * Decodes a token request body the way new-api's Go JSON binding does: a fresh struct, so an
- * omitted field is its zero value (the "full replace" trap of cometapi-api.md), `null` leaves
- * the zero value, and a value of the wrong type is an error whose text we relay.
+ * omitted field is its zero value (the "full replace" trap of
+ * docs/write-protocol.md#updates-replace-the-whole-record), `null` leaves the zero value, and a
+ * value of the wrong type is an error whose text we relay.
  */
 
 import { STORED_FIELD_TYPES, type StoredFieldType, type StoredKey } from './types.js';

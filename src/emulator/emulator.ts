@@ -1,6 +1,6 @@
 /**
  * `startEmulator`: a local CometAPI-compatible server on 127.0.0.1 with test controls
- * (request log, out-of-band edits, simulated usage). See ../shared/cometapi-api.md.
+ * (request log, out-of-band edits, simulated usage). See docs/write-protocol.md#server-facts.
  */
 import type { Socket } from 'node:net';
 import { generateKeys } from './generate.js';
@@ -25,13 +25,18 @@ import type {
   StoredKey,
 } from './types.js';
 
-/** Defaults of the options (cometapi-api.md: new-api caps an account at 1,000 keys). */
+/**
+ * Defaults of the options (docs/write-protocol.md#listing: new-api caps an account at 1,000 keys).
+ */
 export const DEFAULT_MAX_KEYS = 1000;
 export const DEFAULT_HANG_MS = 60_000;
 export const DEFAULT_SEED_RANDOM = 42;
 /** Groups available to the user unless the options or the seed file say otherwise. */
 export const DEFAULT_GROUPS: readonly string[] = ['default', 'vip', 'svip', 'auto'];
-/** new-api's "critical" limit on the reveal routes: 20 requests per 1,200 s (cometapi-api.md). */
+/**
+ * new-api's "critical" limit on the reveal routes: 20 requests per 1,200 s
+ * (docs/write-protocol.md#server-facts).
+ */
 export const DEFAULT_REVEAL_RATE_LIMIT: Readonly<RateLimit> = { requests: 20, windowSeconds: 1200 };
 
 /** The options a server generation sets. */
@@ -44,7 +49,8 @@ export interface GenerationSettings {
 }
 
 /**
- * The server generations of cometapi-api.md ("Server generations seen in new-api's history"):
+ * The server generations of docs/write-protocol.md#server-facts ("Server generations seen in
+ * new-api's history"):
  * - `docs`: CometAPI's documentation (status is an ordinary field), old quota max, session auth,
  *   no reveal route (none is documented).
  * - `upstream-2025`: new-api before 2026-03 (status only via `status_only`), quota max 5e14,
@@ -79,8 +85,9 @@ export const GENERATIONS: Readonly<Record<Generation, Readonly<GenerationSetting
 };
 
 /**
- * The generation-bound options: explicit values first, then the generation's, then the
- * defaults (upstream-2025's, but both reveal routes: SPEC §11 wants them served by default).
+ * The generation-bound options: explicit values first, then the generation's, then the defaults
+ * (upstream-2025's, but both reveal routes: docs/write-protocol.md#new-keys-secrets wants them
+ * served by default).
  */
 function generationSettings(o: EmulatorOptions): GenerationSettings {
   const base = GENERATIONS[o.generation ?? 'upstream-2025'];
@@ -291,7 +298,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       r.remain_quota -= quota;
       r.used_quota += quota;
       r.accessed_time = t;
-      // The server's lazy flips (cometapi-api.md "Server-owned drift"): only on use, never back.
+      // The server's lazy flips (docs/write-protocol.md#server-owned-changes): only on use, never
+      // back.
       if (r.status === 1 && r.expired_time !== -1 && r.expired_time <= t) r.status = 3;
       else if (r.status === 1 && !r.unlimited_quota && r.remain_quota <= 0) r.status = 4;
       store.put(r);

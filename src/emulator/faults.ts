@@ -1,7 +1,8 @@
 /**
- * Injected failures (`failRate`): what a client meets between it and a real server — panics,
- * an HTML page from a proxy, resets, hangs, truncated JSON, and writes that commit although the
- * client never hears so (SPEC §7.9). Chosen by a seeded PRNG so a run can be repeated.
+ * Injected failures (`failRate`): what a client meets between it and a real server — panics, an
+ * HTML page from a proxy, resets, hangs, truncated JSON, and writes that commit although the client
+ * never hears so (docs/write-protocol.md#failures-and-retries). Chosen by a seeded PRNG so a run
+ * can be repeated.
  */
 import { createRandom, hashSeed, pick, type Random } from './random.js';
 import { FAULT_KINDS, type FaultKind, type LoggedRequest } from './types.js';

@@ -1,7 +1,7 @@
 /**
- * Generated accounts: N keys covering every shape a real account holds (cometapi-api.md "The key
- * record" and "Server-owned drift"), deterministic for a given PRNG. Shapes rotate with the
- * index, so any N ≥ SHAPE_COUNT contains each of them.
+ * Generated accounts: N keys covering every shape a real account holds
+ * (docs/write-protocol.md#the-key-record, #server-owned-changes), deterministic for a given PRNG.
+ * Shapes rotate with the index, so any N ≥ SHAPE_COUNT contains each of them.
  */
 import { MODEL_CATALOGUE } from './models.js';
 import { generateSecret, pick, randomInt, type Random } from './random.js';
@@ -95,7 +95,10 @@ const SHAPES: Array<[string, Shape]> = [
 /** How many shapes rotate; N ≥ this holds every one. */
 export const SHAPE_COUNT = SHAPES.length;
 
-/** Garbage a real account can hold but a key file cannot declare (SPEC §8). */
+/**
+ * Garbage a real account can hold but a key file cannot declare
+ * (docs/export.md#values-a-key-file-cannot-hold).
+ */
 const GARBAGE: Array<(k: StoredKey) => Partial<StoredKey>> = [
   () => ({ allow_ips: '198.51.100.1,198.51.100.2' }),
   () => ({ model_limits_enabled: true, model_limits: 'gpt-4o, gpt-4o-mini' }),

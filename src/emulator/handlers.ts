@@ -1,7 +1,8 @@
 /**
- * The token endpoints, as new-api's controller/token.go behaves (cometapi-api.md "Endpoints"):
- * business errors are HTTP 200 with `success: false`, creates answer without data, updates are
- * full replaces, and `status` follows the configured status mode (SPEC §7).
+ * The token endpoints, as new-api's controller/token.go behaves
+ * (docs/write-protocol.md#server-facts): business errors are HTTP 200 with `success: false`,
+ * creates answer without data, updates are full replaces, and `status` follows the configured
+ * status mode (docs/write-protocol.md#status-updates-differ-between-servers).
  */
 import { decodeTokenBody, type TokenBody } from './body.js';
 import { listModels } from './models.js';
@@ -150,7 +151,7 @@ function editableFields(body: TokenBody) {
     unlimited_quota: body.unlimited_quota,
     model_limits_enabled: body.model_limits_enabled,
     model_limits: body.model_limits,
-    // cometapi-api.md: commas inside a line are deleted by the server.
+    // docs/write-protocol.md#the-key-record: commas inside a line are deleted by the server.
     allow_ips: body.allow_ips === null ? null : body.allow_ips.replace(/,/g, ''),
     group: body.group,
     // cross_group_retry only means something with group "auto"; the server forces false otherwise.
@@ -251,7 +252,7 @@ export function deleteToken(ctx: ApiContext, idText: string): Reply {
 
 /**
  * A stored secret as the reveal routes answer it: new-api stores keys without `sk-` and reveals
- * them so (cometapi-api.md "Server generations"); the emulator stores `sk-...`, so it drops it.
+ * them so (docs/write-protocol.md#server-facts); the emulator stores `sk-...`, so it drops it.
  */
 function revealed(record: StoredKey): string {
   return record.key.startsWith('sk-') ? record.key.slice(3) : record.key;

@@ -1,6 +1,6 @@
 /**
  * The emulator's public surface: a local CometAPI-compatible server for tests, demos, the
- * benchmark and users' CI rehearsals (SPEC §9).
+ * benchmark and users' CI rehearsals (docs/emulator.md).
  */
 export {
   startEmulator,

@@ -59,7 +59,10 @@ export function generateAccessToken(): string {
   return `ck-emu-${randomBytes(18).toString('base64url')}`;
 }
 
-/** Masks a secret like newer servers: first 4 + 10 stars + last 4 (cometapi-api.md). */
+/**
+ * Masks a secret like newer servers: first 4 + 10 stars + last 4
+ * (docs/write-protocol.md#masked-secrets).
+ */
 export function maskSecret(secret: string): string {
   if (secret.length <= 8) return '*'.repeat(10);
   return `${secret.slice(0, 4)}${'*'.repeat(10)}${secret.slice(-4)}`;

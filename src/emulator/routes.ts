@@ -1,7 +1,8 @@
 /**
- * The route table, with gin's habits (cometapi-api.md "Transport"): list/create/update end in a
- * slash, get/delete do not, and a trailing-slash mismatch is redirected (301 for GET, 307
- * otherwise) rather than answered. Unknown /api paths get new-api's OpenAI-style 404.
+ * The route table, with gin's habits (docs/write-protocol.md#paths-and-redirects):
+ * list/create/update end in a slash, get/delete do not, and a trailing-slash mismatch is redirected
+ * (301 for GET, 307 otherwise) rather than answered. Unknown /api paths get new-api's OpenAI-style
+ * 404.
  */
 import type { RevealRoutes } from './types.js';
 

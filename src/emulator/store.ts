@@ -1,6 +1,6 @@
 /**
- * The emulator's key table: live records by id, the next id, and a cached newest-first view so
- * that listing 10,000 keys page by page stays cheap (SPEC §10 benchmarks run against it).
+ * The emulator's key table: live records by id, the next id, and a cached newest-first view so that
+ * listing 10,000 keys page by page stays cheap (docs/performance.md benchmarks run against it).
  */
 import { generateSecret, type Random } from './random.js';
 import type { StoredKey } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * The emulator's public types: its options, its test controls and the records it stores.
- * Behaviour follows ../shared/cometapi-api.md (new-api where CometAPI's docs are silent).
+ * Behaviour follows docs/write-protocol.md#server-facts (new-api where CometAPI's docs are silent).
  */
 
 /** The ways a request can fail on purpose when `failRate` > 0. */
@@ -16,11 +16,14 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'after_commit',
 ];
 
-/** How updates treat `status` (SPEC §7): new-api's behaviour, or CometAPI's documentation. */
+/**
+ * How updates treat `status` (docs/write-protocol.md#status-updates-differ-between-servers):
+ * new-api's behaviour, or CometAPI's documentation.
+ */
 export type StatusMode = 'upstream' | 'docs';
 
 /**
- * How the management API authenticates (cometapi-api.md "Server generations"):
+ * How the management API authenticates (docs/write-protocol.md#server-facts):
  * - `session` (default): new-api before 2026-07-20. A missing or wrong token is HTTP 401
  *   `{success:false, message}` without `code`; the raw token or `Bearer <token>` (that exact
  *   spelling) is accepted; `New-Api-User` is checked when `requireUserIdHeader` is set.
@@ -37,7 +40,7 @@ export type AuthStyle = 'session' | 'pat';
 export type Generation = 'docs' | 'upstream-2025' | 'upstream-2026-08';
 
 /**
- * Which reveal routes exist (cometapi-api.md "Server generations"): `both` (new-api since
+ * Which reveal routes exist (docs/write-protocol.md#server-facts): `both` (new-api since
  * 2026-04-06), `single` (`POST /api/token/{id}/key` only, since 2026-03-08) or `none` (before).
  */
 export type RevealRoutes = 'both' | 'single' | 'none';

@@ -1,7 +1,7 @@
 /**
- * One server key → one key-file entry (SPEC §8): every value in the form the loader reads
- * back to exactly the stored state, and values the loader would refuse left out with their
- * field in `ignore_changes` and a warning.
+ * One server key → one key-file entry (docs/export.md#what-the-file-holds): every value in the form
+ * the loader reads back to exactly the stored state, and values the loader would refuse left out
+ * with their field in `ignore_changes` and a warning.
  */
 import { fieldsIgnoredBy } from '../fields.js';
 import { MANAGED_FIELDS, parseAllowIps, type ManagedField, type ServerKey } from '../model.js';
@@ -66,7 +66,8 @@ export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): E
   const f = e.fields;
 
   const nameProblem = typeof s.name === 'string' ? checkName(s.name) : 'is not a string';
-  // A pinned key whose name is ignored may omit it (SPEC §8: left out).
+  // A pinned key whose name is ignored may omit it (docs/export.md#values-a-key-file-cannot-hold:
+  // left out).
   if (!nameProblem) f.set('name', s.name);
   f.set('id', s.id);
   if (nameProblem) leaveOut(e, 'name', `stored name: ${nameProblem}`, warnings);
@@ -76,7 +77,8 @@ export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): E
     // enabled: the default
   } else if (s.status === 2) f.set('status', 'disabled');
   else if (s.status === 3 || s.status === 4) {
-    // Written disabled when it could serve, so the plan does not revive it (SPEC §8).
+    // Written disabled when it could serve, so the plan does not revive it
+    // (docs/export.md#what-the-file-holds).
     const blockers = serveBlockers(
       {
         expired_time: s.expired_time,

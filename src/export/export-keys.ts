@@ -1,5 +1,5 @@
 /**
- * `export` (SPEC §8): the account's keys as a key file that validates and plans with zero
+ * `export` (docs/export.md): the account's keys as a key file that validates and plans with zero
  * changes. Pure: the CLI lists the keys and writes the text.
  */
 import YAML, { isScalar, isSeq, Pair, Scalar } from 'yaml';
@@ -37,7 +37,10 @@ export interface ExportResult {
   count: number;
 }
 
-/** Fields factored into `defaults` when every key writes the same value (SPEC §8). */
+/**
+ * Fields factored into `defaults` when every key writes the same value
+ * (docs/export.md#what-the-file-holds).
+ */
 const DEFAULTABLE: string[][] = MANAGED_FIELDS.filter((m) => m !== 'name').map(fieldsIgnoredBy);
 
 /** Fields written as flow lists: `allow_ips: [10.0.0.0/8]`. */
@@ -143,7 +146,7 @@ export function fixEntries(entries: ExportEntry[], opts: ExportOptions, warnings
   }
 }
 
-/** Exports the listed keys as a key file (SPEC §8); validates its own output. */
+/** Exports the listed keys as a key file (docs/export.md); validates its own output. */
 export function exportKeyFile(server: ServerKey[], opts: ExportOptions): ExportResult {
   const warnings: string[] = [];
   const nowSec = unixSeconds(opts.now);

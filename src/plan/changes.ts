@@ -1,6 +1,6 @@
 /**
- * Building KeyChange records: the write sequence (SPEC §7.3–7.7), planned values in wire form
- * and the precondition apply checks (SPEC §4 "Saved plans").
+ * Building KeyChange records: the write sequence (docs/write-protocol.md#the-protocol), planned
+ * values in wire form and the precondition apply checks (docs/plan-format.md#preconditions).
  */
 import { fieldRow, isListField, KEY_FIELDS, type KeyField } from '../fields.js';
 import type { DesiredKey, ManagedField, ServerKey } from '../model.js';
@@ -74,7 +74,7 @@ export function updateChange(
   };
 }
 
-/** The planned values of a create: every field, explicitly (SPEC §7.6). */
+/** The planned values of a create: every field, explicitly (docs/write-protocol.md#creates). */
 function createPlanned(d: DesiredKey): PlannedValues {
   const q = d.quota;
   if (q === null) throw new InternalError(`create of "${d.name}" without quota`);

@@ -1,6 +1,6 @@
 /**
- * The planner (SPEC §4): a pure function of (desired state, listed state, settings, now).
- * No I/O, no clock of its own; output sorted by (name, id).
+ * The planner (docs/plan-format.md#how-a-plan-is-made): a pure function of (desired state, listed
+ * state, settings, now). No I/O, no clock of its own; output sorted by (name, id).
  */
 import { DEFAULT_QUOTA_MAX_UNITS, type Settings } from '../config/types.js';
 import type { DesiredKey, ServerKey } from '../model.js';
@@ -137,7 +137,7 @@ export function createPlan(input: PlanInput): Plan {
   const unmanaged: UnmanagedKey[] = [];
   for (const s of match.unmatchedServer) {
     const exempt = ignoreNames.length > 0 && matchesTarget(s.name, ignoreNames);
-    // --target never applies the unmanaged action (SPEC §6).
+    // --target never applies the unmanaged action (docs/safety.md#targeted-runs).
     const action = exempt || targets ? 'ignore' : settings.unmanaged.action;
     // Listed once, in `unmanaged` (and counted in the summary), not also as a warning each.
     unmanaged.push({

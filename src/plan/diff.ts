@@ -1,6 +1,6 @@
 /**
- * The field diff of one matched key (SPEC §4.4–4.5): normalised comparisons, the three quota
- * forms, `ignore_changes`, and the server-owned states 3/4.
+ * The field diff of one matched key (docs/plan-format.md#comparing-fields): normalised comparisons,
+ * the three quota forms, `ignore_changes`, and the server-owned states 3/4.
  */
 import {
   fieldRow,
@@ -89,7 +89,7 @@ function remainAfter(s: ServerKey, planned: PlannedValues): number {
 
 /**
  * True when the key file declares the key enabled with an expiry already past: the loader
- * warns about that (`expired-enabled`), so the planner does not say it again (SPEC §13).
+ * warns about that (`expired-enabled`), so the planner does not say it again (docs/commands.md#consolidated-warnings).
  */
 export function expiryReported(d: DesiredKey, nowSec: number): boolean {
   return (
@@ -101,8 +101,9 @@ export function expiryReported(d: DesiredKey, nowSec: number): boolean {
 }
 
 /**
- * The change that lowers a limited key's stored `remain_quota` to `quotaMaxUnits`, or null:
- * the newest server refuses every body carrying more, even a disable's (SPEC §7.2).
+ * The change that lowers a limited key's stored `remain_quota` to `quotaMaxUnits`, or null: the
+ * newest server refuses every body carrying more, even a disable's
+ * (docs/write-protocol.md#bodies-are-complete-records).
  */
 export function serverMaximumChange(
   s: ServerKey,
@@ -158,7 +159,7 @@ export function diffKey(
     }
     if (q.kind === 'budget') {
       const total = s.remain_quota + s.used_quota;
-      // SPEC §2: spending is never drift, and a spent budget stays in sync.
+      // docs/key-file.md#quota-forms: spending is never drift, and a spent budget stays in sync.
       const inSync = total === q.amount || (s.used_quota >= q.amount && s.remain_quota <= 0);
       if (!inSync) {
         fields.push({
@@ -193,7 +194,8 @@ export function diffKey(
   }
 
   const groupAfter = ignore.has('group') ? s.group : d.group;
-  // The server stores false outside `auto` (cometapi-api.md), so only `auto` can drift.
+  // The server stores false outside `auto` (docs/write-protocol.md#the-key-record), so only `auto`
+  // can drift.
   if (
     !ignore.has('cross_group_retry') &&
     groupAfter === 'auto' &&

@@ -1,6 +1,7 @@
 /**
- * What `drift` counts (SPEC §1): planned changes, pinned ids not found, and unmanaged keys whose
- * action is disable or delete. Warnings and ignored unmanaged keys are reported, not counted.
+ * What `drift` counts (docs/exit-codes.md#what-counts-as-drift): planned changes, pinned ids not
+ * found, and unmanaged keys whose action is disable or delete. Warnings and ignored unmanaged keys
+ * are reported, not counted.
  */
 import type { Plan } from './model.js';
 

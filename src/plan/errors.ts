@@ -6,7 +6,10 @@ import { CometkeysError } from '../errors.js';
 // The planner's broken invariants are the family's one InternalError.
 export { InternalError } from '../errors.js';
 
-/** The desired state cannot be planned against this account (SPEC §4.3), e.g. ambiguous names. */
+/**
+ * The desired state cannot be planned against this account (docs/plan-format.md#matching), e.g.
+ * ambiguous names.
+ */
 export class PlanError extends CometkeysError {}
 
 /** A saved plan file that cannot be used: not JSON, wrong shape, other format_version. */

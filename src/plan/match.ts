@@ -1,6 +1,7 @@
 /**
- * Matching desired keys to server keys in three passes (SPEC §4.3): pinned ids, then exact
- * names among unmatched server keys, then `previous_names`. Linear in the number of keys.
+ * Matching desired keys to server keys in three passes (docs/plan-format.md#matching): pinned ids,
+ * then exact names among unmatched server keys, then `previous_names`. Linear in the number of
+ * keys.
  */
 import type { DesiredKey, ServerKey } from '../model.js';
 import { matchesTarget } from '../values/index.js';

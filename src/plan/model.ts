@@ -1,7 +1,8 @@
 /**
- * The plan as data (SPEC §4): produced by the pure planner (./create-plan.ts), rendered by
- * src/render/, saved by `plan --out`, and carried out by src/apply/. JSON field names are the
- * ones of SPEC §4 "Plan output" and `schemas/plan.schema.json`.
+ * The plan as data (docs/plan-format.md#how-a-plan-is-made): produced by the pure planner
+ * (./create-plan.ts), rendered by src/render/, saved by `plan --out`, and carried out by
+ * src/apply/. JSON field names are the ones of docs/plan-format.md#json-format and
+ * `schemas/plan.schema.json`.
  */
 import type { ExactKeys, KeyField } from '../fields.js';
 
@@ -26,7 +27,7 @@ export interface FieldChange {
   /**
    * Why a change the key file does not ask for is made: `server_maximum` = a stored
    * `remain_quota` above `quotaMaxUnits` is lowered to it, since the server refuses every body
-   * carrying more (SPEC §7.2).
+   * carrying more (docs/write-protocol.md#bodies-are-complete-records).
    */
   reason?: FieldChangeReason;
 }
@@ -61,7 +62,7 @@ interface PlannedTypes {
 }
 
 /**
- * The calls of one change, in order (SPEC §7):
+ * The calls of one change, in order (docs/write-protocol.md#the-protocol):
  * - `update`: plain PUT with the planned fields; status in the body is 2 when disabling,
  *   otherwise the stored status (never 1 — enabling is its own step);
  * - `disable` / `enable`: the status call with the current record, only `status` changed;
@@ -72,7 +73,7 @@ interface PlannedTypes {
 export type WriteStep = 'update' | 'disable' | 'enable' | 'create' | 'create_inert' | 'delete';
 
 /**
- * What must still hold when apply reads the key again (SPEC §4 "Saved plans").
+ * What must still hold when apply reads the key again (docs/plan-format.md#preconditions).
  * `record`: the observed value of every managed field not in ignore_changes except the quota
  * counters, plus `status`, in wire form (keys are API field names).
  * `absent`: no server key outside the listing's known ids has one of these names.
@@ -95,7 +96,10 @@ interface ChangeBase {
 export interface CreateChange extends ChangeBase {
   action: 'create';
   id: null;
-  /** The sinks the new key's secret goes to (the key file's `deliver`, SPEC §11); absent = none. */
+  /**
+   * The sinks the new key's secret goes to (the key file's `deliver`,
+   * docs/write-protocol.md#new-keys-secrets); absent = none.
+   */
   deliver?: string[];
 }
 
@@ -126,7 +130,7 @@ export interface PlanWarning {
   id?: number;
   /**
    * A stable code for the message without its key-specific parts (`expiring`,
-   * `cannot-serve`): repeats of a kind are consolidated in text and markdown (SPEC §13).
+   * `cannot-serve`): repeats of a kind are consolidated in text and markdown (docs/commands.md#consolidated-warnings).
    * Absent only in plans saved before kinds existed.
    */
   kind?: string;
@@ -135,7 +139,7 @@ export interface PlanWarning {
 
 export type SafetyLimit = 'updates' | 'deletes' | 'quota' | 'unlimited';
 
-/** A safety limit the plan crosses (SPEC §6); apply refuses unless forced. */
+/** A safety limit the plan crosses (docs/safety.md#safety-limits); apply refuses unless forced. */
 export interface SafetyViolation {
   limit: SafetyLimit;
   /** e.g. "updates 12 of 20 keys (60%) > safety.maxUpdatePercent 30" */

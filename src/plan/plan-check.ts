@@ -1,9 +1,9 @@
 /**
- * A saved plan is input, not authority (SPEC §4): before apply sends anything, every change is
- * checked against what the planner itself would have written. Its write sequence is derived
- * again from its action and fields, every planned value passes the key-file rules, every
- * planned value is shown in `fields` (so `show` displays exactly what apply writes), and no key
- * has two changes. Pure: the safety limits, which need the account, are evaluated by the caller.
+ * A saved plan is input, not authority (docs/plan-format.md): before apply sends anything, every
+ * change is checked against what the planner itself would have written. Its write sequence is
+ * derived again from its action and fields, every planned value passes the key-file rules, every
+ * planned value is shown in `fields` (so `show` displays exactly what apply writes), and no key has
+ * two changes. Pure: the safety limits, which need the account, are evaluated by the caller.
  */
 import { KEY_FIELDS, sameWireValue, type KeyField } from '../fields.js';
 import { createSequence, updateSequence } from './changes.js';
@@ -126,7 +126,7 @@ function checkPrecondition(c: KeyChange, problems: string[]): void {
   }
 }
 
-/** A refill is only a rise of an absolute `remain_quota` (SPEC §6 "updates"). */
+/** A refill is only a rise of an absolute `remain_quota` (docs/safety.md#safety-limits). */
 function checkRefill(c: KeyChange, problems: string[]): void {
   if (!c.refill_only) return;
   const others = c.fields.filter((f) => f.field !== 'status');

@@ -1,5 +1,5 @@
 /**
- * Saved plans (SPEC §4 "Saved plans"): stable serialisation, and parsing that validates
+ * Saved plans (docs/plan-format.md#saved-plans): stable serialisation, and parsing that validates
  * against `schemas/plan.schema.json` and refuses another `format_version`.
  */
 import { readFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ export function validatePlanObject(value: unknown): string[] {
 
 /** The plan as JSON: 2-space indent, trailing newline; the same plan gives the same bytes. */
 export function serializePlan(plan: Plan): string {
-  // C1 and bidi controls as \u escapes too: a JSON plan is read with `cat` (SPEC §13).
+  // C1 and bidi controls as \u escapes too: a JSON plan is read with `cat` (docs/commands.md#hostile-text).
   return `${stringifyJson(plan, 2)}\n`;
 }
 

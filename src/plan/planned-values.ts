@@ -1,7 +1,7 @@
 /**
- * Planned values of a saved plan checked with the key-file rules (SPEC §2 "Values", §4 "A saved
- * plan is input, not authority"): apply writes nothing a key file could not have declared.
- * The rules themselves live in src/values/; this only reads the wire forms a plan carries.
+ * Planned values of a saved plan checked with the key-file rules (docs/key-file.md#field-reference,
+ * docs/plan-format.md): apply writes nothing a key file could not have declared. The rules
+ * themselves live in src/values/; this only reads the wire forms a plan carries.
  */
 import { KEY_FIELDS, type KeyField } from '../fields.js';
 import {

@@ -1,6 +1,6 @@
 /**
- * Safety limits (SPEC §6) evaluated on a plan's changes: apply refuses past them unless forced;
- * plan shows what would be refused.
+ * Safety limits (docs/safety.md#safety-limits) evaluated on a plan's changes: apply refuses past
+ * them unless forced; plan shows what would be refused.
  */
 import type { SafetySettings } from '../config/types.js';
 import type { ServerKey } from '../model.js';
@@ -18,8 +18,8 @@ function formatPercent(p: number): string {
 }
 
 /**
- * Quota a change adds (SPEC §6 "quota"). With the key's record as listed now, the stored side
- * is the record's, not the `before` a plan file claims.
+ * Quota a change adds (docs/safety.md#safety-limits). With the key's record as listed now, the
+ * stored side is the record's, not the `before` a plan file claims.
  */
 export function quotaAdded(c: KeyChange, listed?: ListedKeys): number {
   if (c.action === 'create') {
@@ -49,8 +49,8 @@ function isNewUnlimited(c: KeyChange): boolean {
 }
 
 /**
- * Deletes and disables of unmanaged keys count as deletes (SPEC §6), by the calls a change
- * makes: a `delete` step is a delete whatever the change's `action` says.
+ * Deletes and disables of unmanaged keys count as deletes (docs/safety.md#safety-limits), by the
+ * calls a change makes: a `delete` step is a delete whatever the change's `action` says.
  */
 export function isDelete(c: KeyChange): boolean {
   return (
@@ -69,7 +69,7 @@ function isRefill(c: KeyChange, listed?: ListedKeys): boolean {
 
 /**
  * The limits the changes cross, given the account's key count and, at apply time, its keys as
- * listed then (SPEC §4 "A saved plan is input, not authority").
+ * listed then (docs/plan-format.md).
  */
 export function evaluateSafety(
   changes: readonly KeyChange[],

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the text and markdown renderers: values as people read them (UTC times,
  * quota with dollars, status names) and a change as signed lines. Strings from the server or a
- * file are quoted with their control characters escaped (SPEC §13 "Hostile text").
+ * file are quoted with their control characters escaped (docs/commands.md#hostile-text).
  */
 import { isListField } from '../fields.js';
 import type { FieldChange, KeyChange, Plan } from '../plan/model.js';
@@ -84,7 +84,8 @@ export function fieldLines(f: FieldChange, create: boolean, quotaPerUsd: number)
 /** All lines of a change's fields. */
 export function changeLines(c: KeyChange, quotaPerUsd: number): ChangeLine[] {
   const lines = c.fields.flatMap((f) => fieldLines(f, c.action === 'create', quotaPerUsd));
-  // Where a new key's secret will go (SPEC §11); sink names are plain (SINK_NAME).
+  // Where a new key's secret will go (docs/write-protocol.md#new-keys-secrets); sink names are
+  // plain (SINK_NAME).
   if (c.action === 'create' && c.deliver && c.deliver.length > 0) {
     lines.push({ sign: ' ', text: `secret → ${c.deliver.join(', ')}` });
   }
@@ -117,7 +118,8 @@ export function changeTitle(c: KeyChange, showName: (name: string) => string = q
 }
 
 /**
- * The summary line of SPEC §4 "Plan output"; it says what happens to unmanaged keys (§13).
+ * The summary line of docs/plan-format.md#text-format; it says what happens to unmanaged keys
+ * (§13).
  */
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;

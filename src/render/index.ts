@@ -15,7 +15,8 @@ type Renderer = (plan: Plan, opts: RenderOptions) => string;
 const RENDERERS: Record<RenderOptions['format'], Renderer> = {
   text: renderText,
   markdown: renderMarkdown,
-  // JSON is the saved-plan form itself (SPEC §4), so `show` and `plan --out` agree byte for byte.
+  // JSON is the saved-plan form itself (docs/plan-format.md#json-format), so `show` and
+  // `plan --out` agree byte for byte.
   json: (plan) => serializePlan(plan),
 };
 

@@ -1,7 +1,8 @@
 /**
- * Strings from the server or a file inside GitHub-flavoured markdown (SPEC §13 "Hostile text"):
- * in code (a code span, or `<code>` in an HTML block), or as inert text that cannot open a link,
- * inject HTML, start emphasis, mention a user or team, or link an issue.
+ * Strings from the server or a file inside GitHub-flavoured markdown
+ * (docs/commands.md#hostile-text): in code (a code span, or `<code>` in an HTML block), or as inert
+ * text that cannot open a link, inject HTML, start emphasis, mention a user or team, or link an
+ * issue.
  */
 import { escapeText } from '../values/index.js';
 

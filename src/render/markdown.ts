@@ -1,6 +1,6 @@
 /**
- * The markdown plan for pull-request comments (SPEC §4 "Plan output"): counts first, one
- * `<details>` block per changed key, unchanged keys left out, the whole under
+ * The markdown plan for pull-request comments (docs/plan-format.md#markdown-format): counts first,
+ * one `<details>` block per changed key, unchanged keys left out, the whole under
  * MAX_MARKDOWN_CHARS (GitHub refuses comments past 65,536) with a note pointing to the JSON plan.
  * Names are in code; other text from the server or a file is made inert (markdown-text.ts).
  */
@@ -116,7 +116,7 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
         : []),
     ]);
   }
-  // One collapsed block for every warning, its title counting them by kind (SPEC §13).
+  // One collapsed block for every warning, its title counting them by kind (docs/commands.md#consolidated-warnings).
   if (!opts.quiet) {
     list(
       `Warnings (${plan.warnings.length}: ${markdownText(warningCounts(plan))})`,

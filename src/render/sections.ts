@@ -1,6 +1,6 @@
 /**
  * The parts of a plan that can run to thousands of lines on a large account, kept short for
- * people (SPEC §13): warnings consolidated by kind, unmanaged keys as a count and a few names.
+ * people (docs/commands.md#consolidated-warnings): warnings consolidated by kind, unmanaged keys as a count and a few names.
  * JSON output holds every entry; these shape only text and markdown.
  */
 import type { Plan, PlanWarning, UnmanagedKey } from '../plan/model.js';

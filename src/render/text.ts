@@ -1,7 +1,8 @@
 /**
- * The text plan (SPEC §4 "Plan output"): Terraform-like blocks, then missing keys, warnings,
- * safety refusals and the summary line. Colour only when asked (the CLI decides: TTY, NO_COLOR).
- * Messages and names are escaped (SPEC §13 "Hostile text"): the only escapes are the colours.
+ * The text plan (docs/plan-format.md#text-format): Terraform-like blocks, then missing keys,
+ * warnings, safety refusals and the summary line. Colour only when asked (the CLI decides: TTY,
+ * NO_COLOR). Messages and names are escaped (docs/commands.md#hostile-text): the only escapes are
+ * the colours.
  */
 import { countDrift } from '../plan/drift.js';
 import type { Plan } from '../plan/model.js';

@@ -7,7 +7,7 @@ export interface RenderOptions {
   quotaPerUsd: number;
   /** `drift` heads the output as a drift report. */
   heading?: 'plan' | 'drift';
-  /** Every warning, not the first 3 of each kind (`--all-warnings`; SPEC §13). */
+  /** Every warning, not the first 3 of each kind (`--all-warnings`; docs/commands.md#consolidated-warnings). */
   allWarnings?: boolean;
   /** Only the result: no warnings (`--quiet`). */
   quiet?: boolean;

@@ -1,7 +1,7 @@
 /**
- * The `command` sink (SPEC §11): argv without a shell, the secret on stdin (then closed), the
- * access token taken out of the environment, a timeout that kills the process group, and the
- * output collected (bounded) with the secret redacted.
+ * The `command` sink (docs/write-protocol.md#new-keys-secrets): argv without a shell, the secret on
+ * stdin (then closed), the access token taken out of the environment, a timeout that kills the
+ * process group, and the output collected (bounded) with the secret redacted.
  */
 import { spawn } from 'node:child_process';
 import { expandPlaceholders, fingerprintOf, redactCut, redactSecret } from './secret-text.js';

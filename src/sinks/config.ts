@@ -1,6 +1,6 @@
 /**
- * The `sinks` setting (SPEC §11): its checks, with messages naming the sink and field, and its
- * resolution (relative paths against the config file's directory).
+ * The `sinks` setting (docs/write-protocol.md#new-keys-secrets): its checks, with messages naming
+ * the sink and field, and its resolution (relative paths against the config file's directory).
  */
 import path from 'node:path';
 import { DEFAULT_SINK_TIMEOUT_SECONDS, type SinkConfig } from './types.js';

@@ -1,5 +1,6 @@
 /**
- * The `file` sink (SPEC §11): the secret written with mode 0600, never through a symlink.
+ * The `file` sink (docs/write-protocol.md#new-keys-secrets): the secret written with mode 0600,
+ * never through a symlink.
  *
  * The content goes to a new temporary file in the target's directory (O_CREAT | O_EXCL |
  * O_NOFOLLOW, mode 0600), is synced, and is renamed over the target, so a reader sees the old

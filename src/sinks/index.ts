@@ -1,6 +1,7 @@
 /**
- * Sinks (SPEC §11): deliver a revealed secret to a command or a file. Apply hands new keys'
- * secrets to them (src/apply/deliver-secrets.ts); this module is self-contained.
+ * Sinks (docs/write-protocol.md#new-keys-secrets): deliver a revealed secret to a command or a
+ * file. Apply hands new keys' secrets to them (src/apply/deliver-secrets.ts); this module is
+ * self-contained.
  */
 import { runCommandSink, type CommandSinkOptions } from './command.js';
 import { writeFileSink } from './file.js';

@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The first 12 hex digits of the SHA-256 of the secret (SPEC §11 "Audit"). */
+/**
+ * The first 12 hex digits of the SHA-256 of the secret (docs/write-protocol.md#new-keys-secrets).
+ */
 export function fingerprintOf(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 12);
 }

@@ -1,6 +1,7 @@
 /**
- * Sinks (SPEC §11): where a new key's secret goes. Named in the config (`sinks`), chosen per key
- * in the key file (`deliver:`); apply hands new keys to them (src/apply/deliver-secrets.ts).
+ * Sinks (docs/write-protocol.md#new-keys-secrets): where a new key's secret goes. Named in the
+ * config (`sinks`), chosen per key in the key file (`deliver:`); apply hands new keys to them
+ * (src/apply/deliver-secrets.ts).
  */
 
 /** A program run with argv (no shell); the secret on its stdin, nowhere else. */

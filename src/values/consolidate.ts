@@ -1,5 +1,5 @@
 /**
- * Consolidated warnings (SPEC §13 "Warnings are consolidated", like Terraform's "and N more
+ * Consolidated warnings (docs/commands.md#consolidated-warnings, like Terraform's "and N more
  * similar warnings"): of each kind only the first few instances are shown, then one line
  * counts the rest. Shared by the plan renderers and the key-file diagnostics on stderr.
  */

@@ -1,5 +1,5 @@
 /**
- * Hostile text (SPEC §13): strings from the server or a file are shown with control and
+ * Hostile text (docs/commands.md#hostile-text): strings from the server or a file are shown with control and
  * bidirectional characters escaped as `\u{…}`, so a key name cannot move the cursor, recolour
  * the terminal, start a CSI sequence (U+009B) or reorder what a reviewer reads (U+202E).
  */

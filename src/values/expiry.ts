@@ -1,5 +1,5 @@
 /**
- * `expired_time` forms (SPEC §2 "Values"): never/-1, an ISO date (midnight UTC), an ISO
+ * `expired_time` forms (docs/key-file.md#expiry): never/-1, an ISO date (midnight UTC), an ISO
  * date-time with a zone, or unix seconds. Relative forms are refused: they drift daily.
  * Times are written back with `formatUnixTime` (./time.ts).
  */

@@ -1,7 +1,7 @@
 /**
- * `allow_ips` entries: IPv4/IPv6 addresses or CIDR ranges in canonical form (SPEC §2), so that
- * `2001:DB8::1` and `2001:db8::1` compare equal. The planner uses the same canonical form for
- * the server's stored list.
+ * `allow_ips` entries: IPv4/IPv6 addresses or CIDR ranges in canonical form
+ * (docs/key-file.md#allowed-ips), so that `2001:DB8::1` and `2001:db8::1` compare equal. The
+ * planner uses the same canonical form for the server's stored list.
  */
 import ipaddr from 'ipaddr.js';
 import type { Parsed } from './parsed.js';

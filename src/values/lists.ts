@@ -1,7 +1,7 @@
 /**
- * List values as sets (SPEC §4.4): the stored `model_limits` and `allow_ips` strings in the
- * normalized form desired keys use (sorted unique, IPs canonical, `allow_ips` null = ""), so
- * the diff and export compare and write like with like.
+ * List values as sets (docs/plan-format.md#comparing-fields): the stored `model_limits` and
+ * `allow_ips` strings in the normalized form desired keys use (sorted unique, IPs canonical,
+ * `allow_ips` null = ""), so the diff and export compare and write like with like.
  */
 import { parseAllowIps, parseModelLimits } from '../model.js';
 import { canonicalizeIp } from './ip.js';
@@ -45,7 +45,7 @@ const ipCache = new Map<string, string>();
 
 /**
  * `canonicalizeIp` with a fast path and a bounded memo: parsing costs ~20 µs per entry, and a
- * 10,000-key account repeats the same few addresses (SPEC §10: plan CPU under 1 s).
+ * 10,000-key account repeats the same few addresses (docs/performance.md: plan CPU under 1 s).
  */
 function canonicalIpCached(entry: string): string {
   if (CANONICAL_IPV4.test(entry)) return entry;

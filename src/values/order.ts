@@ -1,7 +1,7 @@
 /**
- * The one order of keys in all output (SPEC §1): by name in code-unit order, then by id; a key
- * without an id (a create, a key file entry that does not pin one) after the keys with ids of
- * the same name, as null sorts last.
+ * The one order of keys in all output (docs/commands.md#output): by name in code-unit order, then
+ * by id; a key without an id (a create, a key file entry that does not pin one) after the keys with
+ * ids of the same name, as null sorts last.
  */
 
 /** Something with a name and maybe an id: a desired key, a change, a ledger entry, a record. */

@@ -1,13 +1,14 @@
 /**
  * Quota amounts: whole quota units, or dollar strings (`"$12.50"`) converted exactly with
- * `quotaPerUsd` (SPEC §2 "Quota"). Exact decimal arithmetic, so "$0.1" never becomes 49999.99.
- * Also how units are shown with their dollar value, in plans and in policy messages.
+ * `quotaPerUsd` (docs/key-file.md#quota-amounts-and-dollars). Exact decimal arithmetic, so "$0.1"
+ * never becomes 49999.99. Also how units are shown with their dollar value, in plans and in policy
+ * messages.
  */
 import type { Parsed } from './parsed.js';
 
 /**
  * The largest remaining quota any server generation accepts on a limited key: older new-api's
- * limit (cometapi-api.md "Server generations"). The `quotaMaxUnits` setting (the newest
+ * limit (docs/write-protocol.md#server-facts). The `quotaMaxUnits` setting (the newest
  * server's lower limit) may be at most this.
  */
 export const MAX_QUOTA_UNITS = 500_000_000_000_000;
@@ -70,8 +71,9 @@ export function parseQuotaAmount(value: unknown, quotaPerUsd: number): Parsed<nu
 }
 
 /**
- * The error of a quota amount above `quotaMaxUnits` (SPEC §2 "Quota"), naming the limit and
- * the setting; undefined when it fits. `raw` is the value as the key file wrote it.
+ * The error of a quota amount above `quotaMaxUnits` (docs/key-file.md#quota-amounts-and-dollars),
+ * naming the limit and the setting; undefined when it fits. `raw` is the value as the key file
+ * wrote it.
  */
 export function quotaAboveMax(
   field: string,

@@ -1,7 +1,7 @@
 /**
- * Turns ajv's errors into plain sentences with a path (SPEC §2): unknown fields with a "did you
- * mean", wrong types with what was found, enum values listed. Shared by the key-file and the
- * config checks.
+ * Turns ajv's errors into plain sentences with a path (docs/key-file.md#errors-and-warnings):
+ * unknown fields with a "did you mean", wrong types with what was found, enum values listed. Shared
+ * by the key-file and the config checks.
  */
 import type { ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
@@ -152,7 +152,8 @@ export function translateAjvError(
         message: `must be at most ${String(params.limit)} characters, got ${[...String(err.data)].length}`,
       };
     case 'pattern': {
-      // The schema's control-character pattern: name the characters (SPEC §13 "Hostile text").
+      // The schema's control-character pattern: name the characters
+      // (docs/commands.md#hostile-text).
       const control = typeof err.data === 'string' ? controlCharProblem(err.data) : undefined;
       const hint = typeof field === 'string' ? patternHints[field] : undefined;
       return {

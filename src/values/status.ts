@@ -1,6 +1,7 @@
 /**
- * "Can serve" (SPEC §4.5): a key serves at time t when it has not expired and it is unlimited
- * or has quota left. Used for revivals of stored 3/4 keys and for warnings.
+ * "Can serve" (docs/plan-format.md#server-owned-states): a key serves at time t when it has not
+ * expired and it is unlimited or has quota left. Used for revivals of stored 3/4 keys and for
+ * warnings.
  */
 import { formatUnixDate } from './time.js';
 

@@ -1,4 +1,4 @@
-/** Names and model ids (SPEC §2 "Names", "Values"). */
+/** Names and model ids (docs/key-file.md#names, #model-limits). */
 import { controlCharProblem, invisibleCharWarning, quoteText } from './escape.js';
 
 /** The most characters (code points) a name may have. */
@@ -34,7 +34,7 @@ export function nameByteWarning(name: string): string | undefined {
 }
 
 /**
- * The warnings of a name, each with its kind (SPEC §13): past the byte limit of older servers
+ * The warnings of a name, each with its kind (docs/commands.md#consolidated-warnings): past the byte limit of older servers
  * (`name-bytes`), invisible characters (`invisible-chars`).
  */
 export function nameWarnings(name: string): { kind: string; message: string }[] {
@@ -53,7 +53,7 @@ export function checkModelId(id: string): string | undefined {
   return controlCharProblem(id);
 }
 
-/** The most groups `auto_groups` may list (cometapi-api.md "Server generations"). */
+/** The most groups `auto_groups` may list (docs/write-protocol.md#server-facts). */
 export const MAX_AUTO_GROUPS = 5;
 
 /** Errors of a group name in `auto_groups`; undefined when it is fine. */

@@ -1,6 +1,7 @@
 /**
- * `cometkeys apply [PLAN]` (SPEC §1, §4 "Saved plans", §6, §7): a saved plan, or a fresh plan
- * shown and confirmed; safety refusals before any write; the executor; the ledger.
+ * `cometkeys apply [PLAN]` (docs/commands.md, docs/plan-format.md#saved-plans,
+ * docs/safety.md#safety-limits, docs/write-protocol.md): a saved plan, or a fresh plan shown and
+ * confirmed; safety refusals before any write; the executor; the ledger.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -45,7 +46,9 @@ interface ApplyOptions {
   allowEmpty?: boolean;
 }
 
-/** The current commit when run in a git work tree, else null (SPEC §7 "Audit log"). */
+/**
+ * The current commit when run in a git work tree, else null (docs/write-protocol.md#the-audit-log).
+ */
 export function readGitCommit(cwd: string): Promise<string | null> {
   return new Promise((resolve) => {
     execFile('git', ['rev-parse', 'HEAD'], { cwd, timeout: 5_000 }, (err, stdout) => {
@@ -80,7 +83,10 @@ async function confirm(ctx: CommandContext): Promise<boolean> {
   }
 }
 
-/** Loads a saved plan and refuses one made for another origin or account (SPEC §4). */
+/**
+ * Loads a saved plan and refuses one made for another origin or account
+ * (docs/plan-format.md#what-apply-checks-in-a-saved-plan).
+ */
 async function loadSavedPlan(
   ctx: CommandContext,
   file: string,
@@ -103,8 +109,8 @@ async function loadSavedPlan(
   }
   const client = await openClient(ctx, settings);
   if (plan.changes.length === 0) return { plan, settings, client };
-  // The safety limits are evaluated against the account as it is now (SPEC §4), and the owner
-  // is known from COMETAPI_USER_ID or, failing that, from the account's keys.
+  // The safety limits are evaluated against the account as it is now (docs/plan-format.md), and the
+  // owner is known from COMETAPI_USER_ID or, failing that, from the account's keys.
   const listing = await listAccount(ctx, client);
   const current = accountUserId(ctx.io.env, listing);
   if (plan.account.user_id !== null && current !== null && current !== plan.account.user_id) {
@@ -169,7 +175,7 @@ async function openOutputs(
   }
 }
 
-/** `cometkeys apply`; returns the exit code (SPEC §1). */
+/** `cometkeys apply`; returns the exit code (docs/exit-codes.md#the-codes). */
 export async function runApply(
   rawOpts: Record<string, unknown>,
   args: string[],
@@ -200,7 +206,8 @@ export async function runApply(
         allowEmpty: opts.allowEmpty === true,
       });
   const { plan, settings, client } = prepared;
-  // Either plan is input, not authority: checked as the planner would have written it (SPEC §4).
+  // Either plan is input, not authority: checked as the planner would have written it
+  // (docs/plan-format.md#how-a-plan-is-made).
   checkPlanAuthority(plan, { source: planFile ?? 'the plan', quotaPerUsd: settings.quotaPerUsd });
 
   if (!planFile) {
@@ -219,7 +226,8 @@ export async function runApply(
     return 0;
   }
 
-  // The limits afresh, on the current config and the account as listed in this run (SPEC §4).
+  // The limits afresh, on the current config and the account as listed in this run
+  // (docs/plan-format.md).
   const account = prepared.listing ?? prepared.server ?? [];
   const fresh = evaluateSafety(
     plan.changes,
@@ -270,7 +278,8 @@ export async function runApply(
     now: () => ctx.io.now?.() ?? new Date(),
     gitCommit: auditFile ? await readGitCommit(ctx.io.cwd) : null,
     ...(prepared.listing ? { listing: prepared.listing } : {}),
-    // Secret handoff (SPEC §11): command sinks start from this environment, minus the token.
+    // Secret handoff (docs/write-protocol.md#new-keys-secrets): command sinks start from this
+    // environment, minus the token.
     sinks: settings.sinks,
     sinkOptions: { env: ctx.io.env },
     onSinkOutput: (key, sink, output) => {

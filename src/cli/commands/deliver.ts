@@ -1,7 +1,8 @@
 /**
- * `cometkeys deliver NAME... [--sink S]...` (SPEC §11): reveals the named current keys and
- * reruns their sinks — to finish a failed handoff, or to put existing keys into a new store.
- * Exit 0 when every secret reached every sink, 3 when one did not (the keys are unchanged).
+ * `cometkeys deliver NAME... [--sink S]...` (docs/write-protocol.md#new-keys-secrets): reveals the
+ * named current keys and reruns their sinks — to finish a failed handoff, or to put existing keys
+ * into a new store. Exit 0 when every secret reached every sink, 3 when one did not (the keys are
+ * unchanged).
  */
 import path from 'node:path';
 import { CliError, type CommandContext } from '../context.js';

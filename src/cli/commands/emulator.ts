@@ -1,6 +1,6 @@
 /**
- * `cometkeys emulator`: runs the local CometAPI-compatible server (SPEC §9) until SIGINT or
- * SIGTERM. stdout gets exactly one JSON line `{url, token, user_id}` so scripts can read it;
+ * `cometkeys emulator`: runs the local CometAPI-compatible server (docs/emulator.md) until SIGINT
+ * or SIGTERM. stdout gets exactly one JSON line `{url, token, user_id}` so scripts can read it;
  * `--verbose` adds one stderr line per request (the token is never logged).
  */
 import path from 'node:path';

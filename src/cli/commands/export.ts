@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 import { writeNamedFile } from '../files.js';
 import { listAccount, openClient, resolveSettings } from '../pipeline.js';
 
-/** `cometkeys export`: the account as a key file that plans with zero changes (SPEC §8). */
+/** `cometkeys export`: the account as a key file that plans with zero changes (docs/export.md). */
 export async function runExport(
   opts: Record<string, unknown>,
   _args: string[],

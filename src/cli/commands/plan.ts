@@ -7,7 +7,7 @@ type Format = 'text' | 'json' | 'markdown';
 
 /**
  * Loads, lists, plans and prints the plan (`plan`) or the drift report (`drift`); returns the
- * plan and its drift count (SPEC §1).
+ * plan and its drift count (docs/exit-codes.md#what-counts-as-drift).
  */
 export async function planAndRender(
   opts: Record<string, unknown>,
@@ -34,7 +34,10 @@ export async function planAndRender(
   return { plan, drift: countDrift(plan) };
 }
 
-/** `cometkeys plan`: list, diff, print; `--out` saves the plan for apply (SPEC §1, §4). */
+/**
+ * `cometkeys plan`: list, diff, print; `--out` saves the plan for apply (docs/commands.md,
+ * docs/plan-format.md).
+ */
 export async function runPlan(
   opts: Record<string, unknown>,
   _args: string[],

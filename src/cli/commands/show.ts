@@ -8,7 +8,10 @@ type Format = 'text' | 'json' | 'markdown';
 /** A saved plan older than this gets a warning: the account has likely moved on. */
 export const STALE_PLAN_MS = 24 * 60 * 60 * 1000;
 
-/** `cometkeys show PLAN`: render a saved plan, offline (SPEC §1), once apply's checks pass (SPEC §4). */
+/**
+ * `cometkeys show PLAN`: render a saved plan, offline (docs/commands.md), once apply's checks pass
+ * (docs/plan-format.md).
+ */
 export async function runShow(
   opts: Record<string, unknown>,
   args: string[],

@@ -1,6 +1,6 @@
 /**
- * `cometkeys validate [-f FILE]...` (SPEC §1): parse, schema-check and semantically check the
- * key files, offline. Exit 0 when valid (warnings allowed), 1 when not. Text: diagnostics on
+ * `cometkeys validate [-f FILE]...` (docs/commands.md): parse, schema-check and semantically check
+ * the key files, offline. Exit 0 when valid (warnings allowed), 1 when not. Text: diagnostics on
  * stderr, one summary line on stdout. JSON: one document on stdout.
  */
 import type { Diagnostic } from '../../model.js';
