@@ -46,13 +46,13 @@ async function refusal(target: string): Promise<string | undefined> {
   }
 }
 
-async function writeNew(temp: string, content: string): Promise<void> {
+async function writeNew(temp: string, content: string, mode: number): Promise<void> {
   const flags =
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-  const handle = await open(temp, flags, 0o600);
+  const handle = await open(temp, flags, mode);
   try {
-    // The umask may have narrowed the mode; 0600 exactly is the rule.
-    await handle.chmod(0o600);
+    // The umask may have narrowed the mode; the mode asked for exactly is the rule.
+    await handle.chmod(mode);
     await handle.writeFile(content, 'utf8');
     await handle.sync();
   } catch (err) {
@@ -77,25 +77,36 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Replaces `target` with `content`: written to a new temporary file beside it (O_EXCL,
+ * O_NOFOLLOW, `mode` exactly), synced, then renamed over it — so a reader never sees half a
+ * file, a full disk leaves the old one, and a symlink is replaced, never written through.
+ * The caller checks `refusal` first. Throws the fs error.
+ */
+export async function replaceFile(target: string, content: string, mode = 0o600): Promise<void> {
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeNew(temp, content, mode);
+  try {
+    await rename(temp, target);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await syncDirectory(dir);
+}
+
 /** Writes a file sink for one key. Never throws; never puts the secret in its result. */
 export async function writeFileSink(sink: FileSink, key: DeliveryKey): Promise<DeliveryResult> {
   const fingerprint = fingerprintOf(key.secret);
   const target = fileSinkPath(sink, key);
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  let written = false;
   try {
     const refused = await refusal(target);
     if (refused) return { ok: false, fingerprint, reason: refused };
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeNew(temp, fileContent(sink.format, key));
-    written = true;
-    await rename(temp, target);
-    written = false;
-    await syncDirectory(dir);
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    await replaceFile(target, fileContent(sink.format, key));
     return { ok: true, fingerprint };
   } catch (err) {
-    if (written) await unlink(temp).catch(() => undefined);
     const e = err as NodeJS.ErrnoException;
     const why = e.code ? `${e.code}` : 'write failed';
     return {
