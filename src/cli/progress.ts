@@ -28,9 +28,12 @@ export function createProgress(
   }
   const tty = stderr.isTTY === true;
   let live = false;
-  let lastLineAt = clock();
-  const line = (done: number, total: number, extra?: string) =>
-    `${label}: ${done}/${total}${extra ? `, ${extra}` : ''}`;
+  const startedAt = clock();
+  let lastLineAt = startedAt;
+  const line = (done: number, total: number, extra?: string) => {
+    const pace = paceOf(done, total, clock() - startedAt);
+    return `${label}: ${done}/${total}${pace ? `, ${pace}` : ''}${extra ? `, ${extra}` : ''}`;
+  };
   return {
     update(done, total, extra) {
       if (tty) {
@@ -58,4 +61,29 @@ export function createProgress(
       }
     },
   };
+}
+
+/** Below this much elapsed time a rate is noise: no rate, no estimate. */
+const MIN_ELAPSED_FOR_RATE_MS = 1_000;
+
+/**
+ * The rate so far and the time left at that rate ("24/s, about 37 s left"), or undefined while
+ * there is too little to go on (under a second, or nothing done yet).
+ */
+export function paceOf(done: number, total: number, elapsedMs: number): string | undefined {
+  if (done <= 0 || elapsedMs < MIN_ELAPSED_FOR_RATE_MS) return undefined;
+  const perSecond = (done * 1000) / elapsedMs;
+  const rate = perSecond >= 10 ? `${Math.round(perSecond)}/s` : `${perSecond.toFixed(1)}/s`;
+  if (done >= total) return rate;
+  return `${rate}, about ${formatDuration(((total - done) / perSecond) * 1000)} left`;
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (minutes < 60) return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${minutes % 60} min`;
 }
