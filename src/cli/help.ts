@@ -34,6 +34,12 @@ Examples:
   $ cometkeys deliver backend-prod            # rerun the sinks its deliver: lists
   $ cometkeys deliver backend-prod ci-runner --sink vault
 `,
+  completion: `
+Examples:
+  $ source <(cometkeys completion bash)      # or add it to ~/.bashrc
+  $ cometkeys completion zsh > "\${fpath[1]}/_cometkeys"
+  $ cometkeys completion fish > ~/.config/fish/completions/cometkeys.fish
+`,
   show: `
 Examples:
   $ cometkeys show plan.json
