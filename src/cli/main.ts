@@ -4,10 +4,12 @@
  * Only src/cli/ reads argv, prints and sets the exit code.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { CliError, resolveColor, type CliIo, type CommandContext } from './context.js';
 import { HELP_EXAMPLES } from './help.js';
 import { asInternalError, reportError } from './report-error.js';
+import { singleDashHint } from './usage-hints.js';
+import { escapeText } from '../values/escape.js';
 
 function readVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -255,6 +257,20 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         .option('--no-batch-reveal', 'no POST /api/token/batch/keys (servers before 2026-04-06)'),
     async () => (await import('./commands/emulator.js')).runEmulator,
   );
+  define(
+    'completion',
+    (c) =>
+      c
+        .description('print a shell completion script (bash, zsh or fish)')
+        .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish'])),
+    async () => {
+      const { completionScript } = await import('./completion.js');
+      return async (_opts, args, ctx) => {
+        ctx.io.stdout.write(completionScript(program, args[0] as 'bash' | 'zsh' | 'fish'));
+        return 0;
+      };
+    },
+  );
   return program;
 }
 
@@ -265,6 +281,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = buildProgram(io, version, (run) => {
     pending = run;
   });
+  const hint = singleDashHint(program, argv);
+  if (hint !== undefined) {
+    io.stderr.write(`error: ${escapeText(hint)}\n(run with --help for usage)\n`);
+    return 1;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

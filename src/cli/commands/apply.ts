@@ -4,7 +4,6 @@
  * confirmed; safety refusals before any write; the executor; the ledger.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CometClient } from '../../api/types.js';
@@ -32,6 +31,7 @@ import {
   resolveSettings,
 } from '../pipeline.js';
 import { escapeText } from '../../values/index.js';
+import { readSavedPlanText } from '../plan-arg.js';
 import { createProgress } from '../progress.js';
 
 interface ApplyOptions {
@@ -91,14 +91,7 @@ async function loadSavedPlan(
   ctx: CommandContext,
   file: string,
 ): Promise<{ plan: Plan; settings: Settings; client: CometClient; listing?: ServerKey[] }> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(ctx.io.cwd, file), 'utf8');
-  } catch (err) {
-    throw new CliError(
-      `cannot read the plan ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
-  }
+  const text = await readSavedPlanText(ctx, file, 'apply');
   const { parsePlanFile } = await import('../../plan/plan-file.js');
   const plan = parsePlanFile(text, file);
   const settings = await resolveSettings(ctx);

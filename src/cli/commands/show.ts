@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { CliError, outputOptions, type CommandContext } from '../context.js';
 import { resolveSettings } from '../pipeline.js';
+import { readSavedPlanText } from '../plan-arg.js';
 
 type Format = 'text' | 'json' | 'markdown';
 
@@ -19,12 +18,7 @@ export async function runShow(
 ): Promise<number> {
   const source = args[0];
   if (!source) throw new CliError('show needs a plan file: cometkeys show plan.json');
-  let text: string;
-  try {
-    text = await readFile(path.resolve(ctx.io.cwd, source), 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read plan ${source}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-  }
+  const text = await readSavedPlanText(ctx, source, 'plan');
   const [{ parsePlanFile }, { renderPlan }, { checkPlanAuthority }] = await Promise.all([
     import('../../plan/plan-file.js'),
     import('../../render/index.js'),
