@@ -18,6 +18,13 @@ import {
 } from '../values/index.js';
 
 /** An entry under construction: field name → YAML value, in key-file order. */
+/** A warning of export: `kind` groups the repeats for consolidation (docs/export.md). */
+export interface ExportWarning {
+  /** `left-out-FIELD` for a stored value left out; undefined for one-off notes. */
+  kind?: string;
+  message: string;
+}
+
 export interface ExportEntry {
   /** The server key this entry pins (for messages). */
   id: number;
@@ -39,13 +46,14 @@ export function leaveOut(
   e: ExportEntry,
   field: ManagedField,
   why: string,
-  warnings: string[],
+  warnings: ExportWarning[],
 ): void {
   for (const f of fieldsIgnoredBy(field)) e.fields.delete(f);
   e.ignore.add(field);
-  warnings.push(
-    `key ${JSON.stringify(e.storedName)} (id ${e.id}): ${why}; left out and put in ignore_changes`,
-  );
+  warnings.push({
+    kind: `left-out-${field}`,
+    message: `key ${JSON.stringify(e.storedName)} (id ${e.id}): ${why}; left out and put in ignore_changes`,
+  });
 }
 
 function validExpiry(t: unknown): t is number {
@@ -56,7 +64,7 @@ function validExpiry(t: unknown): t is number {
 }
 
 /** Builds the entry of one server key, judging server-owned states at `nowSec`. */
-export function exportEntry(s: ServerKey, nowSec: number, warnings: string[]): ExportEntry {
+export function exportEntry(s: ServerKey, nowSec: number, warnings: ExportWarning[]): ExportEntry {
   const e: ExportEntry = {
     id: s.id,
     storedName: String(s.name),

@@ -9,7 +9,13 @@ import { fieldsIgnoredBy, ignoreEntryOf, LIST_FIELDS, MANAGED_FIELDS } from '../
 import type { Diagnostic, ServerKey } from '../model.js';
 import { InternalError } from '../plan/errors.js';
 import { compareNameId, formatDollars, matchesTarget, unixSeconds } from '../values/index.js';
-import { exportEntry, ignoreList, leaveOut, type ExportEntry } from './export-entry.js';
+import {
+  exportEntry,
+  ignoreList,
+  leaveOut,
+  type ExportEntry,
+  type ExportWarning,
+} from './export-entry.js';
 
 /** The schema comment editors read (yaml-language-server). */
 export const KEY_FILE_SCHEMA_COMMENT =
@@ -32,7 +38,7 @@ export interface ExportResult {
   /** The key file (YAML). */
   text: string;
   /** Values left out, keys left out by --target. */
-  warnings: string[];
+  warnings: ExportWarning[];
   /** Keys written. */
   count: number;
 }
@@ -125,7 +131,11 @@ function errorsOf(text: string, opts: ExportOptions): Diagnostic[] {
  * Leaves out every value the loader refuses, checking the file without `defaults` so each
  * diagnostic points at one key's own field.
  */
-export function fixEntries(entries: ExportEntry[], opts: ExportOptions, warnings: string[]): void {
+export function fixEntries(
+  entries: ExportEntry[],
+  opts: ExportOptions,
+  warnings: ExportWarning[],
+): void {
   for (let round = 0; ; round++) {
     const errors = errorsOf(render(entries, opts.quotaPerUsd, false), opts);
     if (errors.length === 0) return;
@@ -148,7 +158,7 @@ export function fixEntries(entries: ExportEntry[], opts: ExportOptions, warnings
 
 /** Exports the listed keys as a key file (docs/export.md); validates its own output. */
 export function exportKeyFile(server: ServerKey[], opts: ExportOptions): ExportResult {
-  const warnings: string[] = [];
+  const warnings: ExportWarning[] = [];
   const nowSec = unixSeconds(opts.now);
   const targets = opts.targets && opts.targets.length > 0 ? opts.targets : undefined;
   const chosen = (
@@ -178,10 +188,11 @@ export function exportKeyFile(server: ServerKey[], opts: ExportOptions): ExportR
         opts.unmanagedAction === 'ignore'
           ? 'left alone (unmanaged.action: ignore)'
           : `${opts.unmanagedAction === 'disable' ? 'disabled' : 'deleted'} by apply (unmanaged.action: ${opts.unmanagedAction})`;
-      warnings.push(
-        `--target left out ${left} key${left === 1 ? '' : 's'}: a plan over this file alone treats ` +
+      warnings.push({
+        message:
+          `--target left out ${left} key${left === 1 ? '' : 's'}: a plan over this file alone treats ` +
           `them as unmanaged, and they would be ${fate}`,
-      );
+      });
     }
   }
   return { text, warnings, count: entries.length };

@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import { defaultSettings } from '../../src/config/types.js';
 import { loadKeyFileText } from '../../src/desired/index.js';
 import { createPlan } from '../../src/plan/create-plan.js';
-import { exportEntry } from '../../src/export/export-entry.js';
+import { exportEntry, type ExportWarning } from '../../src/export/export-entry.js';
 import { exportKeyFile, fixEntries, type ExportOptions } from '../../src/export/export-keys.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
@@ -123,7 +123,10 @@ describe('exportKeyFile (SPEC §8)', () => {
     const r = exported([aServerKey({ id: 1, name: 'k', remain_quota: -10, used_quota: 3 })]);
     expect(r.doc.keys[0]?.ignore_changes).toEqual(['remain_quota']);
     expect(r.doc.keys[0]?.quota_budget).toBeUndefined();
-    expect(r.warnings[0]).toMatch(/"k" \(id 1\).*-7.*ignore_changes/);
+    expect(r.warnings[0]).toEqual({
+      kind: 'left-out-remain_quota',
+      message: expect.stringMatching(/"k" \(id 1\).*-7.*ignore_changes/),
+    });
   });
 
   it('writes expired_time as a date at midnight, else a UTC date-time; never is the default', () => {
@@ -186,7 +189,7 @@ describe('exportKeyFile (SPEC §8)', () => {
     expect(k.allow_ips).toBeUndefined();
     expect(k.model_limits).toBeUndefined();
     expect(r.warnings).toHaveLength(4);
-    expect(r.warnings.join('\n')).toMatch(
+    expect(r.warnings.map((w) => w.message).join('\n')).toMatch(
       /white space[\s\S]*status 9[\s\S]*gpt 4o[\s\S]*1\.2\.3\.4,5\.6\.7\.8/,
     );
   });
@@ -233,9 +236,11 @@ describe('exportKeyFile (SPEC §8)', () => {
     expect(r.count).toBe(1);
     expect(r.doc.keys.map((k) => k.name)).toEqual(['ci-a']);
     expect(r.warnings).toEqual([
-      expect.stringMatching(
-        /left out 2 keys.*unmanaged.*deleted by apply \(unmanaged.action: delete\)/,
-      ),
+      {
+        message: expect.stringMatching(
+          /left out 2 keys.*unmanaged.*deleted by apply \(unmanaged.action: delete\)/,
+        ),
+      },
     ]);
   });
 
@@ -256,14 +261,17 @@ describe('exportKeyFile (SPEC §8)', () => {
 
 describe('fixEntries', () => {
   it('leaves out a value the loader refuses that the export rules let through', () => {
-    const warnings: string[] = [];
+    const warnings: ExportWarning[] = [];
     const entries = [exportEntry(aServerKey({ id: 1, name: 'a' }), NOW_SEC, warnings)];
     entries[0]?.fields.set('group', 42);
     fixEntries(entries, OPTS, warnings);
     expect(entries[0]?.fields.has('group')).toBe(false);
     expect([...(entries[0]?.ignore ?? [])]).toEqual(['group']);
     expect(warnings).toEqual([
-      expect.stringMatching(/"a" \(id 1\): stored group: .*ignore_changes/),
+      {
+        kind: 'left-out-group',
+        message: expect.stringMatching(/"a" \(id 1\): stored group: .*ignore_changes/),
+      },
     ]);
   });
 });
@@ -274,7 +282,7 @@ describe('exportKeyFile: quotaMaxUnits', () => {
     const result = exportKeyFile([big], { ...OPTS, quotaMaxUnits: 2_147_483_647 });
     const text = result.text;
     expect(text).not.toContain('5000000000');
-    expect(result.warnings.join('\n')).toContain('"big" (id 3)');
+    expect(result.warnings.map((w) => w.message).join('\n')).toContain('"big" (id 3)');
     const loaded = loadKeyFileText(text, 'export.yaml', {
       quotaPerUsd: 500_000,
       now: NOW,

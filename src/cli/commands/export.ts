@@ -1,3 +1,4 @@
+import { consolidate, moreLine, SHOWN_PER_KIND } from '../../values/consolidate.js';
 import { escapeText } from '../../values/index.js';
 import type { CommandContext } from '../context.js';
 import { writeNamedFile } from '../files.js';
@@ -20,7 +21,17 @@ export async function runExport(
     now: ctx.io.now?.() ?? new Date(),
     quotaMaxUnits: settings.quotaMaxUnits,
   });
-  for (const w of result.warnings) ctx.io.stderr.write(`warning: ${escapeText(w)}\n`);
+  if (!ctx.global.quiet) {
+    const shown = consolidate(
+      result.warnings,
+      (w) => w.kind,
+      ctx.global.allWarnings ? Infinity : SHOWN_PER_KIND,
+    );
+    for (const entry of shown) {
+      const text = 'item' in entry ? escapeText(entry.item.message) : moreLine(entry.more);
+      ctx.io.stderr.write(`warning: ${text}\n`);
+    }
+  }
   if (typeof opts.out === 'string') {
     await writeNamedFile(ctx.io.cwd, opts.out, result.text);
     if (!ctx.global.quiet) {
