@@ -1,12 +1,15 @@
 /**
  * User input never ends in "internal error (this is a bug)": a token that cannot be sent, an
  * output file that cannot be written, a refused base URL — each is a clear error naming the
- * setting or path, exit 1 (SPEC §5, §13 "Errors say where and why").
+ * setting or path, exit 1 (SPEC §5, §13 "Errors say where and why"). And the papercuts a new
+ * user meets first (issue 14): a long option typed with one dash, a key file handed to `apply` /
+ * `show` as if it were a plan, and what `plan --out` says afterwards.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { shellWord } from '../../src/cli/commands/plan.js';
 import { runCli } from '../../src/cli/main.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { captureIo } from '../helpers/io.js';
@@ -118,5 +121,91 @@ describe('errors a user can cause', () => {
       out: '',
       err: 'error: cannot use the state file missing/state.json: its directory does not exist\n',
     });
+  });
+});
+
+describe('a long option typed with one dash', () => {
+  it.each([
+    [['plan', '-out', 'plan.json'], "unknown option '-out'", '--out'],
+    [['plan', '-file', 'keys.yaml'], "unknown option '-file'", '--file'],
+    [['apply', '-auto-approve'], "unknown option '-auto-approve'", '--auto-approve'],
+    [['-quiet', 'plan'], "unknown option '-quiet'", '--quiet'],
+    [['plan', '-out=plan.json'], "unknown option '-out=plan.json'", '--out=plan.json'],
+  ])('%j names the option it meant and sends nothing', async (argv, what, meant) => {
+    const before = emu.requests().length;
+    const { code, err, out } = await cli(argv);
+    expect(code).toBe(1);
+    expect(err).toContain(`error: ${what}: long options take two dashes (did you mean ${meant}?)`);
+    expect(out).toBe('');
+    expect(emu.requests().length).toBe(before);
+    expect(existsSync(path.join(dir, 'plan.json'))).toBe(false);
+  });
+
+  it('leaves option values and short options alone', async () => {
+    const { code, err } = await cli(['plan', '-f', 'keys.yaml', '--out', '-plan.json']);
+    expect(err).not.toContain('two dashes');
+    expect(code).toBe(0);
+    expect(existsSync(path.join(dir, '-plan.json'))).toBe(true);
+  });
+});
+
+describe('a key file where a saved plan belongs', () => {
+  it.each([
+    [['apply', 'keys.yaml'], 'cometkeys apply -f keys.yaml'],
+    [['show', 'keys.yaml'], 'cometkeys plan -f keys.yaml'],
+    [['apply', 'conf/KEYS.YML'], 'cometkeys apply -f conf/KEYS.YML'],
+  ])('%j suggests %s and sends nothing', async (argv, suggestion) => {
+    const before = emu.requests().length;
+    const { code, err } = await cli(argv);
+    expect(code).toBe(1);
+    expect(err).toContain('looks like a key file, not a saved plan');
+    expect(err).toContain(`"${suggestion}"`);
+    expect(emu.requests().length).toBe(before);
+  });
+
+  it('a missing plan file is still named with its reason', async () => {
+    const { code, err } = await cli(['show', 'nope.json']);
+    expect(code).toBe(1);
+    expect(err).toContain('cannot read the plan nope.json: ENOENT');
+  });
+});
+
+describe('plan --out', () => {
+  it('prints the command that applies exactly the saved plan', async () => {
+    const { code, err } = await cli(['plan', '--out', 'my plan.json']);
+    expect(code).toBe(0);
+    expect(err).toContain(
+      "Saved the plan to my plan.json.\nTo apply exactly this plan, run:\n    cometkeys apply 'my plan.json'\n",
+    );
+  });
+
+  it('carries --config and --base-url into that command', async () => {
+    writeFileSync(path.join(dir, 'ck.json'), '{}\n');
+    const { code, err } = await cli([
+      '--config',
+      'ck.json',
+      '--base-url',
+      emu.url,
+      'plan',
+      '--out',
+      'p.json',
+    ]);
+    expect(code).toBe(0);
+    expect(err).toContain(`    cometkeys --config ck.json --base-url ${emu.url} apply p.json\n`);
+  });
+
+  it('says there is nothing to apply when the plan is empty', async () => {
+    writeFileSync(path.join(dir, 'keys.yaml'), 'version: 1\nkeys: []\n');
+    const { code, err } = await cli(['plan', '--allow-empty', '--out', 'p.json']);
+    expect(code).toBe(0);
+    expect(err).toContain('Saved the plan to p.json (no changes: there is nothing to apply).');
+    expect(err).not.toContain('cometkeys apply');
+  });
+
+  it('quotes words the shell would split or expand', () => {
+    expect(shellWord('plan.json')).toBe('plan.json');
+    expect(shellWord('a b')).toBe("'a b'");
+    expect(shellWord("it's")).toBe("'it'\\''s'");
+    expect(shellWord('$HOME')).toBe("'$HOME'");
   });
 });
