@@ -52,6 +52,7 @@ export const CONFIG_SCHEMA = {
       },
     },
     warnExpiryDays: { type: 'number', minimum: 0 },
+    warnUnusedDays: { type: 'number', minimum: 0 },
     policy: {
       type: 'object',
       additionalProperties: false,
@@ -61,6 +62,7 @@ export const CONFIG_SCHEMA = {
         requireAllowIps: { type: 'boolean' },
         allowedGroups: { type: 'array', items: { type: 'string' } },
         maxBudget: QUOTA_LIMIT,
+        maxUnusedDays: { type: 'integer', minimum: 1 },
       },
     },
     auditLog: { type: 'string', minLength: 1 },

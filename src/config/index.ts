@@ -199,6 +199,7 @@ function applyFile(
     'retries',
     'maxRateLimitWaitSeconds',
     'warnExpiryDays',
+    'warnUnusedDays',
     'quotaMaxUnits',
     'maxListKeys',
   ] as const) {

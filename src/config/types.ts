@@ -29,6 +29,11 @@ export interface PolicySettings {
   allowedGroups?: string[];
   /** In quota units (the config may say "$100"; the loader converts). */
   maxBudget?: number;
+  /**
+   * A key not used (`accessed_time`) for longer, or never used and older, is an error in plan
+   * (docs/plan-format.md#last-use); unset: no rule.
+   */
+  maxUnusedDays?: number;
 }
 
 export interface Settings {
@@ -48,6 +53,11 @@ export interface Settings {
   unmanaged: { action: UnmanagedAction; ignoreNames: string[] };
   safety: SafetySettings;
   warnExpiryDays: number;
+  /**
+   * Warn about keys not used (`accessed_time`) for longer than this many days, or never used and
+   * older (docs/plan-format.md#last-use); 0 disables the warning (default 90).
+   */
+  warnUnusedDays: number;
   policy?: PolicySettings;
   auditLog?: string;
   /** The largest `remain_quota` the server accepts on a limited key (default 2147483647). */
@@ -75,6 +85,7 @@ export const DEFAULT_RETRIES = 4;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 1800;
 export const DEFAULT_QUOTA_PER_USD = 500_000;
 export const DEFAULT_WARN_EXPIRY_DAYS = 14;
+export const DEFAULT_WARN_UNUSED_DAYS = 90;
 /**
  * new-api since 2026-08-10 refuses `remain_quota` above int32
  * (docs/write-protocol.md#server-facts).
@@ -95,6 +106,7 @@ export function defaultSettings(): Settings {
     unmanaged: { action: 'ignore', ignoreNames: [] },
     safety: { maxUpdatePercent: 30, minKeys: 10, maxDeletePercent: 10, maxDeleteCount: 5 },
     warnExpiryDays: DEFAULT_WARN_EXPIRY_DAYS,
+    warnUnusedDays: DEFAULT_WARN_UNUSED_DAYS,
     quotaMaxUnits: DEFAULT_QUOTA_MAX_UNITS,
     maxListKeys: DEFAULT_MAX_LIST_KEYS,
     notices: [],

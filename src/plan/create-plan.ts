@@ -2,20 +2,27 @@
  * The planner (docs/plan-format.md#how-a-plan-is-made): a pure function of (desired state, listed
  * state, settings, now). No I/O, no clock of its own; output sorted by (name, id).
  */
-import { DEFAULT_QUOTA_MAX_UNITS, type Settings } from '../config/types.js';
+import {
+  DEFAULT_QUOTA_MAX_UNITS,
+  DEFAULT_WARN_UNUSED_DAYS,
+  type Settings,
+} from '../config/types.js';
 import type { DesiredKey, ServerKey } from '../model.js';
 import {
   compareNameId,
   formatUnixDate,
   matchesTarget,
+  quoteText,
   SECONDS_PER_DAY,
   serveBlockers,
   unixSeconds,
+  unusedFinding,
 } from '../values/index.js';
 import { createChange, unmanagedChange, updateChange } from './changes.js';
 import { diffKey, expiryReported } from './diff.js';
 import { PlanError } from './errors.js';
 import { matchKeys } from './match.js';
+import { planMoney } from './money.js';
 import {
   PLAN_FORMAT_VERSION,
   type KeyChange,
@@ -34,7 +41,7 @@ export interface PlanInput {
   server: ServerKey[];
   /** The settings the plan depends on. */
   settings: Pick<Settings, 'unmanaged' | 'safety' | 'warnExpiryDays' | 'quotaPerUsd'> &
-    Partial<Pick<Settings, 'quotaMaxUnits'>>;
+    Partial<Pick<Settings, 'quotaMaxUnits' | 'warnUnusedDays' | 'policy'>>;
   /** The time expiry and "can serve" are judged at; also `created_at`. */
   now: Date;
   /** The API origin the listing came from; apply refuses a plan for another. */
@@ -55,7 +62,26 @@ function expiryWarning(expiredTime: number, nowSec: number, warnDays: number): s
   return `expires in ${days} day${days === 1 ? '' : 's'} (${formatUnixDate(expiredTime)})`;
 }
 
-/** Computes the plan. Throws PlanError for ambiguous names or creates without quota. */
+/** Shown in a policy error before the rest are counted. */
+const MAX_UNUSED_ERRORS_SHOWN = 10;
+
+/** The PlanError of keys past `policy.maxUnusedDays` (docs/plan-format.md#last-use). */
+function unusedPolicyError(days: number, offenders: string[]): PlanError {
+  const shown = offenders.slice(0, MAX_UNUSED_ERRORS_SHOWN);
+  const more = offenders.length - shown.length;
+  return new PlanError(
+    [
+      ...shown.map((o) => `policy maxUnusedDays (${days}): ${o}`),
+      ...(more > 0 ? [`… and ${more} more`] : []),
+      'disable such keys (status: disabled), delete them, or raise policy.maxUnusedDays',
+    ].join('\n'),
+  );
+}
+
+/**
+ * Computes the plan. Throws PlanError for ambiguous names, creates without quota, or enabled
+ * keys past `policy.maxUnusedDays`.
+ */
 export function createPlan(input: PlanInput): Plan {
   const { settings, now } = input;
   const nowSec = unixSeconds(now);
@@ -83,6 +109,9 @@ export function createPlan(input: PlanInput): Plan {
   const changes: KeyChange[] = [];
   const warnings: PlanWarning[] = [];
   let unchanged = 0;
+  const warnUnusedDays = settings.warnUnusedDays ?? DEFAULT_WARN_UNUSED_DAYS;
+  const maxUnusedDays = settings.policy?.maxUnusedDays;
+  const unusedOffenders: string[] = [];
 
   for (const { desired: d, server: s, matchedBy } of match.pairs) {
     const shownName = d.ignore_changes.includes('name') ? s.name : d.name;
@@ -97,6 +126,17 @@ export function createPlan(input: PlanInput): Plan {
     const expiry = ignore.includes('expired_time') ? s.expired_time : d.expired_time;
     const soon = statusEnabled ? expiryWarning(expiry, nowSec, settings.warnExpiryDays) : null;
     if (soon) warnings.push({ name: shownName, id: s.id, kind: 'expiring', message: soon });
+    // Last use is judged on keys that are to serve: a disabled key is idle by design.
+    if (statusEnabled) {
+      const offence = maxUnusedDays ? unusedFinding(s, maxUnusedDays, nowSec) : null;
+      const idle = offence ? null : unusedFinding(s, warnUnusedDays, nowSec);
+      if (offence) unusedOffenders.push(`${quoteText(shownName)} (id ${s.id}) ${offence.message}`);
+      if (idle)
+        warnings.push({ name: shownName, id: s.id, kind: idle.kind, message: idle.message });
+    }
+  }
+  if (maxUnusedDays && unusedOffenders.length > 0) {
+    throw unusedPolicyError(maxUnusedDays, unusedOffenders.sort());
   }
 
   for (const d of match.unmatchedDesired) {
@@ -162,7 +202,11 @@ export function createPlan(input: PlanInput): Plan {
   const count = (action: KeyChange['action']): number =>
     changes.reduce((n, c) => n + (c.action === action ? 1 : 0), 0);
   let highestId = 0;
-  for (const s of input.server) if (s.id > highestId) highestId = s.id;
+  const listed = new Map<number, ServerKey>();
+  for (const s of input.server) {
+    if (s.id > highestId) highestId = s.id;
+    listed.set(s.id, s);
+  }
 
   return {
     format_version: PLAN_FORMAT_VERSION,
@@ -177,6 +221,7 @@ export function createPlan(input: PlanInput): Plan {
       unchanged,
       unmanaged: unmanaged.length,
       missing: missing.length,
+      ...planMoney(changes, listed),
     },
     changes,
     unmanaged,

@@ -149,7 +149,20 @@ export interface SafetyViolation {
   setting: string;
 }
 
-export interface PlanSummary {
+/**
+ * The money line (docs/plan-format.md#the-money-line): quota units added and removed by the
+ * changes, and the number of keys they create as or switch to unlimited.
+ */
+export interface PlanMoney {
+  /** Quota units added, as the `quota` safety limit counts them. */
+  quota_added: number;
+  /** Quota units removed: lower budgets and remaining quotas, deleted keys' remaining quota. */
+  quota_removed: number;
+  /** Keys created unlimited or switched to unlimited (never counted as quota). */
+  new_unlimited: number;
+}
+
+export interface PlanSummary extends Partial<PlanMoney> {
   create: number;
   update: number;
   delete: number;

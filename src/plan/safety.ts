@@ -43,7 +43,8 @@ export function quotaAdded(c: KeyChange, listed?: ListedKeys): number {
   return added;
 }
 
-function isNewUnlimited(c: KeyChange): boolean {
+/** A create of an unlimited key, or an update that makes a key unlimited. */
+export function isNewUnlimited(c: KeyChange): boolean {
   if (c.action === 'create') return c.planned.unlimited_quota === true;
   return c.fields.some((f) => f.field === 'unlimited_quota' && f.after === true);
 }

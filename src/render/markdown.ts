@@ -5,9 +5,17 @@
  * Names are in code; other text from the server or a file is made inert (markdown-text.ts).
  */
 import { countDrift } from '../plan/drift.js';
-import type { KeyChange, Plan } from '../plan/model.js';
+import type { KeyChange, Plan, PlanWarning } from '../plan/model.js';
 import { quoteText } from '../values/index.js';
-import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
+import {
+  changeLines,
+  changeSign,
+  changeTitle,
+  forceFlag,
+  moneyLine,
+  subject,
+  summaryLine,
+} from './format.js';
 import { codeSpan, htmlCode, longestBacktickRun, markdownText } from './markdown-text.js';
 import {
   moreLine,
@@ -16,6 +24,7 @@ import {
   shownWarnings,
   unmanagedFate,
   warningCounts,
+  warningSections,
 } from './sections.js';
 import type { RenderOptions } from './types.js';
 
@@ -62,6 +71,9 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
   push(`**${summaryLine(plan)}**`);
   if (plan.summary.missing > 0) push(` ${plan.summary.missing} missing.`);
   push('\n\n');
+  const money = moneyLine(plan, opts.quotaPerUsd);
+  // `\$` keeps GitHub from reading `$10.00) added, 0 ($` as inline math.
+  if (money) push(`${money.replace(/\$/g, '\\$')}\n\n`);
   if (plan.targets) {
     push(
       `Targeted plan (${codeSpan(`--target ${plan.targets.join(', ')}`)}): other keys are not planned.\n\n`,
@@ -117,14 +129,22 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
     ]);
   }
   // One collapsed block for every warning, its title counting them by kind (docs/commands.md#consolidated-warnings).
+  const { warnings, lastUse } = warningSections(plan, opts);
+  const warningItems = (ws: readonly PlanWarning[]): string[] =>
+    shownWarnings(ws, opts).map((e) =>
+      'item' in e
+        ? `${who(e.item)}${markdownText(e.item.message)}`
+        : markdownText(moreLine(e.more).replace('--all-warnings', '`--all-warnings`')),
+    );
+  // A drift report's last-use section (docs/plan-format.md#last-use), shown with --quiet too.
+  list(
+    `Last use (${lastUse.length} enabled keys unused: ${markdownText(warningCounts(lastUse))})`,
+    warningItems(lastUse),
+  );
   if (!opts.quiet) {
     list(
-      `Warnings (${plan.warnings.length}: ${markdownText(warningCounts(plan))})`,
-      shownWarnings(plan, opts).map((e) =>
-        'item' in e
-          ? `${who(e.item)}${markdownText(e.item.message)}`
-          : markdownText(moreLine(e.more).replace('--all-warnings', '`--all-warnings`')),
-      ),
+      `Warnings (${warnings.length}: ${markdownText(warningCounts(warnings))})`,
+      warningItems(warnings),
     );
   }
 

@@ -15,14 +15,36 @@ function warningKind(w: PlanWarning): string {
   return w.kind ?? w.message;
 }
 
+/** The kinds of the last-use warnings (docs/plan-format.md#last-use). */
+const LAST_USE_KINDS: ReadonlySet<string> = new Set(['unused', 'never-used']);
+
+/**
+ * The plan's warnings by section: a drift report lists the last-use warnings in a section of
+ * their own (`lastUse`), a plan among the others.
+ */
+export function warningSections(
+  plan: Plan,
+  opts: RenderOptions,
+): { warnings: PlanWarning[]; lastUse: PlanWarning[] } {
+  if (opts.heading !== 'drift') return { warnings: plan.warnings, lastUse: [] };
+  const isLastUse = (w: PlanWarning): boolean => LAST_USE_KINDS.has(w.kind ?? '');
+  return {
+    warnings: plan.warnings.filter((w) => !isLastUse(w)),
+    lastUse: plan.warnings.filter(isLastUse),
+  };
+}
+
 /** The warnings to show: the first of each kind, or all with `--all-warnings`. */
-export function shownWarnings(plan: Plan, opts: RenderOptions): Consolidated<PlanWarning>[] {
-  return consolidate(plan.warnings, warningKind, opts.allWarnings ? Infinity : undefined);
+export function shownWarnings(
+  warnings: readonly PlanWarning[],
+  opts: RenderOptions,
+): Consolidated<PlanWarning>[] {
+  return consolidate(warnings, warningKind, opts.allWarnings ? Infinity : undefined);
 }
 
 /** `498 expiring, 2 cannot-serve` (`other` for warnings of older saved plans, without kind). */
-export function warningCounts(plan: Plan): string {
-  return countKinds(plan.warnings, (w) => w.kind ?? 'other')
+export function warningCounts(warnings: readonly PlanWarning[]): string {
+  return countKinds(warnings, (w) => w.kind ?? 'other')
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ');
 }

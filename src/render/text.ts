@@ -5,15 +5,25 @@
  * the colours.
  */
 import { countDrift } from '../plan/drift.js';
-import type { Plan } from '../plan/model.js';
+import type { Plan, PlanWarning } from '../plan/model.js';
 import { escapeText } from '../values/index.js';
-import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
+import {
+  changeLines,
+  changeSign,
+  changeTitle,
+  forceFlag,
+  moneyLine,
+  subject,
+  summaryLine,
+} from './format.js';
 import {
   moreLine,
   moreUnmanagedLine,
   shownUnmanaged,
   shownWarnings,
   unmanagedFate,
+  warningCounts,
+  warningSections,
 } from './sections.js';
 import type { RenderOptions } from './types.js';
 
@@ -71,9 +81,11 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
     if (more > 0) out.push(`  ${moreUnmanagedLine(more)}`);
     out.push('');
   }
-  if (plan.warnings.length > 0 && !opts.quiet) {
-    out.push('Warnings:');
-    for (const e of shownWarnings(plan, opts)) {
+  const { warnings, lastUse } = warningSections(plan, opts);
+  /** A titled list of warnings, consolidated by kind. */
+  const warningList = (title: string, list: readonly PlanWarning[]): void => {
+    out.push(title);
+    for (const e of shownWarnings(list, opts)) {
       if (!('item' in e)) {
         out.push(paint(ANSI.yellow, `  ${moreLine(e.more)}`));
         continue;
@@ -82,7 +94,16 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
       out.push(paint(ANSI.yellow, `  ! ${who ? `${who}: ` : ''}${escapeText(e.item.message)}`));
     }
     out.push('');
+  };
+  // The drift report's own section (docs/plan-format.md#last-use): part of the report, so shown
+  // with --quiet too.
+  if (lastUse.length > 0) {
+    warningList(
+      `Last use (${lastUse.length} enabled keys unused; ${warningCounts(lastUse)}):`,
+      lastUse,
+    );
   }
+  if (warnings.length > 0 && !opts.quiet) warningList('Warnings:', warnings);
   if (plan.safety.length > 0) {
     out.push('apply would refuse this plan without --force:');
     for (const v of plan.safety)
@@ -90,5 +111,7 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
     out.push('');
   }
   out.push(paint(ANSI.bold, summaryLine(plan)));
+  const money = moneyLine(plan, opts.quotaPerUsd);
+  if (money) out.push(money);
   return `${out.join('\n')}\n`;
 }

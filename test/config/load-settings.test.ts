@@ -183,6 +183,23 @@ describe('loadSettings: values', () => {
     expect(s.policy).toEqual({ maxBudget: 100_000, allowedGroups: [''] });
   });
 
+  it('reads warnUnusedDays (default 90, 0 turns it off) and policy.maxUnusedDays', async () => {
+    expect(defaultSettings().warnUnusedDays).toBe(90);
+    write('cometkeys.config.yaml', 'warnUnusedDays: 0\npolicy: {maxUnusedDays: 365}\n');
+    const s = await load();
+    expect(s.warnUnusedDays).toBe(0);
+    expect(s.policy).toEqual({ maxUnusedDays: 365 });
+  });
+
+  it('refuses a negative warnUnusedDays and a policy.maxUnusedDays below 1', async () => {
+    write('cometkeys.config.yaml', 'warnUnusedDays: -1\npolicy: {maxUnusedDays: 0}\n');
+    const err = await failure(load());
+    expect(err.problems).toEqual([
+      'cometkeys.config.yaml: warnUnusedDays: must be at least 0, got -1',
+      'cometkeys.config.yaml: policy.maxUnusedDays: must be at least 1, got 0',
+    ]);
+  });
+
   it('keeps unit limits as they are', async () => {
     write('cometkeys.config.yaml', 'policy: {maxBudget: 123}\n');
     expect((await load()).policy?.maxBudget).toBe(123);

@@ -34,7 +34,11 @@ export function aSeedKey(overrides: SeedRecord = {}): SeedRecord {
   return { name, status: 1, used_quota: 0, ...fields, ...overrides };
 }
 
-/** A stored key: enabled, never expires, limited with $10 remaining, no restrictions. */
+/**
+ * A stored key: enabled, never expires, limited with $10 remaining, no restrictions, created in
+ * 2023 and last used 2026-11-20 (recently, for the planner tests' NOW of 2026-11-26: no last-use
+ * warning unless a test asks for one).
+ */
 export function aServerKey(overrides: Partial<ServerKey> = {}): ServerKey {
   const id = overrides.id ?? nextId++;
   return {
@@ -42,7 +46,7 @@ export function aServerKey(overrides: Partial<ServerKey> = {}): ServerKey {
     user_id: 1,
     status: 1,
     created_time: 1_700_000_000,
-    accessed_time: 1_700_000_000,
+    accessed_time: 1_795_132_800,
     used_quota: 0,
     ...keyFields({ name: `key-${id}` }),
     ...overrides,

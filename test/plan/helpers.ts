@@ -1,5 +1,9 @@
 /** Shared set-up of the planner tests: a fixed clock and default settings. */
-import { defaultSettings, type UnmanagedAction } from '../../src/config/types.js';
+import {
+  defaultSettings,
+  type PolicySettings,
+  type UnmanagedAction,
+} from '../../src/config/types.js';
 import type { DesiredKey, ServerKey } from '../../src/model.js';
 import { createPlan } from '../../src/plan/create-plan.js';
 import type { Plan } from '../../src/plan/model.js';
@@ -14,6 +18,8 @@ export interface PlanOptions {
   targets?: string[];
   warnExpiryDays?: number;
   quotaMaxUnits?: number;
+  warnUnusedDays?: number;
+  policy?: PolicySettings;
 }
 
 /** Plans `desired` against `server` at NOW with default settings. */
@@ -22,6 +28,8 @@ export function planOf(desired: DesiredKey[], server: ServerKey[], opts: PlanOpt
   settings.unmanaged = { action: opts.action ?? 'ignore', ignoreNames: opts.ignoreNames ?? [] };
   if (opts.warnExpiryDays !== undefined) settings.warnExpiryDays = opts.warnExpiryDays;
   if (opts.quotaMaxUnits !== undefined) settings.quotaMaxUnits = opts.quotaMaxUnits;
+  if (opts.warnUnusedDays !== undefined) settings.warnUnusedDays = opts.warnUnusedDays;
+  if (opts.policy !== undefined) settings.policy = opts.policy;
   return createPlan({
     desired,
     server,

@@ -232,6 +232,10 @@ describe('ordering and totals', () => {
       unchanged: 1,
       unmanaged: 0,
       missing: 0,
+      // The money line: the create of "a" adds its $10 budget.
+      quota_added: 5_000_000,
+      quota_removed: 0,
+      new_unlimited: 0,
     });
     expect(plan.highest_id).toBe(30);
     expect(plan.account_keys).toBe(3);

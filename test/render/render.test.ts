@@ -117,6 +117,7 @@ describe('text renderer', () => {
         ! disables or deletes 1 of 4 keys (25%) > safety.maxDeletePercent 10 (--force=deletes)
 
       Plan: 1 to create, 2 to update, 1 to delete; 1 unchanged, 1 unmanaged (deleted: unmanaged.action is delete).
+      Quota: 3250000 ($6.50) added, 5000000 ($10.00) removed; 0 new unlimited keys.
       "
     `);
   });
@@ -127,7 +128,8 @@ describe('text renderer', () => {
       [aServerKey({ name: 'a' }), aServerKey({ name: 'b' })],
     );
     expect(renderPlan(plan, { format: 'text', color: false, quotaPerUsd: Q })).toBe(
-      'No changes. 2 keys match the key files.\n',
+      'No changes. 2 keys match the key files.\n' +
+        'Quota: 0 ($0.00) added, 0 ($0.00) removed; 0 new unlimited keys.\n',
     );
   });
 
@@ -158,6 +160,8 @@ describe('markdown renderer', () => {
       "### cometkeys plan
 
       **Plan: 1 to create, 2 to update, 1 to delete; 1 unchanged, 1 unmanaged (deleted: unmanaged.action is delete).** 1 missing.
+
+      Quota: 3250000 (\\$6.50) added, 5000000 (\\$10.00) removed; 0 new unlimited keys.
 
       > [!CAUTION]
       > \`apply\` would refuse this plan without \`--force\`:

@@ -176,6 +176,7 @@ describe('unmanaged keys (SPEC §13)', () => {
         (and 1990 more; --format json lists all)
 
       No changes. 0 keys match the key files. 2000 unmanaged (left alone: unmanaged.action is ignore).
+      Quota: 0 ($0.00) added, 0 ($0.00) removed; 0 new unlimited keys.
       "
     `);
     const json = JSON.parse(renderPlan(plan, { ...TEXT, format: 'json' })) as Plan;
