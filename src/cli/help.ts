@@ -50,6 +50,13 @@ Examples:
   $ cometkeys drift                          # exit 2 when the account drifted
   $ cometkeys drift --format json
 `,
+  report: `
+Examples:
+  $ cometkeys report                         # every key, most spent first
+  $ cometkeys report -f keys.yaml            # also marks which keys the files manage
+  $ cometkeys report --format markdown > report.md   # with a chart of the top 20
+  $ cometkeys report --format csv > spend.csv
+`,
   export: `
 Examples:
   $ cometkeys export --out keys.yaml

@@ -201,6 +201,20 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
     async () => (await import('./commands/drift.js')).runDrift,
   );
   define(
+    'report',
+    (c) =>
+      c
+        .description('spend, budget use, expiry and last use per key, sorted by spend')
+        .option('-f, --file <file>', 'key files that mark keys managed (repeatable)', collect)
+        .addOption(
+          new Option('--format <format>', 'output format')
+            .choices(['text', 'markdown', 'json', 'csv'])
+            .default('text'),
+        )
+        .addOption(allowEmptyOpt()),
+    async () => (await import('./commands/report.js')).runReport,
+  );
+  define(
     'export',
     (c) =>
       c

@@ -138,7 +138,7 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
     );
   // A drift report's last-use section (docs/plan-format.md#last-use), shown with --quiet too.
   list(
-    `Last use (${lastUse.length} enabled keys unused: ${markdownText(warningCounts(lastUse))})`,
+    `Last use (${lastUse.length} enabled key${lastUse.length === 1 ? '' : 's'} unused: ${markdownText(warningCounts(lastUse))})`,
     warningItems(lastUse),
   );
   if (!opts.quiet) {

@@ -99,7 +99,7 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
   // with --quiet too.
   if (lastUse.length > 0) {
     warningList(
-      `Last use (${lastUse.length} enabled keys unused; ${warningCounts(lastUse)}):`,
+      `Last use (${lastUse.length} enabled key${lastUse.length === 1 ? '' : 's'} unused; ${warningCounts(lastUse)}):`,
       lastUse,
     );
   }

@@ -149,6 +149,10 @@ describe('plan', () => {
       unchanged: 1,
       unmanaged: 1,
       missing: 0,
+      // The money line: the create of new-service adds its budget of 1000000.
+      quota_added: 1_000_000,
+      quota_removed: 0,
+      new_unlimited: 0,
     });
     expect(printed.base_url).toBe(emu.url);
     const text = readFileSync(path.join(work.dir, 'plan.json'), 'utf8');
