@@ -9,6 +9,7 @@ import { KEY_FIELDS, sameWireValue, type KeyField } from '../fields.js';
 import { createSequence, updateSequence } from './changes.js';
 import { PlanFileError } from './errors.js';
 import type { KeyChange, Plan, WriteStep } from './model.js';
+import { planMoney } from './money.js';
 import { PLANNED_FIELDS, plannedValueProblem } from './planned-values.js';
 
 /** How a change is named in a refusal. */
@@ -179,6 +180,26 @@ function duplicateProblems(changes: readonly KeyChange[]): string[] {
   return out;
 }
 
+/**
+ * The money line shown must be the changes' own (docs/plan-format.md#the-money-line): quota added
+ * and new unlimited keys follow from the changes alone. (Quota removed by a delete needs the
+ * deleted key's record, which a plan does not carry.)
+ */
+function moneyProblems(plan: Plan): string[] {
+  const s = plan.summary;
+  const m = planMoney(plan.changes);
+  const out: string[] = [];
+  if (s.quota_added !== undefined && s.quota_added !== m.quota_added) {
+    out.push(`summary.quota_added is ${s.quota_added} but its changes add ${m.quota_added}`);
+  }
+  if (s.new_unlimited !== undefined && s.new_unlimited !== m.new_unlimited) {
+    out.push(
+      `summary.new_unlimited is ${s.new_unlimited} but its changes make ${m.new_unlimited} keys unlimited`,
+    );
+  }
+  return out;
+}
+
 const MAX_SHOWN = 10;
 
 /**
@@ -189,7 +210,7 @@ export function checkPlanAuthority(
   plan: Plan,
   opts: { source: string; quotaPerUsd: number },
 ): void {
-  const problems = duplicateProblems(plan.changes);
+  const problems = [...duplicateProblems(plan.changes), ...moneyProblems(plan)];
   for (const c of plan.changes) {
     for (const p of changeProblems(c, opts.quotaPerUsd)) problems.push(`${label(c)}: ${p}`);
   }

@@ -7,15 +7,8 @@
 import { countDrift } from '../plan/drift.js';
 import type { Plan, PlanWarning } from '../plan/model.js';
 import { escapeText } from '../values/index.js';
-import {
-  changeLines,
-  changeSign,
-  changeTitle,
-  forceFlag,
-  moneyLine,
-  subject,
-  summaryLine,
-} from './format.js';
+import { changeLines, changeSign, changeTitle, forceFlag, subject, summaryLine } from './format.js';
+import { moneyLine } from './money.js';
 import {
   moreLine,
   moreUnmanagedLine,

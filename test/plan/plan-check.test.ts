@@ -75,6 +75,26 @@ describe('checkPlanAuthority', () => {
     ).not.toThrow();
   });
 
+  it('refuses a money line its changes do not give', () => {
+    const msg = refusal(
+      tampered((p) => {
+        p.summary.quota_added = 0;
+        p.summary.new_unlimited = 3;
+      }),
+    );
+    expect(msg).toContain('summary.quota_added is 0 but its changes add 10000000');
+    expect(msg).toContain('summary.new_unlimited is 3 but its changes make 0 keys unlimited');
+    // A plan saved before the money line carries none, and is not refused for it.
+    const older = tampered((p) => {
+      delete p.summary.quota_added;
+      delete p.summary.quota_removed;
+      delete p.summary.new_unlimited;
+    });
+    expect(() =>
+      checkPlanAuthority(older, { source: 'x', quotaPerUsd: QUOTA_PER_USD }),
+    ).not.toThrow();
+  });
+
   it('refuses a sequence its action and fields do not give (an update that deletes)', () => {
     const msg = refusal(tampered((p) => (change(p, 'kept').sequence = ['delete'])));
     expect(msg).toContain('update of "kept" (id 10): its sequence [delete] is not the one');
