@@ -5,13 +5,12 @@
  * ESC. stdout and stderr of plan (text, markdown) and apply carry no raw control or bidi
  * character, and the markdown mentions nobody.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type SeedRecord } from '../../src/emulator/index.js';
 import { RAW_UNSAFE } from '../helpers/hostile.js';
 import { runCli } from '../helpers/cli.js';
 import { tempWorkdir } from './helpers.js';
+import { mapJson, mapRecords, startTamperProxy, type TamperProxy } from './tamper-proxy.js';
 
 const HOSTILE_NAMES = ['evil\u001b[31m', '\u009b31m', 'abc\u202egnp.exe', '@acme/security-team'];
 const seed: SeedRecord[] = [
@@ -30,63 +29,21 @@ function expectClean(r: { stdout: string; stderr: string }): void {
   expect(r.stderr).not.toMatch(RAW_UNSAFE);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /** Adds UNKNOWN_FIELD to every key record in an answer. */
-function withUnknownField(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withUnknownField);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = withUnknownField(v);
-  if ('id' in out && 'name' in out) out[UNKNOWN_FIELD] = 1;
-  return out;
-}
+const withUnknownField = (value: unknown) =>
+  mapRecords(value, (record) => ({ ...record, [UNKNOWN_FIELD]: 1 }));
 
 /**
  * A proxy in front of the emulator, as a hostile or newer server: reads gain an unknown field
  * named with ESC, and every PUT is refused with a message holding ESC, CSI and RLO.
  */
-function startHostileProxy(target: string): Promise<Server & { url: string }> {
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      if (req.method === 'PUT') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ success: false, message: REFUSAL }));
-        return;
-      }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      }
-      const answer = await fetch(`${target}${req.url ?? '/'}`, {
-        method: req.method ?? 'GET',
-        headers,
-        ...(body.length > 0 ? { body } : {}),
-      });
-      const text = await answer.text();
-      let out = text;
-      try {
-        out = JSON.stringify(withUnknownField(JSON.parse(text)));
-      } catch {
-        // Not JSON: passed on as it is.
-      }
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(out);
-    })().catch(() => res.destroy());
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve(Object.assign(server, { url: `http://127.0.0.1:${port}` }));
-    });
+function startHostileProxy(target: string): Promise<TamperProxy> {
+  return startTamperProxy(target, {
+    answer: (req) =>
+      req.method === 'PUT'
+        ? { status: 200, body: JSON.stringify({ success: false, message: REFUSAL }) }
+        : undefined,
+    rewrite: (_req, answer) => mapJson(answer.text, withUnknownField),
   });
 }
 
@@ -147,7 +104,7 @@ describe('hostile names from the server', () => {
 
 describe('hostile server messages and field names', () => {
   let emu: Emulator;
-  let proxy: Server & { url: string };
+  let proxy: TamperProxy;
   let env: Record<string, string>;
   const work = tempWorkdir({ 'keys.yaml': KEYS, 'cometkeys.config.json': CONFIG });
   beforeAll(async () => {
@@ -156,7 +113,7 @@ describe('hostile server messages and field names', () => {
     env = { COMETAPI_BASE_URL: proxy.url, COMETAPI_ACCESS_TOKEN: emu.token };
   });
   afterAll(async () => {
-    await new Promise((resolve) => proxy.close(resolve));
+    await proxy.close();
     await emu.close();
     work.cleanup();
   });
