@@ -132,7 +132,8 @@ export function buildKey(
   if (status === 1 && expired !== -1 && expired <= nowSeconds && !ignore.includes('expired_time')) {
     warn(
       at('expired_time'),
-      `enabled but expired on ${formatUnixTime(expired)}: it cannot serve requests`,
+      // 0 is a real time, not "never" as in some other APIs (docs/key-file.md#expiry).
+      `enabled but expired on ${formatUnixTime(expired)}${expired === 0 ? ' (0 is the start of 1970, not never: write never or -1 for no expiry)' : ''}: it cannot serve requests`,
       'expired-enabled',
     );
   }

@@ -10,7 +10,7 @@ import { createSequence, updateSequence } from './changes.js';
 import { PlanFileError } from './errors.js';
 import type { KeyChange, Plan, WriteStep } from './model.js';
 import { planMoney } from './money.js';
-import { PLANNED_FIELDS, plannedValueProblem } from './planned-values.js';
+import { PLANNED_FIELDS, plannedValueProblem, type PlannedValueLimits } from './planned-values.js';
 
 /** How a change is named in a refusal. */
 function label(c: KeyChange): string {
@@ -67,7 +67,7 @@ function unchangedByPrecondition(c: KeyChange, field: KeyField, value: unknown):
 }
 
 /** Planned values ↔ fields ↔ the key-file rules. */
-function checkValues(c: KeyChange, quotaPerUsd: number, problems: string[]): void {
+function checkValues(c: KeyChange, limits: PlannedValueLimits, problems: string[]): void {
   const planned = c.planned as Record<string, unknown>;
   const shown = new Map<string, unknown>();
   for (const f of c.fields) {
@@ -91,7 +91,7 @@ function checkValues(c: KeyChange, quotaPerUsd: number, problems: string[]): voi
       problems.push(`planned value for "${name}", which is not a plannable field`);
       continue;
     }
-    const why = plannedValueProblem(field, value, quotaPerUsd);
+    const why = plannedValueProblem(field, value, limits);
     if (why) problems.push(`planned ${field}: ${why}`);
     if (
       !shown.has(field) &&
@@ -141,7 +141,7 @@ function checkRefill(c: KeyChange, problems: string[]): void {
 }
 
 /** The problems of one change. */
-function changeProblems(c: KeyChange, quotaPerUsd: number): string[] {
+function changeProblems(c: KeyChange, limits: PlannedValueLimits): string[] {
   const problems: string[] = [];
   const derived = derivedSequence(c, problems);
   if (derived && derived.join(',') !== c.sequence.join(',')) {
@@ -153,7 +153,7 @@ function changeProblems(c: KeyChange, quotaPerUsd: number): string[] {
   if (c.action === 'create' && c.matched_by !== 'new') {
     problems.push(`a create is matched_by "new", not "${c.matched_by}"`);
   }
-  checkValues(c, quotaPerUsd, problems);
+  checkValues(c, limits, problems);
   checkPrecondition(c, problems);
   checkRefill(c, problems);
   return problems;
@@ -204,15 +204,16 @@ const MAX_SHOWN = 10;
 
 /**
  * Throws PlanFileError (exit 1, nothing sent) naming every change the planner could not have
- * written and what differs. `source` names the plan in the message.
+ * written and what differs. `source` names the plan in the message; the value rules use the
+ * resolved settings (`quotaMaxUnits` as configured, not the largest any server takes).
  */
 export function checkPlanAuthority(
   plan: Plan,
-  opts: { source: string; quotaPerUsd: number },
+  opts: { source: string } & PlannedValueLimits,
 ): void {
   const problems = [...duplicateProblems(plan.changes), ...moneyProblems(plan)];
   for (const c of plan.changes) {
-    for (const p of changeProblems(c, opts.quotaPerUsd)) problems.push(`${label(c)}: ${p}`);
+    for (const p of changeProblems(c, opts)) problems.push(`${label(c)}: ${p}`);
   }
   if (problems.length === 0) return;
   const shown = problems.slice(0, MAX_SHOWN).map((p) => `  ${p}`);

@@ -13,6 +13,7 @@ import {
   parseExpiry,
   parseIpEntry,
   parseQuotaAmount,
+  quotaAboveMax,
 } from '../values/index.js';
 
 /** Fields a plan may hold planned values for: every key field but status (the calls set it). */
@@ -47,21 +48,27 @@ function checkIpEntry(entry: string): string | undefined {
   return parsed.ok ? undefined : parsed.message;
 }
 
+/** The settings the key-file rules for planned values depend on (the quota rule). */
+export interface PlannedValueLimits {
+  quotaPerUsd: number;
+  /** The resolved `quotaMaxUnits` setting: a key file may declare no larger quota. */
+  quotaMaxUnits: number;
+}
+
 /**
  * The problem with a planned value of `field`, or undefined when a key file could have
- * declared it. `quotaPerUsd` only matters for the messages of the quota rule.
+ * declared it under the same settings.
  */
 export function plannedValueProblem(
   field: KeyField,
   value: unknown,
-  quotaPerUsd: number,
+  limits: PlannedValueLimits,
 ): string | undefined {
   switch (field) {
     case 'name':
       return typeof value === 'string' ? checkName(value) : 'must be a string';
     case 'expired_time': {
-      // 0 is what an omitted expiry becomes on the server: a plan never sets it on purpose.
-      if (value === 0) return '0 is not an expiry: use -1 (never) or a time';
+      // 0 is a real time (1970-01-01, in the past), as in a key file, where it is a warning.
       if (typeof value !== 'number') return 'must be unix seconds';
       const parsed = parseExpiry(value);
       return parsed.ok ? undefined : parsed.message;
@@ -69,8 +76,9 @@ export function plannedValueProblem(
     case 'quota_budget':
     case 'remain_quota': {
       if (typeof value !== 'number') return 'must be a whole number of quota units';
-      const parsed = parseQuotaAmount(value, quotaPerUsd);
-      return parsed.ok ? undefined : parsed.message;
+      const parsed = parseQuotaAmount(value, limits.quotaPerUsd);
+      if (!parsed.ok) return parsed.message;
+      return quotaAboveMax(field, value, parsed.value, limits.quotaMaxUnits, limits.quotaPerUsd);
     }
     case 'unlimited_quota':
     case 'model_limits_enabled':

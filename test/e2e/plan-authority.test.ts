@@ -90,15 +90,47 @@ describe('apply PLAN: a saved plan is input, not authority', () => {
     c.planned.allow_ips = '0.0.0.0/0,::/0';
     const shown = await runCli(['show', 'plan.json'], { cwd: work.dir, env });
     const run = await applyEdited(plan);
-    expect(run.stderr).toContain('planned expired_time: 0 is not an expiry');
+    expect(run.stderr).toContain('planned expired_time = 0 is not shown in fields');
     expect(run.stderr).toContain('planned unlimited_quota = true is not shown in fields');
     expect(run.stderr).toContain('planned allow_ips: "0.0.0.0/0,::/0" is not an IPv4/IPv6');
     expect(run.code).toBe(1);
     expect(run.writes).toEqual([]);
     expect(shown.code).toBe(0);
     const showTampered = await runCli(['show', 'plan.json'], { cwd: work.dir, env });
-    expect(showTampered.stderr).toContain('planned expired_time: 0 is not an expiry');
+    expect(showTampered.stderr).toContain('planned expired_time = 0 is not shown in fields');
     expect(showTampered.code).toBe(1);
+  });
+
+  it('a plan saved from a key file with expired_time: 0 (1970-01-01) applies', async () => {
+    const keys = keyFile(1).replace('group: team', 'expired_time: 0');
+    work.write('keys.yaml', keys);
+    const checked = await runCli(['validate'], { cwd: work.dir, env });
+    expect(checked.code).toBe(0);
+    expect(checked.stderr).toContain('enabled but expired on 1970-01-01');
+    expect(checked.stderr).toContain('not never');
+    const plan = await savedPlan(keys);
+    expect(plan.changes[0]?.planned.expired_time).toBe(0);
+    const run = await applyEdited(plan);
+    expect(run.stderr).not.toContain('refusing');
+    expect(run.stdout).toContain('key-1 (id 1) update: applied');
+    expect(run.code).toBe(0);
+    expect(emu.records().find((k) => k.id === 1)?.expired_time).toBe(0);
+  });
+
+  it('refuses a tampered quota above quotaMaxUnits before any write', async () => {
+    const plan = await savedPlan(keyFile(1));
+    const c = plan.changes[0];
+    if (!c) throw new Error('no change');
+    const above = 2_147_483_648;
+    c.planned.quota_budget = above;
+    c.fields.push({ field: 'quota_budget', before: 5_000_000, after: above });
+    const run = await applyEdited(plan);
+    expect(run.stderr).toContain(
+      `planned quota_budget: quota_budget ${above} is above quotaMaxUnits 2147483647`,
+    );
+    expect(run.code).toBe(1);
+    expect(run.writes).toEqual([]);
+    expect(emu.records().find((k) => k.id === 1)?.remain_quota).toBe(5_000_000);
   });
 
   it('a finished plan run again exits 0: already in the planned state', async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkSafety } from '../../src/apply/safety.js';
-import { defaultSettings } from '../../src/config/types.js';
+import { DEFAULT_QUOTA_MAX_UNITS, defaultSettings } from '../../src/config/types.js';
 import { PlanFileError } from '../../src/plan/errors.js';
 import type { KeyChange, Plan } from '../../src/plan/model.js';
 import { checkPlanAuthority } from '../../src/plan/plan-check.js';
@@ -13,6 +13,8 @@ import { aServerKey } from '../helpers/builders.js';
 import { aNewKey, declared, realPlan } from '../apply/real-plans.js';
 
 const QUOTA_PER_USD = 500_000;
+/** The settings the value rules use, as the CLI resolves them by default. */
+const LIMITS = { quotaPerUsd: QUOTA_PER_USD, quotaMaxUnits: DEFAULT_QUOTA_MAX_UNITS };
 
 const kept = aServerKey({ id: 10, name: 'kept' });
 const gone = aServerKey({ id: 11, name: 'gone' });
@@ -50,9 +52,9 @@ function change(plan: Plan, name: string): KeyChange {
   return c;
 }
 
-function refusal(plan: Plan): string {
+function refusal(plan: Plan, limits = LIMITS): string {
   try {
-    checkPlanAuthority(plan, { source: 'plan.json', quotaPerUsd: QUOTA_PER_USD });
+    checkPlanAuthority(plan, { source: 'plan.json', ...limits });
   } catch (err) {
     expect(err).toBeInstanceOf(PlanFileError);
     return (err as Error).message;
@@ -70,9 +72,7 @@ describe('checkPlanAuthority', () => {
       'update:off:disable',
       'create:quiet:create_inert+disable+update',
     ]);
-    expect(() =>
-      checkPlanAuthority(plan, { source: 'plan.json', quotaPerUsd: QUOTA_PER_USD }),
-    ).not.toThrow();
+    expect(() => checkPlanAuthority(plan, { source: 'plan.json', ...LIMITS })).not.toThrow();
   });
 
   it('refuses a money line its changes do not give', () => {
@@ -108,15 +108,18 @@ describe('checkPlanAuthority', () => {
     );
   });
 
-  it('refuses an expiry of 0 even when fields shows it', () => {
-    const msg = refusal(
-      tampered((p) => {
-        const c = change(p, 'kept');
-        c.planned.expired_time = 0;
-        c.fields.push({ field: 'expired_time', before: -1, after: 0 });
-      }),
-    );
-    expect(msg).toContain('planned expired_time: 0 is not an expiry');
+  it('accepts an expiry of 0 that fields shows: 1970-01-01, as a key file may declare', () => {
+    const plan = tampered((p) => {
+      const c = change(p, 'kept');
+      c.planned.expired_time = 0;
+      c.fields.push({ field: 'expired_time', before: -1, after: 0 });
+    });
+    expect(() => checkPlanAuthority(plan, { source: 'plan.json', ...LIMITS })).not.toThrow();
+  });
+
+  it('refuses an expiry of 0 that fields does not show', () => {
+    const msg = refusal(tampered((p) => (change(p, 'kept').planned.expired_time = 0)));
+    expect(msg).toContain('planned expired_time = 0 is not shown in fields');
   });
 
   it('refuses a planned value fields does not show (unlimited)', () => {
@@ -158,6 +161,28 @@ describe('checkPlanAuthority', () => {
     );
     expect(msg).toContain('planned quota_budget:');
     expect(msg).toContain('planned name: " fresh" has leading or trailing white space');
+  });
+
+  it('refuses a quota above the configured quotaMaxUnits, not only above the largest any server takes', () => {
+    const raised = (units: number) =>
+      tampered((p) => {
+        const c = change(p, 'fresh');
+        c.planned.quota_budget = units;
+        const f = c.fields.find((x) => x.field === 'quota_budget');
+        if (f) f.after = units;
+      });
+    const above = DEFAULT_QUOTA_MAX_UNITS + 1;
+    expect(refusal(raised(above))).toContain(
+      `create of "fresh": planned quota_budget: quota_budget ${above} is above quotaMaxUnits ${DEFAULT_QUOTA_MAX_UNITS}`,
+    );
+    // An older server's setting allows it, as it would allow it in a key file.
+    const older = { quotaPerUsd: QUOTA_PER_USD, quotaMaxUnits: 500_000_000_000_000 };
+    expect(() =>
+      checkPlanAuthority(raised(above), { source: 'plan.json', ...older }),
+    ).not.toThrow();
+    expect(refusal(raised(1_000), { ...LIMITS, quotaMaxUnits: 999 })).toContain(
+      'quota_budget 1000 is above quotaMaxUnits 999',
+    );
   });
 
   it('refuses two changes for one key', () => {

@@ -201,7 +201,11 @@ export async function runApply(
   const { plan, settings, client } = prepared;
   // Either plan is input, not authority: checked as the planner would have written it
   // (docs/plan-format.md#how-a-plan-is-made).
-  checkPlanAuthority(plan, { source: planFile ?? 'the plan', quotaPerUsd: settings.quotaPerUsd });
+  checkPlanAuthority(plan, {
+    source: planFile ?? 'the plan',
+    quotaPerUsd: settings.quotaPerUsd,
+    quotaMaxUnits: settings.quotaMaxUnits,
+  });
 
   if (!planFile) {
     const { renderPlan } = await import('../../render/index.js');

@@ -35,7 +35,11 @@ export async function runShow(
   }
   const settings = await resolveSettings(ctx);
   // What show displays is what apply writes: a plan apply would refuse is refused here too.
-  checkPlanAuthority(plan, { source, quotaPerUsd: settings.quotaPerUsd });
+  checkPlanAuthority(plan, {
+    source,
+    quotaPerUsd: settings.quotaPerUsd,
+    quotaMaxUnits: settings.quotaMaxUnits,
+  });
   ctx.io.stdout.write(
     renderPlan(plan, {
       format: opts.format as Format,
