@@ -59,9 +59,9 @@ afterAll(async () => {
 });
 
 const read = (name: string) => readFileSync(path.join(work.dir, name), 'utf8');
-const secretOf = (name: string) => {
-  const r = emu.records().find((k) => k.name === name);
-  if (!r) throw new Error(`no key ${name}`);
+const secretOf = (which: string | number) => {
+  const r = emu.records().find((k) => (typeof which === 'number' ? k.id : k.name) === which);
+  if (!r) throw new Error(`no key ${which}`);
   return r.key.startsWith('sk-') ? r.key : `sk-${r.key}`;
 };
 
@@ -149,6 +149,29 @@ describe('apply delivers new keys to their sinks', () => {
     );
     const texts = [ok.stdout, ok.stderr, all.stdout, all.stderr, read('deliver.jsonl')];
     expect(findLeaks(texts, [secret])).toEqual([]);
+  });
+
+  it('deliver refuses a name several server keys hold, naming their ids, revealing nothing', async () => {
+    const a = emu.insert({ name: 'twin', remain_quota: 1000 });
+    const b = emu.insert({ name: 'twin', remain_quota: 1000 });
+    emu.clearRequests();
+    const r = await runCli(['deliver', 'twin', '--sink', 'local'], { cwd: work.dir, env });
+    expect(r.code).toBe(1);
+    const ids = [a.id, b.id].sort((x, y) => x - y);
+    expect(r.stderr).toContain(
+      `2 keys are named "twin" on the server (ids ${ids.join(', ')}); pin the one to deliver with id`,
+    );
+    expect(emu.requests().filter((q) => q.method === 'POST')).toEqual([]);
+    expect(() => read('secrets/twin.env')).toThrow();
+    // Pinned by id in a key file, the same name is delivered.
+    work.write(
+      'twin.yaml',
+      `version: 1\nkeys:\n  - name: twin\n    id: ${b.id}\n    quota_budget: 1000\n    deliver: [local]\n`,
+    );
+    const ok = await runCli(['deliver', 'twin', '-f', 'twin.yaml'], { cwd: work.dir, env });
+    expect(ok.stdout).toBe(`twin (id ${b.id}) deliver: delivered to local\n`);
+    expect(ok.code).toBe(0);
+    expect(read('secrets/twin.env')).toBe(`COMETAPI_KEY=${secretOf(b.id)}\n`);
   });
 
   it('deliver refuses an unknown sink before touching the server', async () => {

@@ -5,6 +5,7 @@
  * unchanged).
  */
 import path from 'node:path';
+import { quoteText } from '../../values/index.js';
 import { CliError, type CommandContext } from '../context.js';
 import { listAccount, loadDesired, openClient, resolveSettings } from '../pipeline.js';
 
@@ -37,11 +38,19 @@ export async function runDeliver(
       );
     }
     const live = listing.filter((k) => (key?.id !== undefined ? k.id === key.id : k.name === name));
-    if (live.length !== 1) {
+    if (live.length === 0) {
       throw new CliError(
-        live.length === 0
-          ? `no key named ${JSON.stringify(name)} on the server`
-          : `${live.length} keys are named ${JSON.stringify(name)} on the server; pin its id in the key file`,
+        key?.id !== undefined
+          ? `no key with id ${key.id} (${quoteText(name)}) on the server`
+          : `no key named ${quoteText(name)} on the server`,
+      );
+    }
+    if (live.length > 1) {
+      // Never a silent pick: the wrong consumer would get another key's secret.
+      const ids = live.map((k) => k.id).sort((a, b) => a - b);
+      throw new CliError(
+        `${live.length} keys are named ${quoteText(name)} on the server (ids ${ids.join(', ')}); ` +
+          'pin the one to deliver with id in the key file; nothing was revealed',
       );
     }
     return { id: (live[0] as { id: number }).id, name, secret: null, deliver: sinks };
