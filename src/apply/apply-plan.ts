@@ -9,7 +9,9 @@ import { unknownFieldsOf } from '../api/body.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange } from '../plan/model.js';
 import { compareNameId, escapeText } from '../values/index.js';
-import { deliverSecrets } from './deliver-secrets.js';
+import { fingerprintOf } from '../sinks/index.js';
+import { deliverSecrets, type SinkWriter } from './deliver-secrets.js';
+import { describeFileError } from './new-keys-file.js';
 import { describeError, runKeyChange, type KeyRunContext } from './run-key.js';
 import type {
   ApplyInput,
@@ -35,31 +37,59 @@ export function summarizeEntries(entries: readonly LedgerEntry[]): ApplySummary 
   return summary;
 }
 
+/** The `--new-keys-out` sink name: not a config sink name (those start with a letter or digit). */
+export const NEW_KEYS_SINK = '--new-keys-out';
+
 /**
- * Hands the secrets of the keys this run created to the sinks their creates declare, after
- * every key ran, so all reveals go in one batch (docs/write-protocol.md#new-keys-secrets).
- * A key whose handoff failed becomes `failed` (its detail says which sink and why).
+ * The `--new-keys-out` file as a sink: each secret delivered is put on its created key, and the
+ * whole list is written again.
+ */
+function newKeysSink(
+  file: NonNullable<ApplyInput['newKeysOut']>,
+  created: readonly CreatedKey[],
+): SinkWriter {
+  return async (key) => {
+    const fingerprint = fingerprintOf(key.secret);
+    const entry = created.find((k) => k.id === key.id);
+    if (entry) entry.secret = key.secret;
+    try {
+      await file.write(created);
+      return { ok: true, fingerprint };
+    } catch (err) {
+      return { ok: false, fingerprint, reason: `cannot write the file: ${describeFileError(err)}` };
+    }
+  };
+}
+
+/**
+ * Hands the secrets of the keys this run created to the sinks their creates declare (and to the
+ * `--new-keys-out` file first, for every created key), after every key ran, so all reveals go in
+ * one batch (docs/write-protocol.md#new-keys-secrets). A key whose handoff failed becomes
+ * `failed` (its detail says which sink and why; `undelivered` lists the sinks).
  */
 async function deliverCreated(
   input: ApplyInput,
-  created: readonly CreatedKey[],
+  created: CreatedKey[],
   entries: LedgerEntry[],
 ): Promise<void> {
   const wants = new Map<string, readonly string[]>();
   for (const c of input.plan.changes) {
     if (c.action === 'create' && c.deliver && c.deliver.length > 0) wants.set(c.name, c.deliver);
   }
-  if (wants.size === 0) return;
+  const file = input.newKeysOut;
+  if (wants.size === 0 && !file) return;
   const targets = created.flatMap((k) => {
-    const deliver = wants.get(k.name);
-    return deliver ? [{ ...k, deliver }] : [];
+    const deliver = [...(file ? [NEW_KEYS_SINK] : []), ...(wants.get(k.name) ?? [])];
+    return deliver.length > 0 ? [{ ...k, deliver }] : [];
   });
   const failures = await deliverSecrets({
     client: input.client,
-    sinks: input.sinks ?? {},
+    sinks: { ...input.sinks, ...(file ? { [NEW_KEYS_SINK]: newKeysSink(file, created) } : {}) },
     targets,
     ...(input.sinkOptions ? { sinkOptions: input.sinkOptions } : {}),
     ...(input.onSinkOutput ? { onSinkOutput: input.onSinkOutput } : {}),
+    ...(input.deliveryStop ? { stop: input.deliveryStop } : {}),
+    ...(input.onDelivered ? { onDelivered: input.onDelivered } : {}),
     async audit(record) {
       if (!input.audit?.writeDelivery) return;
       const full: DeliveryAuditRecord = {
@@ -76,10 +106,11 @@ async function deliverCreated(
   for (const [id, why] of failures) {
     const entry = entries.find((e) => e.id === id && e.action === 'create');
     if (!entry) continue;
-    if (entry.outcome === 'failed') entry.detail = `${entry.detail ?? 'failed'}; ${why}`;
+    entry.undelivered = why.sinks;
+    if (entry.outcome === 'failed') entry.detail = `${entry.detail ?? 'failed'}; ${why.detail}`;
     else {
       entry.outcome = 'failed';
-      entry.detail = why;
+      entry.detail = why.detail;
     }
   }
 }

@@ -21,6 +21,11 @@ export interface LedgerEntry {
   detail?: string;
   /** Fields that did not converge, or that no longer match the precondition. */
   fields?: string[];
+  /**
+   * A created key whose secret did not reach these sinks (`--new-keys-out` for that file);
+   * `cometkeys deliver` finishes the configured ones.
+   */
+  undelivered?: string[];
 }
 
 /** Counts per outcome. */
@@ -136,4 +141,17 @@ export interface ApplyInput {
   sinkOptions?: CommandSinkOptions;
   /** A command sink's output, the secret redacted. */
   onSinkOutput?: (key: { id: number; name: string }, sink: string, output: string) => void;
+  /**
+   * The `--new-keys-out` file: a JSON file sink over every created key
+   * (docs/write-protocol.md#new-keys-secrets). Its secrets are revealed with the others and
+   * written into it; a key whose secret it did not get is failed.
+   */
+  newKeysOut?: { write(keys: readonly CreatedKey[]): Promise<void> };
+  /**
+   * Aborted when the grace time after an interruption has run out: no sink starts, a running
+   * command is stopped, and each created key reports the sinks its secret did not reach.
+   */
+  deliveryStop?: AbortSignal;
+  /** Called after each delivery of a created key's secret to one sink. */
+  onDelivered?: (key: { id: number; name: string }, sink: string, ok: boolean) => void;
 }

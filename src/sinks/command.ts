@@ -18,6 +18,8 @@ export interface CommandSinkOptions {
   env?: Record<string, string | undefined>;
   /** The access token: any variable holding exactly it is removed too. */
   token?: string;
+  /** Aborted when the command must stop now (the grace time after an interruption ran out). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -77,6 +79,7 @@ export function runCommandSink(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onStop);
       const out = output();
       resolve({ ...result, fingerprint, ...(out === undefined ? {} : { output: out }) });
     };
@@ -90,15 +93,22 @@ export function runCommandSink(
       detached: usesGroup,
       windowsHide: true,
     });
-    const timer = setTimeout(() => {
+    const kill = (reason: string) => {
       try {
         if (usesGroup && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
         else child.kill('SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
-      finish({ ok: false, reason: `timed out after ${sink.timeoutSeconds} s` });
-    }, sink.timeoutSeconds * 1000);
+      finish({ ok: false, reason });
+    };
+    const timer = setTimeout(
+      () => kill(`timed out after ${sink.timeoutSeconds} s`),
+      sink.timeoutSeconds * 1000,
+    );
+    const onStop = () => kill('stopped: the grace time after the interruption ran out');
+    opts.signal?.addEventListener('abort', onStop, { once: true });
+    if (opts.signal?.aborted) onStop();
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', (err: NodeJS.ErrnoException) => {

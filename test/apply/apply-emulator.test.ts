@@ -156,7 +156,15 @@ describe.each<StatusMode>(['upstream', 'docs'])(
       expect(toDisable.map((r) => r.query.status_only ?? 'plain')).toEqual(['true', 'plain']);
 
       const audit = readFileSync(path.join(dir, 'audit.jsonl'), 'utf8').trimEnd().split('\n');
-      expect(audit.length).toBe(emu.requests().filter((r) => r.method !== 'GET').length);
+      // One line per write attempt, and one per delivery to the --new-keys-out file.
+      const lines = audit.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const deliveries = lines.filter((l) => l.action === 'deliver');
+      expect(lines.length - deliveries.length).toBe(
+        emu.requests().filter((r) => r.method !== 'GET').length,
+      );
+      expect(
+        deliveries.map((d) => `${String(d.name)}:${String(d.sink)}:${String(d.outcome)}`).sort(),
+      ).toEqual(['new-disabled:--new-keys-out:ok', 'new-enabled:--new-keys-out:ok']);
       const newKeys = path.join(dir, 'new-keys.json');
       expect(statSync(newKeys).mode & 0o777).toBe(0o600);
       const created = JSON.parse(readFileSync(newKeys, 'utf8')) as {

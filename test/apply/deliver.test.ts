@@ -4,7 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { formatAuditLine } from '../../src/apply/audit-log.js';
-import type { AuditRecord, DeliveryAuditRecord } from '../../src/apply/types.js';
+import type {
+  ApplyInput,
+  AuditRecord,
+  CreatedKey,
+  DeliveryAuditRecord,
+} from '../../src/apply/types.js';
 import { RevealUnavailableError } from '../../src/api/reveal.js';
 import type { SinkConfig } from '../../src/sinks/index.js';
 import { tempDirs } from '../helpers/temp.js';
@@ -38,7 +43,12 @@ function sinksIn(dir: string): Record<string, SinkConfig> {
   };
 }
 
-async function run(client: FakeClient, dir: string, deliver: Record<string, string[]>) {
+async function run(
+  client: FakeClient,
+  dir: string,
+  deliver: Record<string, string[]>,
+  extra: Partial<ApplyInput> = {},
+) {
   const plan = realPlan(
     Object.entries(deliver).map(([name, d]) => aNewKey(name, d.length ? { deliver: d } : {})),
     [],
@@ -54,6 +64,7 @@ async function run(client: FakeClient, dir: string, deliver: Record<string, stri
       write: async (r) => void records.push(r),
       writeDelivery: async (r) => void records.push(r),
     },
+    ...extra,
   });
   return { result, records };
 }
@@ -134,5 +145,98 @@ describe('applyPlan: delivering new keys', () => {
       outcome: 'error',
       fingerprint: null,
     });
+  });
+
+  it('feeds --new-keys-out every created key with its revealed secret, in the same reveal call', async () => {
+    const dir = tmp();
+    const client = maskingClient();
+    const writes: CreatedKey[][] = [];
+    const newKeysOut = {
+      write: async (keys: readonly CreatedKey[]) => void writes.push(keys.map((k) => ({ ...k }))),
+    };
+    const { result, records } = await run(client, dir, { a: ['env'], b: [] }, { newKeysOut });
+    expect(result.summary.applied).toBe(2);
+    expect(client.reveals).toHaveLength(1);
+    expect(client.reveals[0]?.length).toBe(2);
+    const last = writes.at(-1) ?? [];
+    expect(last.map((k) => [k.name, k.secret])).toEqual(
+      result.created.map((k) => [k.name, `sk-secret-${k.id}`]),
+    );
+    const file = records.filter((r) => r.action === 'deliver' && r.sink === '--new-keys-out');
+    expect(file.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(JSON.stringify(result.entries)).not.toContain('sk-secret');
+  });
+
+  it('a --new-keys-out file that cannot be written fails the key, naming it', async () => {
+    const dir = tmp();
+    const newKeysOut = {
+      write: async () => {
+        throw Object.assign(new Error('full'), { code: 'ENOSPC' });
+      },
+    };
+    const { result } = await run(maskingClient(), dir, { a: [] }, { newKeysOut });
+    const a = result.entries[0];
+    expect(a).toMatchObject({ outcome: 'failed', undelivered: ['--new-keys-out'] });
+    expect(a?.detail).toBe(
+      `created as id ${a?.id}, secret not delivered to --new-keys-out: cannot write the file: no space left on the device`,
+    );
+  });
+
+  it('after the grace time of an interruption: no reveal, no sink, every sink reported', async () => {
+    const dir = tmp();
+    const client = maskingClient();
+    const stop = new AbortController();
+    stop.abort();
+    const { result, records } = await run(
+      client,
+      dir,
+      { a: ['env', 'broken'] },
+      {
+        deliveryStop: stop.signal,
+      },
+    );
+    expect(client.reveals).toEqual([]);
+    const a = result.entries[0];
+    expect(a).toMatchObject({ outcome: 'failed', undelivered: ['env', 'broken'] });
+    expect(a?.detail).toBe(
+      `created as id ${a?.id}, secret not revealed: interrupted: the grace time after the signal ran out`,
+    );
+    expect(records.filter((r) => r.action === 'deliver').map((r) => r.outcome)).toEqual([
+      'error',
+      'error',
+    ]);
+  });
+
+  it('a grace time that ends during the reveal gives it up; one that ends between sinks stops the rest', async () => {
+    const dir = tmp();
+    const client = maskingClient();
+    const stop = new AbortController();
+    const reveal = client.revealKeys.bind(client);
+    client.revealKeys = (ids) => {
+      stop.abort();
+      return reveal(ids);
+    };
+    const { result } = await run(client, dir, { a: ['env'] }, { deliveryStop: stop.signal });
+    expect(result.entries[0]?.detail).toMatch(/secret not revealed: interrupted/);
+
+    const later = new AbortController();
+    const seen: string[] = [];
+    const { result: second } = await run(
+      maskingClient(),
+      dir,
+      { b: ['env', 'broken'] },
+      {
+        deliveryStop: later.signal,
+        onDelivered: (_k, sink, ok) => {
+          seen.push(`${sink}:${ok}`);
+          later.abort();
+        },
+      },
+    );
+    expect(seen).toEqual(['env:true', 'broken:false']);
+    expect(second.entries[0]).toMatchObject({ outcome: 'failed', undelivered: ['broken'] });
+    expect(second.entries[0]?.detail).toMatch(
+      /secret not delivered to broken: not run: interrupted: the grace time after the signal ran out$/,
+    );
   });
 });

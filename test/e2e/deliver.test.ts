@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { findLeaks, tempWorkdir } from './helpers.js';
+import { startTamperProxy } from './tamper-proxy.js';
 
 // Writes its stdin to the file named by its first argument.
 const COPY_STDIN =
@@ -181,5 +182,69 @@ describe('apply delivers new keys to their sinks', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('unknown sink "nope" (defined: ci, local, broken)');
+  });
+});
+
+describe('--new-keys-out: a JSON file sink over every created key', () => {
+  const keys = (names: string[]) =>
+    `version: 1\ndefaults:\n  quota_budget: 1000\nkeys:\n${names.map((n) => `  - name: ${n}\n`).join('')}`;
+  type Listed = { id: number; name: string; secret: string | null }[];
+
+  it('gets the revealed secrets of masked keys (one batch with the sinks), never printing them', async () => {
+    work.write('nk.yaml', `${keys(['nk-a', 'nk-b'])}  - name: nk-c\n    deliver: [local]\n`);
+    emu.clearRequests();
+    const r = await runCli(
+      [
+        'apply',
+        '--auto-approve',
+        '-f',
+        'nk.yaml',
+        '--new-keys-out',
+        'nk.json',
+        '--audit-log',
+        'nk.jsonl',
+      ],
+      { cwd: work.dir, env },
+    );
+    expect(r.code).toBe(0);
+    const reveals = emu.requests().filter((q) => /\/keys?$/.test(q.path));
+    expect(reveals.map((q) => q.path)).toEqual(['/api/token/batch/keys']);
+    const listed = JSON.parse(read('nk.json')) as Listed;
+    expect(listed.map((k) => k.name)).toEqual(['nk-a', 'nk-b', 'nk-c']);
+    for (const k of listed) expect(k.secret).toBe(secretOf(k.id));
+    expect(read('secrets/nk-c.env')).toBe(`COMETAPI_KEY=${secretOf('nk-c')}\n`);
+    const audit = read('nk.jsonl');
+    expect(audit.match(/"sink":"--new-keys-out","outcome":"ok"/g)).toHaveLength(3);
+    const secrets = listed.map((k) => k.secret ?? '');
+    expect(findLeaks([r.stdout, r.stderr, audit], secrets)).toEqual([]);
+  });
+
+  it('on a server without reveal routes: failed honestly, the file keeps the key with null, exit 3', async () => {
+    const proxy = await startTamperProxy(emu.url, {
+      answer: (req) =>
+        /\/keys?$/.test(req.path)
+          ? {
+              status: 404,
+              body: '{"error":{"message":"Invalid URL","type":"invalid_request_error"}}',
+            }
+          : undefined,
+    });
+    try {
+      work.write('nk2.yaml', keys(['nk-d']));
+      const r = await runCli(
+        ['apply', '--auto-approve', '-f', 'nk2.yaml', '--new-keys-out', 'nk2.json'],
+        { cwd: work.dir, env: { ...env, COMETAPI_BASE_URL: proxy.url } },
+      );
+      const id = emu.records().find((k) => k.name === 'nk-d')?.id;
+      expect(r.stdout).toContain(
+        `nk-d (id ${id}) create: failed: created as id ${id}, secret not available from this server (reveal it in the console)`,
+      );
+      expect(r.code).toBe(3);
+      expect(JSON.parse(read('nk2.json'))).toEqual([{ id, name: 'nk-d', secret: null }]);
+      // Only the configured sinks can be rerun by deliver: no hint for the file alone.
+      expect(r.stderr).not.toContain('cometkeys deliver');
+    } finally {
+      await proxy.close();
+    }
   });
 });

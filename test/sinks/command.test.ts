@@ -107,6 +107,28 @@ describe('command sink', () => {
     expect(processState(grandchild)).toMatch(/^(gone|Z)$/);
   });
 
+  it('stops a running command when its signal aborts (the grace time after an interruption)', async () => {
+    const stop = new AbortController();
+    const running = runCommandSink(
+      node(`process.stdout.write(String(process.pid));setInterval(()=>{},1000)`, {
+        timeoutSeconds: 120,
+      }),
+      KEY,
+      {
+        env: ENV,
+        signal: stop.signal,
+      },
+    );
+    // Aborted once the child is running (its pid is not needed for that).
+    setImmediate(() => stop.abort());
+    const result = await running;
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'stopped: the grace time after the interruption ran out',
+    });
+    expectNoSecret(result);
+  });
+
   it('reports a program that does not exist', async () => {
     const result = await runCommandSink(
       { command: ['cometkeys-no-such-program-xyz', '{name}'], timeoutSeconds: 5 },

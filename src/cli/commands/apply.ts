@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CometClient } from '../../api/types.js';
-import { applyPlan } from '../../apply/apply-plan.js';
+import { NEW_KEYS_SINK, applyPlan } from '../../apply/apply-plan.js';
 import { openAuditLog, type AuditLog } from '../../apply/audit-log.js';
 import {
   createNewKeysFile,
@@ -116,28 +116,90 @@ async function loadSavedPlan(
 
 /**
  * While the write phase runs, the first SIGINT/SIGTERM (what CI sends on cancel) aborts the
- * returned signal: no new key starts and the keys in progress finish. A second one exits at
- * once. The handlers are removed by `dispose`.
+ * returned `signal`: no new key starts and the keys in progress finish. `graceSeconds` later
+ * `graceOver` aborts too: the secret handoff of the keys already created starts nothing more
+ * (docs/write-protocol.md#interruption). A second signal exits at once, after `lastWords` (what
+ * is left undone). The handlers are removed by `dispose`.
  */
-function trapSignals(ctx: CommandContext): { signal: AbortSignal; dispose: () => void } {
+function trapSignals(
+  ctx: CommandContext,
+  graceSeconds: number,
+  lastWords: () => string,
+): { signal: AbortSignal; graceOver: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
+  const grace = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      ctx.io.stderr.write(`\n${name} again: exiting now; keys in progress may be half done.\n`);
+      // Running command sinks are stopped (their process groups killed) before the exit.
+      grace.abort();
+      ctx.io.stderr.write(
+        `\n${name} again: exiting now; keys in progress may be half done.\n${lastWords()}`,
+      );
       process.exit(3);
     }
     ctx.io.stderr.write(
-      `\n${name}: no new key starts; finishing the keys in progress (send it again to exit now).\n`,
+      `\n${name}: no new key starts; finishing the keys in progress and handing the new keys' ` +
+        `secrets to their sinks for up to ${graceSeconds} s (send it again to exit now).\n`,
     );
     controller.abort();
+    timer = setTimeout(() => grace.abort(), graceSeconds * 1000);
+    timer.unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
+    graceOver: grace.signal,
     dispose: () => {
+      clearTimeout(timer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** A name as a shell word: as it is when plain, else in single quotes. */
+function shellWord(name: string): string {
+  return /^[A-Za-z0-9._@%+=:,/-]+$/.test(name) ? name : `'${name.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command that finishes the handoff of these keys, escaped for the terminal. */
+function deliverCommand(names: readonly string[]): string {
+  return escapeText(`cometkeys deliver ${[...new Set(names)].map(shellWord).join(' ')}`);
+}
+
+/**
+ * The created keys whose secrets have not reached every sink yet: kept current while apply runs,
+ * so a second signal can still say which secrets are not delivered.
+ */
+function trackHandoff(plan: Plan, newKeysOut: boolean) {
+  const declared = new Map<string, readonly string[]>();
+  for (const c of plan.changes) if (c.action === 'create') declared.set(c.name, c.deliver ?? []);
+  const left = new Map<number, { name: string; sinks: Set<string> }>();
+  return {
+    created(key: CreatedKey) {
+      const sinks = [...(newKeysOut ? [NEW_KEYS_SINK] : []), ...(declared.get(key.name) ?? [])];
+      if (sinks.length > 0) left.set(key.id, { name: key.name, sinks: new Set(sinks) });
+    },
+    delivered(id: number, sink: string, ok: boolean) {
+      const k = left.get(id);
+      if (!ok || !k) return;
+      k.sinks.delete(sink);
+      if (k.sinks.size === 0) left.delete(id);
+    },
+    /** Lines naming each key whose secret is not delivered, and how to finish. */
+    report(): string {
+      if (left.size === 0) return '';
+      const keys = [...left.entries()].sort((a, b) => a[0] - b[0]);
+      const lines = keys.map(
+        ([id, k]) =>
+          `  ${escapeText(k.name)} (id ${id}): secret not delivered to ${[...k.sinks].join(', ')}\n`,
+      );
+      // `deliver` reruns configured sinks; the --new-keys-out file is this run's alone.
+      const again = keys.filter(([, k]) => [...k.sinks].some((sink) => sink !== NEW_KEYS_SINK));
+      if (again.length === 0) return lines.join('');
+      return `${lines.join('')}Finish with: ${deliverCommand(again.map(([, k]) => k.name))}\n`;
     },
   };
 }
@@ -259,14 +321,21 @@ export async function runApply(
   };
 
   const progress = createProgress(ctx, 'applying');
-  const trap = trapSignals(ctx);
+  const handoff = trackHandoff(plan, outputs.newKeys !== undefined);
+  const trap = trapSignals(ctx, settings.timeoutSeconds, () => handoff.report());
   const result = await applyPlan({
     plan,
     client,
     parallelism: settings.parallelism,
     ...(outputs.audit ? { audit: outputs.audit } : {}),
     signal: trap.signal,
-    onCreated: (_key, all) => saveNewKeys(all),
+    deliveryStop: trap.graceOver,
+    onCreated: (key, all) => {
+      handoff.created(key);
+      saveNewKeys(all);
+    },
+    onDelivered: (key, sink, ok) => handoff.delivered(key.id, sink, ok),
+    ...(outputs.newKeys ? { newKeysOut: outputs.newKeys } : {}),
     onProgress: (p) =>
       progress.update(p.done, p.total, p.failed > 0 ? `${p.failed} not applied` : undefined),
     // Warnings are not progress: --quiet keeps them.
@@ -319,6 +388,16 @@ export async function runApply(
       result.writes > 0
         ? 'Interrupted: the keys not started are skipped; re-run apply to finish.\n'
         : 'Interrupted before any write: nothing was sent.\n',
+    );
+  }
+  // A secret that did not reach a configured sink is never lost silently: say how to finish.
+  const unfinished = result.entries.filter((e) =>
+    e.undelivered?.some((sink) => sink !== NEW_KEYS_SINK),
+  );
+  if (unfinished.length > 0 && !ctx.global.quiet) {
+    stderr.write(
+      `${unfinished.length} new key(s) did not get their secret to every sink; once the cause ` +
+        `is fixed, finish with: ${deliverCommand(unfinished.map((e) => e.name))}\n`,
     );
   }
   // A blank line parts the ledger from the plan shown above it.

@@ -90,7 +90,7 @@ export async function runDeliver(
   for (const t of targets) {
     const why = failures.get(t.id);
     // The detail says "created as id N" for apply; here the key already existed.
-    const shown = why?.replace(/^created as id \d+, /, '');
+    const shown = why?.detail.replace(/^created as id \d+, /, '');
     ctx.io.stdout.write(
       `${t.name} (id ${t.id}) deliver: ${shown ? `failed: ${shown}` : `delivered to ${t.deliver.join(', ')}`}\n`,
     );
