@@ -27,6 +27,7 @@ import {
 const SECRETS = {
   'secrets.COMETAPI_ACCESS_TOKEN': 'token-from-secrets',
   'secrets.COMETAPI_USER_ID': '1',
+  'secrets.COMETKEYS_GH_TOKEN': 'gh-token-from-secrets',
 };
 
 type Step = Record<string, unknown> & {
@@ -236,6 +237,10 @@ describe('example pipelines: GitHub Actions', () => {
       for (const u of actionUses(path.basename(f))) {
         expect(u.env.COMETAPI_ACCESS_TOKEN, `${f} ${u.step}`).toBe('token-from-secrets');
         expect(u.env.COMETAPI_USER_ID, `${f} ${u.step}`).toBe('1');
+        // The GitHub token for `gh secret set` sinks goes to the apply steps only.
+        expect(u.env.GH_TOKEN, `${f} ${u.step}`).toBe(
+          u.inputs.command === 'apply' ? 'gh-token-from-secrets' : undefined,
+        );
       }
     }
   });

@@ -89,6 +89,8 @@ function actionUses(file: string, emu: Emulator): ActionUse[] {
     {
       'secrets.COMETAPI_ACCESS_TOKEN': emu.token,
       'secrets.COMETAPI_USER_ID': String(emu.userId),
+      // Only `gh secret set` sinks use it; the keys the workflows apply deliver nowhere.
+      'secrets.COMETKEYS_GH_TOKEN': 'gh-token-for-sinks',
     },
   );
 }

@@ -1,5 +1,5 @@
 /** The `sinks` setting: checks naming sink and field, defaults, paths against the config's dir. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -105,5 +105,57 @@ describe('sinks in the config', () => {
     expect(checkSinks({ a: { command: ['', 'x'] } })).toEqual([
       'sinks.a.command: the program (first element) must not be empty',
     ]);
+  });
+});
+
+describe('the sink examples cannot rot', () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+
+  it('examples/cometkeys.config.yaml: every recipe loads through the config checker', async () => {
+    const s = await loadSettings({
+      cwd: root,
+      configPath: 'examples/cometkeys.config.yaml',
+      env: {},
+      flags: {},
+    });
+    expect(Object.keys(s.sinks).sort()).toEqual([
+      'github-env',
+      'github-repo',
+      'k8s',
+      'local',
+      'vault',
+    ]);
+    const command = (name: string) => (s.sinks[name] as { command: string[] }).command;
+    // gh reads the secret from stdin: no --body, no placeholder for the secret anywhere.
+    expect(command('github-repo')).toEqual([
+      'gh',
+      'secret',
+      'set',
+      'COMETAPI_KEY_{NAME}',
+      '--repo',
+      'acme/backend',
+    ]);
+    expect(command('github-env')).toEqual([...command('github-repo'), '--env', 'production']);
+    expect(command('vault')).toContain('key=-');
+    // The Kubernetes recipe: a fixed script (no placeholder in shell code), the name from the
+    // environment, the secret from stdin.
+    const [sh, flag, script] = command('k8s');
+    expect([sh, flag]).toEqual(['sh', '-c']);
+    expect(script).not.toMatch(/\{(name|NAME|id)\}/);
+    expect(script).toContain('"cometapi-$COMETKEYS_KEY_NAME" --from-file=key=/dev/stdin');
+    expect(script).toContain('--dry-run=client -o yaml | kubectl apply -f -');
+    expect(s.sinks.local).toEqual({
+      file: path.join(root, 'examples/.secrets/{name}.env'),
+      format: 'dotenv',
+    });
+  });
+
+  it("the README's sinks block passes the same checks", () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /```json\n(\{\n\s+"sinks"[\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const sinks = (JSON.parse(block ?? '{}') as { sinks: Record<string, unknown> }).sinks;
+    expect(checkSinks(sinks)).toEqual([]);
+    expect(Object.keys(sinks).length).toBeGreaterThanOrEqual(4);
   });
 });
