@@ -7,6 +7,7 @@ import { checkSafety } from '../../src/apply/safety.js';
 import { DEFAULT_QUOTA_MAX_UNITS, defaultSettings } from '../../src/config/types.js';
 import { PlanFileError } from '../../src/plan/errors.js';
 import type { KeyChange, Plan } from '../../src/plan/model.js';
+import { planMoney } from '../../src/plan/money.js';
 import { checkPlanAuthority } from '../../src/plan/plan-check.js';
 import { evaluateSafety } from '../../src/plan/safety.js';
 import { aServerKey } from '../helpers/builders.js';
@@ -90,9 +91,7 @@ describe('checkPlanAuthority', () => {
       delete p.summary.quota_removed;
       delete p.summary.new_unlimited;
     });
-    expect(() =>
-      checkPlanAuthority(older, { source: 'x', quotaPerUsd: QUOTA_PER_USD }),
-    ).not.toThrow();
+    expect(() => checkPlanAuthority(older, { source: 'x', ...LIMITS })).not.toThrow();
   });
 
   it('refuses a sequence its action and fields do not give (an update that deletes)', () => {
@@ -170,6 +169,8 @@ describe('checkPlanAuthority', () => {
         c.planned.quota_budget = units;
         const f = c.fields.find((x) => x.field === 'quota_budget');
         if (f) f.after = units;
+        // A careful tamperer keeps the money line consistent, so only the quota rule can refuse.
+        p.summary.quota_added = planMoney(p.changes).quota_added;
       });
     const above = DEFAULT_QUOTA_MAX_UNITS + 1;
     expect(refusal(raised(above))).toContain(
