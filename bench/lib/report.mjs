@@ -1,7 +1,18 @@
 // The bench's one table: printed to stdout and written, with the machine, to bench/results.md.
 import os from 'node:os';
 
-const COLUMNS = ['Figure', 'Measured', 'Floor', 'Ratio', 'Target', 'Met', 'Naive client'];
+const COLUMNS = [
+  'Figure (whole process)',
+  'N',
+  'Wall',
+  'CPU',
+  'Peak RSS',
+  'Floor',
+  '× floor',
+  'Target',
+  'Met',
+  'Naive client (× floor, N)',
+];
 
 /** Formats milliseconds as seconds with two decimals ("1.23 s"), or ms under one second. */
 export function formatMs(ms) {
@@ -14,17 +25,37 @@ export function formatRatio(value, floor) {
   return floor ? `${(value / floor).toFixed(2)}×` : '—';
 }
 
+export const formatMb = (mb) => (mb === undefined ? '—' : `${mb.toFixed(0)} MB`);
+
+/** "yes" when every check passed, "NO (what)" naming the failed ones, "—" without a target. */
+function metCell(checks) {
+  if (checks.length === 0) return '—';
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length === 0) return 'yes';
+  return checks.length === 1 ? 'NO' : `NO (${failed.map((c) => c.name).join(', ')})`;
+}
+
+function cellsOf(r) {
+  if (r.error) return [r.figure, '—', 'failed', '—', '—', '—', '—', r.target ?? '—', 'NO', '—'];
+  return [
+    r.figure,
+    String(r.runs),
+    formatMs(r.wallMs),
+    formatMs(r.cpuMs),
+    formatMb(r.rssMb),
+    r.floorText,
+    formatRatio(r.wallMs, r.floorMs),
+    r.checks.length === 0 ? '—' : r.checks.map((c) => c.text).join(', '),
+    metCell(r.checks),
+    r.naive
+      ? `${formatMs(r.naive.wallMs)} (${formatRatio(r.naive.wallMs, r.floorMs)}, ${r.naive.runs})`
+      : (r.naiveNote ?? '—'),
+  ];
+}
+
 /** The rows as a Markdown table whose columns line up in a terminal too. */
 export function renderTable(rows) {
-  const cells = rows.map((r) => [
-    r.figure,
-    r.measured,
-    r.floor ?? '—',
-    r.ratio ?? '—',
-    r.target,
-    r.met === undefined ? '—' : r.met ? 'yes' : 'NO',
-    r.naive ?? '—',
-  ]);
+  const cells = rows.map(cellsOf);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (row) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
@@ -43,8 +74,8 @@ export function describeMachine() {
   };
 }
 
-/** bench/results.md: machine, table, the run's details, then the hand-written analysis. */
-export function renderResults({ machine, table, details, notes, durationMs }) {
+/** bench/results.md: machine and run, the table, the run's details, then the hand-written analysis. */
+export function renderResults({ machine, about, table, details, notes }) {
   return [
     '# cometkeys benchmark results',
     '',
@@ -53,7 +84,7 @@ export function renderResults({ machine, table, details, notes, durationMs }) {
     `- Date: ${machine.date}`,
     `- CPU: ${machine.cpu} (${machine.cores} cores), ${machine.memoryGb} GB RAM`,
     `- Node: ${machine.node} on ${machine.os}`,
-    `- Emulator latency 50 ms per request, in its own process; parallelism 10; bench took ${formatMs(durationMs)}`,
+    ...about.map((a) => `- ${a}`),
     '',
     table,
     '',

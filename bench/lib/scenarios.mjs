@@ -1,248 +1,271 @@
-// The measured scenarios of SPEC §10. Each starts its own emulator (a child process, fixed
-// latency), runs cometkeys' client and planner in this process, and the naive client on a
-// fresh copy of the same account.
+// The measured scenarios of docs/performance.md. Every figure is a whole process, start to exit:
+// `node bin/cometkeys.js ...` (or the naive client's bench/naive-cli.mjs) against the emulator in
+// its own process (bench/emulator-child.mjs, 50 ms per request), each run beside a bare
+// `node -e 0` run interleaved with it, so the floor follows the machine's load.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startChildEmulator } from './emulator.mjs';
-import { createNaiveClient } from './naive-client.mjs';
-import { withAllowIpsOnEveryKey } from './key-file.mjs';
-import { cpuTimed, listingRoundTrips, median, timed } from './measure.mjs';
+import { exportedKeyFile, withAllowIps } from './key-file.mjs';
+import { median } from './measure.mjs';
+import { measureProcess } from './process.mjs';
 import {
-  applyPlan,
-  createCometClient,
-  createPlan,
-  defaultSettings,
-  exportKeyFile,
-  loadKeyFileText,
-} from './cometkeys.mjs';
+  applyRequests,
+  applyRoundTrips,
+  listingPages,
+  listingRoundTrips,
+  rateFloorMs,
+  roundTripFloorMs,
+} from './floor.mjs';
 
 export const LATENCY_MS = 50;
 export const PARALLELISM = 10;
 export const PAGE_SIZE = 100;
-const PLAN_REPEATS = 3;
-const TOOL_VERSION = 'bench';
+/** Bare node runs per row at least, even when the row itself runs once. */
+const MIN_BARE_RUNS = 3;
 
-const settings = { ...defaultSettings(), parallelism: PARALLELISM };
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'cometkeys.js');
+const NAIVE = path.join(ROOT, 'bench', 'naive-cli.mjs');
+const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
-function openClient(emulator) {
-  return createCometClient({
-    baseUrl: emulator.url,
-    token: emulator.token,
-    parallelism: PARALLELISM,
-    timeoutMs: 30_000,
-    retries: settings.retries,
-    maxRateLimitWaitSeconds: settings.maxRateLimitWaitSeconds,
-    onNotice: () => {},
-  });
+/** Scratch directory for key files; a cometkeys config is looked up in the cwd only. */
+export function createWorkspace() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cometkeys-bench-'));
+  return {
+    dir,
+    write(name, text) {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The environment a user's shell would give: no token unless the command needs the API. */
+function childEnv(emulator) {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' };
+  if (emulator) {
+    env.COMETAPI_BASE_URL = emulator.url;
+    env.COMETAPI_ACCESS_TOKEN = emulator.token;
+  }
+  return env;
+}
+
+function failure(what, r) {
+  const tail = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 400);
+  return new Error(`${what} exited ${r.code}: ${tail}`);
 }
 
 /**
- * Load the key file and plan against a listing; CPU time is what planning costs beyond it
- * (`loadCpuMs` the loading part).
+ * Runs `ours(i)` `runs` times, each after a bare `node -e 0` (at least MIN_BARE_RUNS of those),
+ * then `naive(i)` `naiveRuns` times. Medians of wall, CPU and peak RSS, each on its own.
  */
-function loadAndPlan(text, server, baseUrl) {
-  const now = new Date();
-  let loadCpuMs = 0;
-  const result = cpuTimed(() => {
-    const load = cpuTimed(() =>
-      loadKeyFileText(text, 'keys.yaml', { quotaPerUsd: settings.quotaPerUsd, now }),
+async function sample({ cwd, runs, ours, naiveRuns = 0, naive }) {
+  const bare = [];
+  const mine = [];
+  for (let i = 0; i < Math.max(runs, MIN_BARE_RUNS); i++) {
+    bare.push(await measureProcess(['-e', '0'], { cwd, env: childEnv() }));
+    if (i < runs) mine.push(await ours(i));
+  }
+  const theirs = [];
+  for (let i = 0; i < naiveRuns; i++) theirs.push(await naive(i));
+  return {
+    runs,
+    bareMs: median(bare.map((r) => r.wallMs)),
+    bareCpuMs: median(bare.map((r) => r.cpuMs)),
+    bareRssMb: median(bare.map((r) => r.rssMb)),
+    ...summarise(mine),
+    naive: naiveRuns > 0 ? { runs: naiveRuns, ...summarise(theirs) } : undefined,
+  };
+}
+
+function summarise(results) {
+  return {
+    wallMs: median(results.map((r) => r.wallMs)),
+    cpuMs: median(results.map((r) => r.cpuMs)),
+    rssMb: median(results.map((r) => r.rssMb)),
+    all: results,
+  };
+}
+
+/** `cometkeys --help` and `cometkeys --version`: the floor is bare node. */
+export async function measureStart(ws, flag, runs) {
+  const s = await sample({
+    cwd: ws.dir,
+    runs,
+    ours: async () => {
+      const r = await measureProcess([BIN, flag], { cwd: ws.dir, env: childEnv() });
+      if (r.code !== 0) throw failure(`cometkeys ${flag}`, r);
+      if (flag === '--version' && r.stdout.trim() !== VERSION) {
+        throw new Error(`cometkeys --version printed "${r.stdout.trim()}", not ${VERSION}`);
+      }
+      if (flag === '--help' && !r.stdout.includes('Usage:')) {
+        throw new Error('cometkeys --help printed no usage');
+      }
+      return r;
+    },
+  });
+  return { ...s, floorMs: s.bareMs, roundTrips: 0 };
+}
+
+/** An emulator seeded with `keys` generated keys (fixed PRNG seed) and the export of them. */
+export async function openAccount(ws, keys, extra = {}) {
+  const emulator = await startChildEmulator({
+    seed: keys,
+    seedRandom: 7,
+    latencyMs: LATENCY_MS,
+    maxKeys: keys + 1000,
+    ...extra,
+  });
+  const text = exportedKeyFile(await emulator.call('records'));
+  return { emulator, keys, text, file: ws.write(`keys-${keys}.yaml`, text) };
+}
+
+/** `cometkeys validate -f FILE` on the exported file: no requests, the floor is bare node. */
+export async function measureValidate(ws, account, runs) {
+  const s = await sample({
+    cwd: ws.dir,
+    runs,
+    ours: async () => {
+      const r = await measureProcess([BIN, 'validate', '-f', account.file], {
+        cwd: ws.dir,
+        env: childEnv(),
+      });
+      if (r.code !== 0) throw failure('cometkeys validate', r);
+      return r;
+    },
+  });
+  return { ...s, floorMs: s.bareMs, roundTrips: 0 };
+}
+
+/** Runs a measured process against the account and returns it with the emulator's request counts. */
+async function againstAccount(ws, account, args) {
+  await account.emulator.call('stats'); // clears the request log
+  const r = await measureProcess(args, { cwd: ws.dir, env: childEnv(account.emulator) });
+  return { ...r, requests: await account.emulator.call('stats') };
+}
+
+/** `cometkeys plan -f FILE` with zero changes, beside the naive listing with the same planner. */
+export async function measurePlanRow(ws, account, runs, naiveRuns) {
+  const s = await sample({
+    cwd: ws.dir,
+    runs,
+    ours: async () => {
+      const r = await againstAccount(ws, account, [
+        BIN,
+        'plan',
+        '-f',
+        account.file,
+        '--parallelism',
+        String(PARALLELISM),
+      ]);
+      if (r.code !== 0 || !r.stdout.includes('No changes.')) throw failure('cometkeys plan', r);
+      return r;
+    },
+    naiveRuns,
+    naive: async () => {
+      const r = await againstAccount(ws, account, [NAIVE, 'plan', account.file]);
+      if (r.code !== 0 || r.stdout.trim() !== 'changes 0') throw failure('naive plan', r);
+      return r;
+    },
+  });
+  const roundTrips = listingRoundTrips(account.keys, PAGE_SIZE, PARALLELISM);
+  return {
+    ...s,
+    roundTrips,
+    pages: listingPages(account.keys, PAGE_SIZE),
+    floorMs: roundTripFloorMs(s.bareMs, roundTrips, LATENCY_MS),
+  };
+}
+
+/** The apply ledger on stdout (`--format json`), or an error naming the exit code. */
+function ledger(r) {
+  try {
+    return JSON.parse(r.stdout).summary;
+  } catch {
+    throw failure('cometkeys apply (no JSON ledger)', r);
+  }
+}
+
+/**
+ * `cometkeys apply -f FILE --auto-approve --force updates` of `updates` plain updates
+ * (`allow_ips` on the first keys, a new address each run, so every run has the same changes),
+ * then the naive client's one-key-at-a-time apply on the same account. With `allowFailures` a
+ * run that leaves keys unapplied is measured instead of thrown (the rate-limited row counts them).
+ */
+async function sampleApply(ws, account, { updates, runs, naiveRuns, allowFailures = false }) {
+  const fileFor = (who, i) =>
+    ws.write(
+      `apply-${account.keys}-${who}-${i}.yaml`,
+      withAllowIps(account.text, `198.51.100.${who === 'ours' ? 10 + i : 100 + i}`, updates),
     );
-    loadCpuMs = load.cpuMs;
-    const loaded = load.value;
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) throw new Error(`the bench key file is invalid: ${errors[0].message}`);
-    return createPlan({
-      desired: loaded.keys,
-      server,
-      settings,
-      now,
-      baseUrl,
-      userId: null,
-      toolVersion: TOOL_VERSION,
-    });
+  return sample({
+    cwd: ws.dir,
+    runs,
+    ours: async (i) => {
+      const file = fileFor('ours', i);
+      const r = await againstAccount(ws, account, [
+        BIN,
+        'apply',
+        '-f',
+        file,
+        '--auto-approve',
+        '--force',
+        'updates',
+        '--format',
+        'json',
+        '--parallelism',
+        String(PARALLELISM),
+      ]);
+      const summary = ledger(r);
+      if (!allowFailures && (r.code !== 0 || summary.applied !== updates)) {
+        throw failure(`cometkeys apply (${JSON.stringify(summary)})`, r);
+      }
+      return { ...r, summary };
+    },
+    naiveRuns,
+    naive: async (i) => {
+      const r = await againstAccount(ws, account, [NAIVE, 'apply', fileFor('naive', i)]);
+      if (r.code !== 0 || r.stdout.trim() !== `applied ${updates}`) throw failure('naive apply', r);
+      return r;
+    },
   });
-  return { ...result, loadCpuMs };
 }
 
-function exportText(server) {
-  return exportKeyFile(server, {
-    quotaPerUsd: settings.quotaPerUsd,
-    unmanagedAction: 'ignore',
-    now: new Date(),
-  }).text;
-}
-
-function seedOptions(keys, extra = {}) {
-  return { seed: keys, seedRandom: 7, latencyMs: LATENCY_MS, maxKeys: keys + 1000, ...extra };
+/** apply of `updates` updates on an account of `account.keys` keys, beside its round-trip floor. */
+export async function measureApplyRow(ws, account, { updates, runs, naiveRuns }) {
+  const s = await sampleApply(ws, account, { updates, runs, naiveRuns });
+  const roundTrips = applyRoundTrips(account.keys, updates, PAGE_SIZE, PARALLELISM);
+  return {
+    ...s,
+    updates,
+    roundTrips,
+    floorMs: roundTripFloorMs(s.bareMs, roundTrips, LATENCY_MS),
+  };
 }
 
 /**
- * `plan` over `keys` keys: listing + load + plan, median of a few runs, against the naive
- * listing (pages one by one) with the same load + plan. Leaves the emulator running when
- * `keepEmulator` is set (the memory probe reuses it) and returns the exported key file.
+ * apply of `updates` updates of as many keys under a server limit of `perSecond` requests a
+ * second (sliding window, Retry-After), beside the rate floor: bare node + requests ÷ rate.
  */
-export async function measurePlan(keys, { keepEmulator = false } = {}) {
-  const emulator = await startChildEmulator(seedOptions(keys));
+export async function measureRateLimitedRow(ws, { updates, perSecond, runs, naiveRuns }) {
+  const account = await openAccount(ws, updates, {
+    rateLimit: { requests: perSecond, windowSeconds: 1 },
+  });
   try {
-    const client = openClient(emulator);
-    const warm = await client.listKeys(); // connections and JIT warm; also the key file
-    const text = exportText(warm);
-    const walls = [];
-    const listings = [];
-    const cpus = [];
-    const loadCpus = [];
-    const listingCpus = [];
-    const serverCpus = [];
-    let changes = 0;
-    for (let i = 0; i < PLAN_REPEATS; i++) {
-      const serverBefore = await emulator.call('cpu');
-      const cpuBefore = process.cpuUsage();
-      const listing = await timed(() => client.listKeys());
-      const cpuUsed = process.cpuUsage(cpuBefore);
-      listingCpus.push((cpuUsed.user + cpuUsed.system) / 1000);
-      serverCpus.push((await emulator.call('cpu')) - serverBefore);
-      const planned = loadAndPlan(text, listing.value, emulator.url);
-      listings.push(listing.ms);
-      cpus.push(planned.cpuMs);
-      loadCpus.push(planned.loadCpuMs);
-      walls.push(listing.ms + planned.ms);
-      changes = planned.value.changes.length;
-    }
-    const naive = createNaiveClient({ baseUrl: emulator.url, token: emulator.token });
-    const naiveWalls = [];
-    const naiveListings = [];
-    for (let i = 0; i < PLAN_REPEATS; i++) {
-      const listing = await timed(() => naive.listKeys());
-      if (listing.value.length !== keys) throw new Error('the naive listing is incomplete');
-      const planned = loadAndPlan(text, listing.value, emulator.url);
-      naiveListings.push(listing.ms);
-      naiveWalls.push(listing.ms + planned.ms);
-    }
-    const floorMs = listingRoundTrips(keys, PAGE_SIZE, PARALLELISM) * LATENCY_MS;
-    const result = {
-      keys,
-      changes,
-      wallMs: median(walls),
-      listingMs: median(listings),
-      listingCpuMs: median(listingCpus),
-      serverCpuMs: median(serverCpus),
-      planCpuMs: median(cpus),
-      loadCpuMs: median(loadCpus),
-      naiveMs: median(naiveWalls),
-      naiveListingMs: median(naiveListings),
-      floorMs,
-      text,
+    const s = await sampleApply(ws, account, { updates, runs, naiveRuns, allowFailures: true });
+    const requests = applyRequests(updates, updates, PAGE_SIZE);
+    return {
+      ...s,
+      updates,
+      perSecond,
+      requests,
+      floorMs: rateFloorMs(s.bareMs, requests, perSecond),
     };
-    if (keepEmulator) return { ...result, emulator };
-    await emulator.close();
-    return result;
-  } catch (err) {
-    await emulator.close();
-    throw err;
-  }
-}
-
-/** The key file giving every key of the emulator's account one plain update. */
-async function updateEveryKeyFile(emulator, ip) {
-  return withAllowIpsOnEveryKey(exportText(await emulator.call('records')), ip);
-}
-
-/** Lists, plans and applies one plain update per key; returns the time and the ledger summary. */
-async function runApply(emulator, client, ip) {
-  const text = await updateEveryKeyFile(emulator, ip);
-  return timed(async () => {
-    const server = await client.listKeys();
-    const plan = loadAndPlan(text, server, emulator.url).value;
-    const result = await applyPlan({
-      plan,
-      client,
-      parallelism: PARALLELISM,
-      now: () => new Date(),
-    });
-    return { plan, result, pages: Math.ceil(server.length / PAGE_SIZE) };
-  });
-}
-
-async function runNaiveApply(emulator, ip) {
-  const naive = createNaiveClient({ baseUrl: emulator.url, token: emulator.token });
-  const text = await updateEveryKeyFile(emulator, ip);
-  return timed(async () => {
-    const server = await naive.listKeys();
-    const plan = loadAndPlan(text, server, emulator.url).value;
-    return naive.applyUpdates(plan);
-  });
-}
-
-/**
- * `apply` of one update per key at parallelism 10. Floor: the listing's round trips, then a
- * read and a write per key, `PARALLELISM` keys at a time. The export → edit → plan between
- * listing and writes is CPU work inside the measured time, as in a real `apply`.
- */
-export async function measureApply(keys) {
-  const emulator = await startChildEmulator(seedOptions(keys));
-  let ours;
-  try {
-    ours = await runApply(emulator, openClient(emulator), '198.51.100.7');
   } finally {
-    await emulator.close();
+    await account.emulator.close();
   }
-  const naiveEmulator = await startChildEmulator(seedOptions(keys));
-  let naive;
-  try {
-    naive = await runNaiveApply(naiveEmulator, '198.51.100.7');
-  } finally {
-    await naiveEmulator.close();
-  }
-  const updates = ours.value.plan.changes.length;
-  const floorMs =
-    (listingRoundTrips(keys, PAGE_SIZE, PARALLELISM) + 2 * Math.ceil(updates / PARALLELISM)) *
-    LATENCY_MS;
-  return {
-    keys,
-    updates,
-    wallMs: ours.ms,
-    floorMs,
-    summary: ours.value.result.summary,
-    naiveMs: naive.ms,
-    naiveApplied: naive.value,
-  };
-}
-
-/**
- * `apply` of one update per key under a server limit of `perSecond` requests per second
- * (sliding window, Retry-After). Floor: the requests the work needs (listing pages + a read
- * and a write per key) ÷ the rate.
- */
-export async function measureRateLimited(keys, perSecond) {
-  const options = seedOptions(keys, { rateLimit: { requests: perSecond, windowSeconds: 1 } });
-  const emulator = await startChildEmulator(options);
-  let ours;
-  let stats;
-  try {
-    ours = await runApply(emulator, openClient(emulator), '198.51.100.8');
-    stats = await emulator.call('stats');
-  } finally {
-    await emulator.close();
-  }
-  const naiveEmulator = await startChildEmulator(options);
-  let naive;
-  let naiveStats;
-  try {
-    naive = await runNaiveApply(naiveEmulator, '198.51.100.8');
-    naiveStats = await naiveEmulator.call('stats');
-  } finally {
-    await naiveEmulator.close();
-  }
-  const updates = ours.value.plan.changes.length;
-  const neededRequests = ours.value.pages + 2 * updates;
-  return {
-    keys,
-    updates,
-    perSecond,
-    wallMs: ours.ms,
-    floorMs: (neededRequests / perSecond) * 1000,
-    neededRequests,
-    stats,
-    summary: ours.value.result.summary,
-    naiveMs: naive.ms,
-    naiveStats,
-  };
 }
