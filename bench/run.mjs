@@ -3,6 +3,7 @@
 // its round-trip floor and the naive client. Prints one table and writes it to bench/results.md.
 // `npm run bench -- --quick`: a reduced set (about a minute on an idle machine), printed only.
 // `--only start,validate,plan,apply,rate`: those groups only (printed only).
+// `--renotes`: copy an edited bench/notes.md into bench/results.md without measuring.
 // Not part of `npm test`: timing belongs here.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,14 @@ import {
   openAccount,
 } from './lib/scenarios.mjs';
 import { USAGE_SOURCE, cleanUpProcessScratch } from './lib/process.mjs';
-import { describeMachine, formatMb, formatMs, renderResults, renderTable } from './lib/report.mjs';
+import {
+  NOTES_MARKER,
+  describeMachine,
+  formatMb,
+  formatMs,
+  renderResults,
+  renderTable,
+} from './lib/report.mjs';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results.md', import.meta.url));
 const NOTES_FILE = fileURLToPath(new URL('./notes.md', import.meta.url));
@@ -89,8 +97,21 @@ const MODES = {
 const GROUPS = ['start', 'validate', 'plan', 'apply', 'rate'];
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    renotes: { type: 'boolean', default: false },
+  },
 });
+if (flags.renotes) {
+  // The analysis was edited after a run: refresh its copy in results.md, keep the figures.
+  const results = readFileSync(RESULTS_FILE, 'utf8');
+  const at = results.indexOf(NOTES_MARKER);
+  if (at < 0) throw new Error(`bench/results.md has no "${NOTES_MARKER}" line: run the bench`);
+  const notes = readFileSync(NOTES_FILE, 'utf8');
+  writeFileSync(RESULTS_FILE, `${results.slice(0, at)}${NOTES_MARKER}\n\n${notes.trim()}\n`);
+  process.exit(0);
+}
 const only = flags.only ? new Set(flags.only.split(',').map((g) => g.trim())) : new Set(GROUPS);
 for (const g of only) {
   if (!GROUPS.includes(g)) throw new Error(`--only takes ${GROUPS.join(',')}, got "${g}"`);

@@ -74,6 +74,10 @@ export function describeMachine() {
   };
 }
 
+/** The line of bench/results.md after which its copy of bench/notes.md begins. */
+export const NOTES_MARKER =
+  '<!-- bench/notes.md follows: npm run bench -- --renotes refreshes it -->';
+
 /** bench/results.md: machine and run, the table, the run's details, then the hand-written analysis. */
 export function renderResults({ machine, about, table, details, notes }) {
   return [
@@ -91,6 +95,8 @@ export function renderResults({ machine, about, table, details, notes }) {
     '## Details of this run',
     '',
     ...details.map((d) => `- ${d}`),
+    '',
+    NOTES_MARKER,
     '',
     notes.trim(),
     '',
