@@ -50,34 +50,34 @@ const VERSION_MS = 150;
 /**
  * What each mode runs. Per size: runs of validate and plan, the naive plan's runs, and an apply
  * of `updates` plain updates (runs, naive runs). The naive client writes one key at a time, so
- * its apply runs once at 100 keys and more; apply at 2,000 and 10,000 keys updates 200 and 100
- * keys (the naive client would take 200 s and 1,000 s to update them all).
+ * it runs once from 100 keys (apply) or 1,000 keys (plan) on; apply at 2,000 and 10,000 keys
+ * updates 200 and 100 keys (the naive client would take 200 s and 1,000 s to update them all).
  */
 const MODES = {
   full: {
     startRuns: 10,
     sizes: [
       { keys: 10, validate: 5, plan: 5, naivePlan: 3, apply: { updates: 10, runs: 5, naive: 3 } },
-      { keys: 100, validate: 5, plan: 5, naivePlan: 3, apply: { updates: 100, runs: 5, naive: 1 } },
+      { keys: 100, validate: 5, plan: 5, naivePlan: 3, apply: { updates: 100, runs: 3, naive: 1 } },
       {
         keys: 1_000,
-        validate: 5,
-        plan: 5,
-        naivePlan: 3,
+        validate: 3,
+        plan: 3,
+        naivePlan: 1,
         apply: { updates: 1_000, runs: 3, naive: 1 },
       },
       {
         keys: 2_000,
-        validate: 5,
+        validate: 3,
         plan: 3,
-        naivePlan: 3,
+        naivePlan: 1,
         apply: { updates: 200, runs: 3, naive: 1 },
       },
       {
         keys: 10_000,
         validate: 3,
         plan: 3,
-        naivePlan: 3,
+        naivePlan: 1,
         apply: { updates: 100, runs: 3, naive: 1 },
       },
     ],

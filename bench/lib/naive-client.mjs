@@ -1,5 +1,6 @@
 // The baseline the bench compares against: a client written the obvious way. It lists pages one
-// by one and writes one key at a time (read, then a complete PUT), honouring Retry-After on 429.
+// by one and writes one key at a time (read, then a complete PUT), honouring Retry-After on 429
+// and sending again after a dropped connection.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const READ_ONLY_FIELDS = [
@@ -12,22 +13,35 @@ const READ_ONLY_FIELDS = [
 ];
 const PAGE_SIZE = 100;
 const DEFAULT_RETRY_AFTER_S = 1;
+const NETWORK_ATTEMPTS = 3;
 
 /**
  * @param {{ baseUrl: string, token: string }} opts
  */
 export function createNaiveClient({ baseUrl, token }) {
+  async function send(method, path, body) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await globalThis.fetch(`${baseUrl}${path}`, {
+          method,
+          headers: {
+            Authorization: token,
+            Accept: 'application/json',
+            'Content-Type': 'application/json',
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (err) {
+        // A kept-alive connection the server closed while this process was busy planning
+        // ("other side closed"): GET and a whole-record PUT are safe to send again.
+        if (attempt >= NETWORK_ATTEMPTS) throw err;
+      }
+    }
+  }
+
   async function request(method, path, body) {
     for (;;) {
-      const res = await globalThis.fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: token,
-          Accept: 'application/json',
-          'Content-Type': 'application/json',
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const res = await send(method, path, body);
       if (res.status === 429) {
         await res.arrayBuffer();
         const seconds = Number(res.headers.get('retry-after') ?? DEFAULT_RETRY_AFTER_S);

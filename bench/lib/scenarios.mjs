@@ -55,8 +55,11 @@ function childEnv(emulator) {
 }
 
 function failure(what, r) {
-  const tail = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 400);
-  return new Error(`${what} exited ${r.code}: ${tail}`);
+  const lines = (r.stderr || r.stdout).trim().split('\n');
+  // An uncaught exception ends with its stack and the Node version: show its message instead.
+  const thrown = lines.filter((l) => /^\w*Error\b|^\s*\[cause\]/.test(l));
+  const shown = thrown.length > 0 ? thrown : lines.slice(-3);
+  return new Error(`${what} exited ${r.code}: ${shown.join(' | ').slice(0, 400)}`);
 }
 
 /**
