@@ -127,6 +127,7 @@ const rows = Object.fromEntries(GROUPS.map((g) => [g, []]));
 const details = [];
 const ws = createWorkspace();
 const n = (x) => x.toLocaleString('en');
+const plural = (count, word) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
 
 const ratioCheck = (m, max, text = `≤ ${max}× floor`) => ({
   name: 'time',
@@ -216,8 +217,8 @@ async function sizeRows(size, account) {
       (m) => {
         const gets = m.all.at(-1).requests.byMethod.GET ?? 0;
         details.push(
-          `plan ${n(keys)} keys: ${m.pages} pages in ${m.roundTrips} round trips at parallelism ${PARALLELISM}; ` +
-            `cometkeys sent ${m.all.at(-1).requests.total} requests (${gets} GET) in its last run${naiveDetail(m)}`,
+          `plan ${n(keys)} keys: ${plural(m.pages, 'page')} in ${plural(m.roundTrips, 'round trip')} at parallelism ${PARALLELISM}; ` +
+            `cometkeys sent ${plural(m.all.at(-1).requests.total, 'request')} (${gets} GET) in its last run${naiveDetail(m)}`,
         );
         return {
           rssMb: m.rssMb,
@@ -241,7 +242,7 @@ async function sizeRows(size, account) {
       () => measureApplyRow(ws, account, { updates, runs, naiveRuns: naive }),
       (m) => {
         details.push(
-          `apply ${n(updates)} updates of ${n(keys)} keys: ${m.roundTrips} round trips; last run's ledger ` +
+          `apply ${n(updates)} updates of ${n(keys)} keys: ${plural(m.roundTrips, 'round trip')}; last run's ledger ` +
             `${JSON.stringify(m.all.at(-1).summary)}, requests ${JSON.stringify(m.all.at(-1).requests.byMethod)}` +
             naiveDetail(m),
         );
