@@ -1,7 +1,7 @@
 // `npm run bench`: the performance targets of docs/performance.md, each a whole `cometkeys`
 // process as a user runs it (start to exit), beside bare `node -e 0` measured in the same run,
 // its round-trip floor and the naive client. Prints one table and writes it to bench/results.md.
-// `npm run bench -- --quick`: a reduced set (about a minute on an idle machine), printed only.
+// `npm run bench -- --quick`: a reduced set (under a minute of CPU), printed only.
 // `--only start,validate,plan,apply,rate`: those groups only (printed only).
 // `--renotes`: copy an edited bench/notes.md into bench/results.md without measuring.
 // Not part of `npm test`: timing belongs here.
