@@ -23,7 +23,7 @@ import {
   measureValidate,
   openAccount,
 } from './lib/scenarios.mjs';
-import { USAGE_SOURCE, cleanUpProcessScratch } from './lib/process.mjs';
+import { USAGE_SOURCE } from './lib/process.mjs';
 import {
   NOTES_MARKER,
   describeMachine,
@@ -311,7 +311,6 @@ try {
   if (only.has('rate')) await rateRow();
 } finally {
   ws.remove();
-  cleanUpProcessScratch();
 }
 
 const table = renderTable(GROUPS.flatMap((g) => rows[g]));

@@ -11,6 +11,8 @@ const GNU_TIME = '/usr/bin/time';
 const USAGE_PRELOAD = fileURLToPath(new URL('./report-usage.mjs', import.meta.url));
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cometkeys-bench-usage-'));
 const usageFile = path.join(scratch, 'usage');
+// Whatever imported this (the bench, a one-off script), the scratch directory goes at exit.
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 function hasGnuTime() {
   const r = spawnSync(GNU_TIME, ['-f', '%U', '-o', usageFile, process.execPath, '-e', '0']);
@@ -81,9 +83,4 @@ export function measureProcess(nodeArgs, { cwd, env }) {
       }
     });
   });
-}
-
-/** Removes the scratch directory (call once, at the end of the bench). */
-export function cleanUpProcessScratch() {
-  rmSync(scratch, { recursive: true, force: true });
 }
