@@ -1,13 +1,24 @@
 /**
  * The shape check of key files with ajv against `schemas/keys.schema.json`, the single source of
  * the shape (docs/key-file.md#the-json-schema). Semantic rules run afterwards on fields that
- * passed.
+ * passed. The schema also states, for editors, the semantic rules JSON Schema can express (its
+ * `semantic-*` definitions); the loader checks those itself with its own messages, so their schema
+ * errors are skipped here.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { translateAjvError, type PlainSchemaError } from '../values/index.js';
 
 let compiled: ValidateFunction | undefined;
+
+/**
+ * Keywords of the schema that only editors read (yaml-language-server's messages); declared so
+ * that a strict ajv accepts the schema.
+ */
+export const EDITOR_KEYWORDS = ['errorMessage', 'patternErrorMessage'] as const;
+
+/** Where the schema's editor copies of semantic rules live (docs/key-file.md#the-json-schema). */
+const SEMANTIC_RULES = '#/definitions/semantic-';
 
 /** The key-file JSON Schema as shipped in the package. */
 export function readKeysSchema(): Record<string, unknown> {
@@ -20,6 +31,7 @@ function validator(): ValidateFunction {
   if (!compiled) {
     // verbose: errors carry the failing data and parent schema, for plain messages.
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false });
+    ajv.addVocabulary([...EDITOR_KEYWORDS]);
     compiled = ajv.compile(readKeysSchema());
   }
   return compiled;
@@ -57,6 +69,8 @@ export function checkKeyFileShape(value: unknown): SchemaCheck {
   for (const err of validate.errors ?? []) {
     // "must match then schema" only repeats the `required` error that comes with it.
     if (err.keyword === 'if') continue;
+    // The loader's own check of the same rule reports it, with the CLI's wording.
+    if (err.schemaPath.startsWith(SEMANTIC_RULES)) continue;
     const plain = translateAjvError(err, value, {
       quota_budget: QUOTA_HINT,
       remain_quota: QUOTA_HINT,
