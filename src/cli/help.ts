@@ -62,6 +62,11 @@ Examples:
   $ cometkeys export --out keys.yaml
   $ cometkeys export --target 'ci-*'
 `,
+  schema: `
+Examples:
+  $ cometkeys schema --out keys.schema.json  # then: # yaml-language-server: $schema=./keys.schema.json
+  $ cometkeys schema > schemas/cometkeys-keys.json
+`,
   emulator: `
 Examples:
   $ cometkeys emulator --seed 100            # prints {"url":...,"token":...}

@@ -224,6 +224,14 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
     async () => (await import('./commands/export.js')).runExport,
   );
   define(
+    'schema',
+    (c) =>
+      c
+        .description('print the key-file JSON Schema (for editors), or write it with --out')
+        .option('--out <file>', 'write to this file instead of stdout'),
+    async () => (await import('./commands/schema.js')).runSchema,
+  );
+  define(
     'emulator',
     (c) =>
       c

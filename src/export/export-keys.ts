@@ -16,10 +16,14 @@ import {
   type ExportEntry,
   type ExportWarning,
 } from './export-entry.js';
+import { LOCAL_INSTALL_SCHEMA } from './schema-ref.js';
 
-/** The schema comment editors read (yaml-language-server). */
-export const KEY_FILE_SCHEMA_COMMENT =
-  ' yaml-language-server: $schema=./node_modules/cometkeys/schemas/keys.schema.json';
+/** The schema comment editors read (yaml-language-server); `ref` holds no white space. */
+function schemaComment(ref: string): string {
+  if (/[\s\p{Cc}]/u.test(ref))
+    throw new InternalError(`unsafe schema reference ${JSON.stringify(ref)}`);
+  return ` yaml-language-server: $schema=${ref}`;
+}
 
 export interface ExportOptions {
   /** Quota units per US dollar (for the dollar comments and validation). */
@@ -32,6 +36,11 @@ export interface ExportOptions {
   now: Date;
   /** The largest quota a key file may declare (a budget above it is left out, with a warning). */
   quotaMaxUnits?: number;
+  /**
+   * Where the schema comment points (`schemaReference` of the file's directory); default
+   * `./node_modules/cometkeys/schemas/keys.schema.json`.
+   */
+  schemaRef?: string;
 }
 
 export interface ExportResult {
@@ -84,9 +93,9 @@ function factorDefaults(entries: ExportEntry[]): {
   return { defaults, skip };
 }
 
-function toYaml(body: Record<string, unknown>, quotaPerUsd: number): string {
+function toYaml(body: Record<string, unknown>, quotaPerUsd: number, schemaRef: string): string {
   const doc = new YAML.Document(body);
-  doc.commentBefore = KEY_FILE_SCHEMA_COMMENT;
+  doc.commentBefore = schemaComment(schemaRef);
   YAML.visit(doc, {
     Pair(_, pair: Pair) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
@@ -106,14 +115,19 @@ function toYaml(body: Record<string, unknown>, quotaPerUsd: number): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-function render(entries: ExportEntry[], quotaPerUsd: number, factor: boolean): string {
+function render(
+  entries: ExportEntry[],
+  quotaPerUsd: number,
+  factor: boolean,
+  schemaRef = `./${LOCAL_INSTALL_SCHEMA}`,
+): string {
   const { defaults, skip } = factor
     ? factorDefaults(entries)
     : { defaults: {}, skip: new Set<string>() };
   const body: Record<string, unknown> = { version: 1 };
   if (Object.keys(defaults).length > 0) body['defaults'] = defaults;
   body['keys'] = entries.map((e) => entryObject(e, skip));
-  return toYaml(body, quotaPerUsd);
+  return toYaml(body, quotaPerUsd, schemaRef);
 }
 
 const KEY_PATH = /^keys\[(\d+)\](?:\.([a-z_]+))?/;
@@ -169,10 +183,10 @@ export function exportKeyFile(server: ServerKey[], opts: ExportOptions): ExportR
   // The loader is the judge of what a key file may hold: a value it refuses that the rules
   // above let through is left out the same way, rather than written broken. Usually the first
   // check passes, so the file is loaded once (loading is the costly part at 10,000 keys).
-  let text = render(entries, opts.quotaPerUsd, true);
+  let text = render(entries, opts.quotaPerUsd, true, opts.schemaRef);
   if (errorsOf(text, opts).length > 0) {
     fixEntries(entries, opts, warnings);
-    text = render(entries, opts.quotaPerUsd, true);
+    text = render(entries, opts.quotaPerUsd, true, opts.schemaRef);
     const errors = errorsOf(text, opts);
     if (errors.length > 0) {
       throw new InternalError(

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { consolidate, moreLine, SHOWN_PER_KIND } from '../../values/consolidate.js';
 import { escapeText } from '../../values/index.js';
 import type { CommandContext } from '../context.js';
@@ -13,13 +14,20 @@ export async function runExport(
   const settings = await resolveSettings(ctx);
   const client = await openClient(ctx, settings);
   const server = await listAccount(ctx, client);
-  const { exportKeyFile } = await import('../../export/export-keys.js');
+  const [{ exportKeyFile }, { schemaReference }] = await Promise.all([
+    import('../../export/export-keys.js'),
+    import('../../export/schema-ref.js'),
+  ]);
+  // The schema comment resolves from where the file goes (stdout: the working directory).
+  const out = typeof opts.out === 'string' ? opts.out : undefined;
+  const dir = out === undefined ? ctx.io.cwd : path.dirname(path.resolve(ctx.io.cwd, out));
   const result = exportKeyFile(server, {
     quotaPerUsd: settings.quotaPerUsd,
     targets: opts.target as string[] | undefined,
     unmanagedAction: settings.unmanaged.action,
     now: ctx.io.now?.() ?? new Date(),
     quotaMaxUnits: settings.quotaMaxUnits,
+    schemaRef: await schemaReference(dir),
   });
   if (!ctx.global.quiet) {
     const shown = consolidate(
@@ -32,10 +40,10 @@ export async function runExport(
       ctx.io.stderr.write(`warning: ${text}\n`);
     }
   }
-  if (typeof opts.out === 'string') {
-    await writeNamedFile(ctx.io.cwd, opts.out, result.text);
+  if (out !== undefined) {
+    await writeNamedFile(ctx.io.cwd, out, result.text);
     if (!ctx.global.quiet) {
-      ctx.io.stderr.write(`Exported ${result.count} keys to ${opts.out}.\n`);
+      ctx.io.stderr.write(`Exported ${result.count} keys to ${out}.\n`);
     }
   } else {
     ctx.io.stdout.write(result.text);
