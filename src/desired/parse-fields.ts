@@ -9,10 +9,12 @@ import {
   MAX_AUTO_GROUPS,
   checkGroupName,
   checkModelId,
+  escapeText,
   parseExpiry,
   parseIpEntry,
   parseQuotaAmount,
   quotaAboveMax,
+  quoteText,
 } from '../values/index.js';
 import { isBad, type SchemaCheck } from './schema-check.js';
 import type { DocPath } from './yaml-source.js';
@@ -86,13 +88,28 @@ export function toPointer(path: DocPath): string {
   return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
+/**
+ * The error of a list item that repeats an earlier one: names the value and where it was first
+ * listed (and the canonical form, when only that is the same).
+ */
+function listedTwice(
+  item: string,
+  key: string,
+  base: DocPath,
+  first: { index: number; at: Located },
+): string {
+  const where = `${String(base[base.length - 1])}[${first.index}], at ${first.at.line}:${first.at.col}`;
+  const same = key === item ? '' : `, the same as ${escapeText(key)} after canonicalisation`;
+  return `${quoteText(item)} is listed twice (also ${where}${same})`;
+}
+
 function checkList<T>(
   items: string[],
   base: DocPath,
   ctx: FileContext,
   parse: (s: string, at: Located) => { key: string; value: T } | undefined,
 ): T[] | undefined {
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { index: number; at: Located }>();
   const out: T[] = [];
   let ok = true;
   items.forEach((item, i) => {
@@ -104,14 +121,11 @@ function checkList<T>(
     }
     const first = seen.get(parsed.key);
     if (first !== undefined) {
-      const same = parsed.key === item ? '' : ` (${parsed.key} after canonicalisation)`;
-      ctx.diagnostics.push(
-        errorAt(ctx.file, at, `duplicate of ${String(base[base.length - 1])}[${first}]${same}`),
-      );
+      ctx.diagnostics.push(errorAt(ctx.file, at, listedTwice(item, parsed.key, base, first)));
       ok = false;
       return;
     }
-    seen.set(parsed.key, i);
+    seen.set(parsed.key, { index: i, at });
     out.push(parsed.value);
   });
   return ok ? out : undefined;

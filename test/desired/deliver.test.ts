@@ -57,7 +57,9 @@ describe('deliver in key files', () => {
     const dup = load(
       'keys:\n  - name: a\n    unlimited_quota: true\n    deliver: [vault, vault]\n',
     );
-    expect(formatDiagnostics(dup.diagnostics)).toContain('duplicate of deliver[0]');
+    expect(formatDiagnostics(dup.diagnostics)).toContain(
+      '"vault" is listed twice (also deliver[0],',
+    );
     const bad = load('keys:\n  - name: a\n    unlimited_quota: true\n    deliver: vault\n');
     expect(bad.keys).toEqual([]);
     expect(bad.diagnostics.some((d) => d.severity === 'error')).toBe(true);

@@ -59,7 +59,7 @@ describe('auto_groups in a key file', () => {
         `keys:\n  - name: a\n    group: auto\n    unlimited_quota: true\n    auto_groups: ${groups}\n`,
       );
     const text = (body: string) => formatDiagnostics(load(body).diagnostics);
-    expect(key('[a, a]')).toMatch(/auto_groups\[1\]: duplicate of auto_groups\[0\]/);
+    expect(key('[a, a]')).toMatch(/auto_groups\[1\]: "a" is listed twice \(also auto_groups\[0\],/);
     expect(key('[a, b, c, d, e, f]')).toMatch(/auto_groups: lists 6 groups; at most 5/);
     expect(key('["  "]')).toMatch(/auto_groups\[0\]: " {2}" is not a group name/);
     expect(key('["a\\tb"]')).toMatch(/auto_groups\[0\]: .* contains control characters/);
