@@ -26,5 +26,6 @@ export function loadKeyFileText(text: string, file: string, opts: LoadTextOption
     keys: loaded.entries.map((e) => e.key).sort(compareNameId),
     diagnostics: sortDiagnostics(diagnostics),
     files: [file],
+    declaredKeys: loaded.declared,
   };
 }

@@ -21,6 +21,8 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** The files read, as shown in diagnostics (relative to cwd when inside it), sorted. */
   files: string[];
+  /** The key entries the files declare, valid or not (`keys` holds the valid ones). */
+  declaredKeys: number;
 }
 
 /** Options of loadKeyFiles. */
@@ -93,6 +95,7 @@ export async function loadKeyFiles(opts: LoadFilesOptions): Promise<LoadResult> 
     .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
   const texts = await Promise.all(files.map((f) => readKeyFile(f.abs)));
   const entries: LoadedEntry[] = [];
+  let declaredKeys = 0;
   files.forEach((f, i) => {
     const read = texts[i];
     if (!read) return;
@@ -108,6 +111,7 @@ export async function loadKeyFiles(opts: LoadFilesOptions): Promise<LoadResult> 
       return;
     }
     const loaded = loadFileEntries(read.text, f.shown, opts);
+    declaredKeys += loaded.declared;
     // No spread: a 100,000-key file would overflow the stack with that many arguments.
     for (const d of loaded.diagnostics) diagnostics.push(d);
     for (const e of loaded.entries) entries.push(e);
@@ -128,5 +132,6 @@ export async function loadKeyFiles(opts: LoadFilesOptions): Promise<LoadResult> 
     keys: entries.map((e) => e.key).sort(compareNameId),
     diagnostics: sortDiagnostics(diagnostics),
     files: files.map((f) => f.shown),
+    declaredKeys,
   };
 }

@@ -43,6 +43,8 @@ export interface LoadedEntry {
 export interface FileLoad {
   entries: LoadedEntry[];
   diagnostics: Diagnostic[];
+  /** The entries under `keys:`, valid or not (`entries` holds the valid ones). */
+  declared: number;
 }
 
 const EXPECTED = 'a key file starts with "version: 1" and lists its keys under "keys:"';
@@ -64,18 +66,19 @@ export function loadFileEntries(text: string, file: string, opts: LoadTextOption
   if (src.empty) {
     const what = text.trim() === '' ? 'the file is empty' : 'the file holds only comments';
     diagnostics.push(errorAt(file, { path: '', line: 1, col: 1 }, `${what}: ${EXPECTED}`));
-    return { entries: [], diagnostics };
+    return { entries: [], diagnostics, declared: 0 };
   }
-  if (src.value === undefined) return { entries: [], diagnostics };
+  if (src.value === undefined) return { entries: [], diagnostics, declared: 0 };
   const shape = checkKeyFileShape(src.value);
   for (const e of shape.errors) {
     diagnostics.push(errorAt(file, src.locate(e.path, e.atKey ? 'key' : 'value'), e.message));
   }
   const root = src.value;
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return { entries: [], diagnostics };
+    return { entries: [], diagnostics, declared: 0 };
   }
   const doc = root as Record<string, unknown>;
+  const declared = Array.isArray(doc.keys) ? doc.keys.length : 0;
   const ctx: FileContext = {
     file,
     locate: src.locate,
@@ -90,7 +93,7 @@ export function loadFileEntries(text: string, file: string, opts: LoadTextOption
     const d = doc.defaults;
     if (d === null || typeof d !== 'object' || Array.isArray(d)) {
       // Already reported by the shape check; without usable defaults no key can be trusted.
-      return { entries: [], diagnostics };
+      return { entries: [], diagnostics, declared };
     }
     defaults = parseFields(d as Record<string, unknown>, ['defaults'], ctx);
   }
@@ -108,5 +111,5 @@ export function loadFileEntries(text: string, file: string, opts: LoadTextOption
       entries.push({ key, file, nameAt, idAt, previousAt });
     });
   }
-  return { entries, diagnostics };
+  return { entries, diagnostics, declared };
 }

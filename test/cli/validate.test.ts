@@ -73,6 +73,24 @@ describe('validate', () => {
     });
   });
 
+  it('counts every key the files declare, the invalid ones included', async () => {
+    const keys = ['a', 'b', 'c', 'd', 'e'].map(
+      (n) => `  - {name: ${n}, quota_budget: ${n === 'c' ? 'x' : 1}}\n`,
+    );
+    writeFileSync(path.join(dir, 'keys.yaml'), `version: 1\nkeys:\n${keys.join('')}`);
+    writeFileSync(
+      path.join(dir, 'more.yaml'),
+      'version: 1\nkeys:\n  - {name: f, quota_budget: 1, allow_ips: [10.0.0.300]}\n',
+    );
+    const r = await run(['validate']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('1 file, 5 keys: invalid (1 error).\n');
+    const both = await run(['validate', '-f', 'keys.yaml', '-f', 'more.yaml']);
+    expect(both.out).toBe('2 files, 6 keys: invalid (2 errors).\n');
+    const json = await run(['validate', '-f', 'keys.yaml', '-f', 'more.yaml', '--format', 'json']);
+    expect(JSON.parse(json.out)).toMatchObject({ valid: false, keys: 6 });
+  });
+
   it('needs --allow-empty for an empty desired state', async () => {
     writeFileSync(path.join(dir, 'keys.yaml'), 'version: 1\nkeys: []\n');
     expect((await run(['validate'])).code).toBe(1);
@@ -94,7 +112,8 @@ describe('validate', () => {
     expect(JSON.parse(r.out)).toEqual({
       valid: false,
       files: ['keys.yaml'],
-      keys: 1,
+      // Both keys the file declares, the invalid one included.
+      keys: 2,
       errors: [
         {
           file: 'keys.yaml',
@@ -202,7 +221,7 @@ describe('validate and plan load settings and key files the same way', () => {
     const { validate, plan } = await both(global, args);
     expect(validate).toEqual({
       code: 1,
-      out: '1 file, 0 keys: invalid (1 error).\n',
+      out: '1 file, 1 key: invalid (1 error).\n',
       err: DIAGNOSTIC,
     });
     expect(plan).toEqual({

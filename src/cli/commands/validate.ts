@@ -54,7 +54,8 @@ export async function runValidate(
     const doc = {
       valid,
       files: result.files,
-      keys: result.keys.length,
+      // Every key the files declare, valid or not (docs/key-file.md#errors-and-warnings).
+      keys: result.declaredKeys,
       errors: errors.map(strip),
       warnings: warnings.map(strip),
     };
@@ -69,7 +70,7 @@ export async function runValidate(
       paint: (line, d) => colourSeverity(line, d, ctx.global.color),
     }),
   );
-  const head = `${plural(result.files.length, 'file')}, ${plural(result.keys.length, 'key')}`;
+  const head = `${plural(result.files.length, 'file')}, ${plural(result.declaredKeys, 'key')}`;
   const counts = [
     ...(errors.length ? [plural(errors.length, 'error')] : []),
     ...(warnings.length ? [plural(warnings.length, 'warning')] : []),
