@@ -42,6 +42,67 @@ function cliErrors(text: string): string[] {
     .map((d) => `${d.path}: ${d.message}`);
 }
 
+type Node = Record<string, unknown>;
+
+/** Follows a local `$ref` (`#/definitions/…`) to the schema it names. */
+function resolve(root: Node, node: Node): Node {
+  const ref = node['$ref'];
+  if (typeof ref !== 'string') return node;
+  const target = ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((n, seg) => (n as Node)[seg], root) as Node;
+  return { ...target, ...node };
+}
+
+describe('every property an editor completes has a description with examples', () => {
+  it('top level, defaults, keys and list items', () => {
+    const root = readKeysSchema() as Node;
+    const missing: string[] = [];
+    const visit = (node: Node, where: string): void => {
+      const props = (node['properties'] ?? {}) as Record<string, Node>;
+      for (const [name, raw] of Object.entries(props)) {
+        const prop = resolve(root, raw);
+        const at = `${where}.${name}`;
+        if (typeof prop['description'] !== 'string') missing.push(`${at}: description`);
+        if (!Array.isArray(prop['examples']) || prop['examples'].length === 0) {
+          missing.push(`${at}: examples`);
+        }
+        const items = prop['items'] as Node | undefined;
+        if (items && !items['$ref']) {
+          if (typeof items['description'] !== 'string') missing.push(`${at}[]: description`);
+          if (!Array.isArray(items['examples'])) missing.push(`${at}[]: examples`);
+        }
+      }
+    };
+    visit(root, '');
+    const definitions = root['definitions'] as Record<string, Node>;
+    for (const name of ['keyFields', 'key']) visit(definitions[name] as Node, name);
+    expect(missing).toEqual([]);
+    // The walk saw the fields of both mappings.
+    expect(Object.keys((definitions['key'] as Node)['properties'] as Node).length).toBe(16);
+  });
+
+  it('examples validate where they stand: every example of a key field is accepted', () => {
+    const root = readKeysSchema() as Node;
+    const fields = ((root['definitions'] as Record<string, Node>)['keyFields'] as Node)[
+      'properties'
+    ] as Record<string, Node>;
+    const quota = ['unlimited_quota', 'quota_budget', 'remain_quota'];
+    for (const [name, raw] of Object.entries(fields)) {
+      for (const example of resolve(root, raw)['examples'] as unknown[]) {
+        const key = { name: 'a', ...(quota.includes(name) ? {} : { quota_budget: 1 }) };
+        const doc = {
+          version: 1,
+          keys: [{ ...key, [name]: example }],
+          defaults: { [name]: example },
+        };
+        expect(schemaErrors(doc), `${name}: ${JSON.stringify(example)}`).toEqual([]);
+      }
+    }
+  });
+});
+
 describe('files the CLI accepts validate against the schema', () => {
   const files = [
     'keys.example.yaml',
