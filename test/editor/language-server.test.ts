@@ -126,63 +126,68 @@ function schemaLine(file: string): string {
   return readFileSync(file, 'utf8').split('\n')[0] ?? '';
 }
 
-describe('the schema comment export writes, in the real yaml-language-server', () => {
-  it('a project-local install: a relative path into node_modules, from a subdirectory', async () => {
-    const project = tempDir();
-    writeFileSync(path.join(project, 'package.json'), '{"name":"team-keys"}\n');
-    const installed = path.join(project, 'node_modules/cometkeys');
-    mkdirSync(path.join(installed, 'schemas'), { recursive: true });
-    copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(installed, 'package.json'));
-    copyFileSync(
-      path.join(REPO_ROOT, 'schemas/keys.schema.json'),
-      path.join(installed, 'schemas/keys.schema.json'),
-    );
-    mkdirSync(path.join(project, 'keys'));
-    await cli(project, ['export', '--out', 'keys/prod.yaml']);
-    const file = path.join(project, 'keys/prod.yaml');
-    expect(schemaLine(file)).toBe(
-      '# yaml-language-server: $schema=../node_modules/cometkeys/schemas/keys.schema.json',
-    );
-    await checkInEditor(project, file);
-  });
+// Each test starts a language server; every wait inside is bounded by the client's timeouts.
+describe(
+  'the schema comment export writes, in the real yaml-language-server',
+  { timeout: 90_000 },
+  () => {
+    it('a project-local install: a relative path into node_modules, from a subdirectory', async () => {
+      const project = tempDir();
+      writeFileSync(path.join(project, 'package.json'), '{"name":"team-keys"}\n');
+      const installed = path.join(project, 'node_modules/cometkeys');
+      mkdirSync(path.join(installed, 'schemas'), { recursive: true });
+      copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(installed, 'package.json'));
+      copyFileSync(
+        path.join(REPO_ROOT, 'schemas/keys.schema.json'),
+        path.join(installed, 'schemas/keys.schema.json'),
+      );
+      mkdirSync(path.join(project, 'keys'));
+      await cli(project, ['export', '--out', 'keys/prod.yaml']);
+      const file = path.join(project, 'keys/prod.yaml');
+      expect(schemaLine(file)).toBe(
+        '# yaml-language-server: $schema=../node_modules/cometkeys/schemas/keys.schema.json',
+      );
+      await checkInEditor(project, file);
+    });
 
-  it('no local install (a global one): the running package schema, as a file URL', async () => {
-    const dir = tempDir();
-    await cli(dir, ['export', '--out', 'keys.yaml']);
-    const file = path.join(dir, 'keys.yaml');
-    const url = pathToFileURL(path.join(REPO_ROOT, 'schemas/keys.schema.json')).href;
-    expect(schemaLine(file)).toBe(`# yaml-language-server: $schema=${url}`);
-    await checkInEditor(dir, file);
-  });
+    it('no local install (a global one): the running package schema, as a file URL', async () => {
+      const dir = tempDir();
+      await cli(dir, ['export', '--out', 'keys.yaml']);
+      const file = path.join(dir, 'keys.yaml');
+      const url = pathToFileURL(path.join(REPO_ROOT, 'schemas/keys.schema.json')).href;
+      expect(schemaLine(file)).toBe(`# yaml-language-server: $schema=${url}`);
+      await checkInEditor(dir, file);
+    });
 
-  it('a copy written by cometkeys schema --out beside the file: ./keys.schema.json', async () => {
-    const dir = tempDir();
-    const wrote = await cli(dir, ['schema', '--out', 'keys.schema.json']);
-    expect(wrote.err()).toBe('Wrote the key-file schema to keys.schema.json.\n');
-    expect(readFileSync(path.join(dir, 'keys.schema.json'), 'utf8')).toBe(
-      readFileSync(path.join(REPO_ROOT, 'schemas/keys.schema.json'), 'utf8'),
-    );
-    await cli(dir, ['export', '--out', 'keys.yaml']);
-    const file = path.join(dir, 'keys.yaml');
-    expect(schemaLine(file)).toBe('# yaml-language-server: $schema=./keys.schema.json');
-    await checkInEditor(dir, file);
-  });
+    it('a copy written by cometkeys schema --out beside the file: ./keys.schema.json', async () => {
+      const dir = tempDir();
+      const wrote = await cli(dir, ['schema', '--out', 'keys.schema.json']);
+      expect(wrote.err()).toBe('Wrote the key-file schema to keys.schema.json.\n');
+      expect(readFileSync(path.join(dir, 'keys.schema.json'), 'utf8')).toBe(
+        readFileSync(path.join(REPO_ROOT, 'schemas/keys.schema.json'), 'utf8'),
+      );
+      await cli(dir, ['export', '--out', 'keys.yaml']);
+      const file = path.join(dir, 'keys.yaml');
+      expect(schemaLine(file)).toBe('# yaml-language-server: $schema=./keys.schema.json');
+      await checkInEditor(dir, file);
+    });
 
-  it('control: the old fixed node_modules path does not resolve without a local install', async () => {
-    const dir = tempDir();
-    const server = await languageServer(dir);
-    const file = path.join(dir, 'keys.yaml');
-    const text = [
-      '# yaml-language-server: $schema=./node_modules/cometkeys/schemas/keys.schema.json',
-      'version: 1',
-      'keys:',
-      ...BAD_KEY,
-      '',
-    ].join('\n');
-    writeFileSync(file, text);
-    // No schema, no checks: none of the six faults is flagged.
-    const got = byLine(await server.diagnose(file, text));
-    expect(got.map(([, m]) => m)).not.toContain(ONE_FORM);
-    expect(got.filter(([line]) => line > 3)).toEqual([]);
-  });
-});
+    it('control: the old fixed node_modules path does not resolve without a local install', async () => {
+      const dir = tempDir();
+      const server = await languageServer(dir);
+      const file = path.join(dir, 'keys.yaml');
+      const text = [
+        '# yaml-language-server: $schema=./node_modules/cometkeys/schemas/keys.schema.json',
+        'version: 1',
+        'keys:',
+        ...BAD_KEY,
+        '',
+      ].join('\n');
+      writeFileSync(file, text);
+      // No schema, no checks: none of the six faults is flagged.
+      const got = byLine(await server.diagnose(file, text));
+      expect(got.map(([, m]) => m)).not.toContain(ONE_FORM);
+      expect(got.filter(([line]) => line > 3)).toEqual([]);
+    });
+  },
+);

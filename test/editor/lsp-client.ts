@@ -78,21 +78,26 @@ export class YamlLanguageServer {
     );
     exited.catch(() => {});
     const rootUri = pathToFileURL(rootDir).href;
-    await Promise.race([
-      server.request('initialize', {
-        processId: process.pid,
-        rootUri,
-        workspaceFolders: [{ uri: rootUri, name: 'project' }],
-        capabilities: {
-          workspace: { configuration: true, workspaceFolders: true },
-          textDocument: { publishDiagnostics: {}, synchronization: {} },
-        },
-      }),
-      exited,
-    ]);
-    server.notify('initialized', {});
-    // The server pulls its settings once initialized; documents are opened after that.
-    await within(server.configured, timeoutMs, 'the workspace/configuration request');
+    try {
+      await Promise.race([
+        server.request('initialize', {
+          processId: process.pid,
+          rootUri,
+          workspaceFolders: [{ uri: rootUri, name: 'project' }],
+          capabilities: {
+            workspace: { configuration: true, workspaceFolders: true },
+            textDocument: { publishDiagnostics: {}, synchronization: {} },
+          },
+        }),
+        exited,
+      ]);
+      server.notify('initialized', {});
+      // The server pulls its settings once initialized; documents are opened after that.
+      await within(server.configured, timeoutMs, 'the workspace/configuration request');
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
     return server;
   }
 
