@@ -202,6 +202,8 @@ describe('auto_groups in export', () => {
     const doc = YAML.parse(r.text) as { keys: Record<string, unknown>[] };
     expect(doc.keys[0]).not.toHaveProperty('auto_groups');
     expect(doc.keys[0]?.['ignore_changes']).toEqual(['auto_groups']);
-    expect(r.warnings.join('\n')).toMatch(/stored auto_groups: lists 6 groups/);
+    expect(r.warnings.map((w) => w.message).join('\n')).toMatch(
+      /stored auto_groups: lists 6 groups/,
+    );
   });
 });
