@@ -1,6 +1,8 @@
 /**
  * YAML with source positions: parses one document, converts it to plain values with a bound on
- * alias expansion (no "billion laughs"), and maps document paths back to line and column.
+ * alias expansion (no "billion laughs"), and maps document paths back to line and column. A file
+ * in the plain key-file subset is read on the fast path (yaml-fast.ts); every other file, and so
+ * every file with a YAML problem, is parsed by `yaml`, which words the problems.
  */
 import {
   visit,
@@ -16,6 +18,7 @@ import {
 } from 'yaml';
 import { formatPath } from '../values/index.js';
 import type { Located } from './diagnostics.js';
+import { parseYamlFast } from './yaml-fast.js';
 
 /** At most this many alias expansions per file; far above any honest key file. */
 export const MAX_YAML_ALIASES = 100;
@@ -60,8 +63,15 @@ function rewordYamlError(code: string, message: string): string {
   return firstLine(message);
 }
 
-/** Parses YAML text; never throws. */
+/** Parses YAML text: the fast path when the file allows it, else `yaml`; never throws. */
 export function parseYamlSource(text: string): YamlSource {
+  const fast = parseYamlFast(text);
+  if (fast) return { value: fast.value, empty: false, problems: [], locate: fast.locate };
+  return parseWithYaml(text);
+}
+
+/** Parses YAML text with `yaml` alone (the slow path, and the reference of the fast one). */
+export function parseWithYaml(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,

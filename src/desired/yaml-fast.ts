@@ -1,0 +1,431 @@
+/**
+ * The fast path of the key-file parser (docs/performance.md#the-yaml-fast-path): js-yaml's event
+ * stream, used only when the file keeps to the plain subset key files need. That subset is one
+ * block mapping of block mappings, block sequences, one-line flow sequences of scalars and
+ * one-line scalars, with plain identifier keys, and no anchors, aliases, tags, directives,
+ * document markers, duplicate keys, escapes, tabs or control characters. Every line of the file
+ * is checked against it. Anything else is refused, and the caller parses with `yaml` as before,
+ * so every diagnostic keeps its wording and position. Values are resolved with `yaml`'s core
+ * schema rules (yaml-core.ts), positions with its `locateNode` rules (yaml-fast-index.ts); the
+ * differential test (test/desired/yaml-fast.test.ts) holds both paths to the same results.
+ */
+import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 'js-yaml';
+import type { Located } from './diagnostics.js';
+import { resolvePlain, UNSAFE_INTEGER } from './yaml-core.js';
+import { SourceIndex, type MapPos, type SeqPos } from './yaml-fast-index.js';
+import type { DocPath } from './yaml-source.js';
+
+/** What the fast path read: the document as plain data and where each part of it starts. */
+export interface FastYaml {
+  value: Record<string, unknown>;
+  locate(path: DocPath, at?: 'value' | 'key'): Located;
+}
+
+/** Deeper than any key file (root, keys, key, list); deeper documents take the slow path. */
+const MAX_FAST_DEPTH = 8;
+
+/** Longer keys take the slow path (`yaml` refuses implicit keys over 1024 characters). */
+const MAX_FAST_KEY_LENGTH = 128;
+
+/**
+ * Characters the fast path leaves to `yaml`: tabs, control and C1 characters, the Unicode line
+ * separators, byte-order marks, non-characters and a CR not ending a line.
+ */
+const UNUSUAL_CHAR =
+  // eslint-disable-next-line no-control-regex
+  /[\t\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|\r(?!\n)/;
+
+/** A lone surrogate (text that is not well-formed UTF-16); looked for only if there are any. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Document markers and directives at the start of a line. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \r\n]|$)|^%/m;
+
+/** Keys on the fast path: plain identifiers, dashes allowed (every key-file field is one). */
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Characters a plain scalar may not start with, but `-`, `?` and `:` before a non-space. */
+const INDICATOR_CHARS = '-?:,[]{}#&*!|>\'"%@`';
+const INDICATOR_NEEDS_SPACE = '-?:';
+
+const SPACE = 32;
+const NEWLINE = 10;
+const CR = 13;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const COMMA = 44;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+
+/** Why the file leaves the fast subset; thrown inside the reader, caught below. */
+class Refusal extends Error {}
+
+function refuse(why: string): never {
+  throw new Refusal(why);
+}
+
+/** Reads `text` on the fast path; undefined when the file needs `yaml`. Never throws. */
+export function parseYamlFast(text: string): FastYaml | undefined {
+  const read = readFast(text);
+  return typeof read === 'string' ? undefined : read;
+}
+
+/** Why `text` takes the slow path, or undefined when the fast path reads it (for tests). */
+export function fastPathRefusal(text: string): string | undefined {
+  const read = readFast(text);
+  return typeof read === 'string' ? read : undefined;
+}
+
+function readFast(text: string): FastYaml | string {
+  if (UNUSUAL_CHAR.test(text)) return 'a tab, control character or lone CR';
+  if (DOCUMENT_MARKER.test(text)) return 'a document marker or directive';
+  if (SURROGATE.test(text) && LONE_SURROGATE.test(text)) return 'a lone surrogate';
+  let events: Event[];
+  try {
+    events = parseEvents(text, { maxDepth: MAX_FAST_DEPTH });
+  } catch {
+    return 'js-yaml cannot read it';
+  }
+  try {
+    return new FastReader(text, events).read();
+  } catch (err) {
+    if (err instanceof Refusal) return err.message;
+    throw err;
+  }
+}
+
+interface MapFrame {
+  map: true;
+  value: Record<string, unknown>;
+  pos: MapPos;
+  /** The key waiting for its value, where it starts, and where its `:` is. */
+  key: string | undefined;
+  keyStart: number;
+  colon: number;
+  /** Column of this mapping's keys. */
+  col: number;
+  /** True for a sequence item: its first key follows `- ` on the dash's line. */
+  afterDash: boolean;
+}
+
+interface SeqFrame {
+  map: false;
+  value: unknown[];
+  pos: SeqPos;
+  flow: boolean;
+  /** Block: the column of the dashes. Flow: the end of the last item (or of the `[`). */
+  col: number;
+}
+
+type Frame = MapFrame | SeqFrame;
+
+/** True at a line's end: LF, CR (always before LF here) or the end of the text. */
+function isLineEnd(c: number): boolean {
+  return c === NEWLINE || c === CR || Number.isNaN(c);
+}
+
+class FastReader {
+  private readonly index: SourceIndex;
+  private readonly stack: Frame[] = [];
+  /** Lines whose key or sequence item was checked from the line's start. */
+  private readonly verified: Uint8Array;
+  /** Keys already found to be plain identifiers. */
+  private readonly plainKeys = new Set<string>();
+
+  constructor(
+    private readonly text: string,
+    private readonly events: readonly Event[],
+  ) {
+    this.index = new SourceIndex(text);
+    this.verified = new Uint8Array(this.index.lineStarts.length);
+  }
+
+  read(): FastYaml {
+    const { events } = this;
+    const doc = events[0];
+    if (doc?.type !== EVENT_ID.DOCUMENT || doc.explicitStart || doc.explicitEnd) {
+      refuse('not one plain document');
+    }
+    if (doc.directives.length > 0) refuse('a directive');
+    if (events[1]?.type !== EVENT_ID.MAPPING) refuse('the document is not a mapping');
+    let root: Record<string, unknown> | undefined;
+    let i = 1;
+    for (; i < events.length; i++) {
+      const e = events[i] as Event;
+      if (e.type === EVENT_ID.POP) {
+        const done = this.stack.pop();
+        if (!done) break; // the document's end
+        this.close(done);
+        if (this.stack.length === 0) root = done.value as Record<string, unknown>;
+        continue;
+      }
+      if (root !== undefined) refuse('more than one document');
+      if (e.type === EVENT_ID.SCALAR) this.scalar(e);
+      else if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) this.open(e);
+      else refuse(e.type === EVENT_ID.ALIAS ? 'an alias' : 'more than one document');
+    }
+    if (root === undefined || i !== events.length - 1) refuse('more than one document');
+    this.checkEveryLine();
+    const value = root;
+    const { index } = this;
+    return { value, locate: (path, at) => index.locate(value, path, at) };
+  }
+
+  /** Opens a mapping or sequence as the value the current frame expects. */
+  private open(e: Event & { type: 2 | 3 }): void {
+    if (e.anchorStart !== -1 || e.tagStart !== -1) refuse('an anchor or tag');
+    const parent = this.stack[this.stack.length - 1];
+    if (parent && !parent.map && parent.flow) refuse('a collection inside a flow sequence');
+    const flow = e.style !== 1;
+    if (e.type === EVENT_ID.MAPPING) {
+      if (flow) refuse('a flow mapping');
+      const value: Record<string, unknown> = {};
+      const pos: MapPos = { start: e.start, entries: [] };
+      const afterDash = parent !== undefined && !parent.map;
+      this.attach(parent, value, pos, afterDash ? 'dash' : 'line');
+      const col = e.start - this.index.lineStart(e.start);
+      this.stack.push({
+        map: true,
+        value,
+        pos,
+        key: undefined,
+        keyStart: -1,
+        colon: -1,
+        col,
+        afterDash,
+      });
+      return;
+    }
+    const value: unknown[] = [];
+    const pos: SeqPos = { start: e.start, items: [] };
+    if (flow) {
+      if (this.text.charCodeAt(e.start) !== OPEN_BRACKET) refuse('an odd flow sequence');
+      this.attach(parent, value, pos, 'inline');
+      this.stack.push({ map: false, value, pos, flow, col: e.start + 1 });
+    } else {
+      this.attach(parent, value, pos, 'line');
+      const col = e.start - this.index.lineStart(e.start);
+      this.stack.push({ map: false, value, pos, flow, col });
+    }
+  }
+
+  /**
+   * Puts a collection where the current frame expects a value. `how`: on the lines after its
+   * key (`line`), after `- ` (`dash`: a mapping as a sequence item), or on its key's or dash's
+   * line (`inline`: a flow sequence).
+   */
+  private attach(
+    parent: Frame | undefined,
+    value: object,
+    pos: MapPos | SeqPos,
+    how: 'line' | 'dash' | 'inline',
+  ): void {
+    this.index.positions.set(value, pos);
+    if (!parent) {
+      if (how !== 'line') refuse('an odd top level');
+      return;
+    }
+    if (parent.map) {
+      if (parent.key === undefined) refuse('a collection as a key');
+      if (how === 'inline') this.checkAfterColon(parent.colon, pos.start);
+      else if (how === 'line') this.checkRestOfLine(parent.colon + 1);
+      else refuse('an odd mapping');
+      this.setMapValue(parent, value, pos.start);
+      return;
+    }
+    if (how === 'line') refuse('a sequence directly inside a sequence');
+    this.checkDash(parent, pos.start);
+    parent.value.push(value);
+    parent.pos.items.push(pos.start);
+  }
+
+  private scalar(e: Event & { type: 4 }): void {
+    if (e.anchorStart !== -1 || e.tagStart !== -1) refuse('an anchor or tag');
+    const frame = this.stack[this.stack.length - 1];
+    if (!frame) refuse('a scalar document');
+    const { text } = this;
+    const style = e.style;
+    if (e.valueStart === -1) {
+      // An empty value: only `key:` with nothing after it.
+      if (!frame.map || frame.key === undefined || style !== SCALAR_STYLE.PLAIN) {
+        refuse('an empty item or key');
+      }
+      this.checkRestOfLine(frame.colon + 1);
+      this.setMapValue(frame, null, -1);
+      return;
+    }
+    let start = e.valueStart;
+    let end = e.valueEnd;
+    const { index } = this;
+    if (index.lineOf(end) !== index.lineOf(start)) refuse('a scalar over several lines');
+    let value: unknown;
+    if (style === SCALAR_STYLE.PLAIN) {
+      const first = text.charCodeAt(start);
+      if (
+        end <= start ||
+        first === SPACE ||
+        text.charCodeAt(end - 1) === SPACE ||
+        (INDICATOR_CHARS.includes(text[start] as string) &&
+          !(INDICATOR_NEEDS_SPACE.includes(text[start] as string) && end > start + 1))
+      ) {
+        refuse('a plain scalar with an odd start or end');
+      }
+      if (frame.map && frame.key === undefined) {
+        this.key(frame, start, end);
+        return;
+      }
+      value = resolvePlain(text.slice(start, end));
+      if (value === UNSAFE_INTEGER) refuse('an integer past 2^53');
+    } else if (style === SCALAR_STYLE.SINGLE_QUOTED || style === SCALAR_STYLE.DOUBLE_QUOTED) {
+      if (frame.map && frame.key === undefined) refuse('a quoted key');
+      const quote = style === SCALAR_STYLE.SINGLE_QUOTED ? SINGLE_QUOTE : DOUBLE_QUOTE;
+      start -= 1;
+      end += 1;
+      if (text.charCodeAt(start) !== quote || text.charCodeAt(end - 1) !== quote) {
+        refuse('an odd quoted scalar');
+      }
+      const escape = quote === DOUBLE_QUOTE ? text.indexOf('\\', start) : -1;
+      if (escape !== -1 && escape < end) refuse('an escape in a double-quoted scalar');
+      value = getScalarValue(text, e);
+    } else {
+      refuse('a block scalar');
+    }
+    if (frame.map) {
+      this.checkAfterColon(frame.colon, start);
+      this.checkRestOfLine(end);
+      this.setMapValue(frame, value, value === null ? -1 : start);
+      return;
+    }
+    if (frame.flow) {
+      this.checkFlowGap(frame.col, start, frame.value.length > 0);
+      frame.col = end;
+    } else {
+      this.checkDash(frame, start);
+      this.checkRestOfLine(end);
+    }
+    frame.value.push(value);
+    frame.pos.items.push(value === null ? -1 : start);
+  }
+
+  /** A key of a block mapping: a plain identifier at the mapping's column, then `:`. */
+  private key(frame: MapFrame, start: number, end: number): void {
+    const { text } = this;
+    const name = text.slice(start, end);
+    if (!this.plainKeys.has(name)) {
+      const plain =
+        name.length <= MAX_FAST_KEY_LENGTH &&
+        PLAIN_KEY.test(name) &&
+        name !== '__proto__' &&
+        typeof resolvePlain(name) === 'string';
+      if (!plain) refuse('a key that is not a plain identifier');
+      this.plainKeys.add(name);
+    }
+    if (Object.hasOwn(frame.value, name)) refuse('a duplicate key');
+    const after = text.charCodeAt(end + 1);
+    if (text.charCodeAt(end) !== COLON || !(after === SPACE || isLineEnd(after))) {
+      refuse('a key not followed by ": "');
+    }
+    const lineStart = this.index.lineStart(start);
+    if (start - lineStart !== frame.col) refuse('a key out of line');
+    // Before the key: its indentation, and for a sequence item's first key, `- ` as well.
+    let j = lineStart;
+    while (text.charCodeAt(j) === SPACE) j++;
+    if (frame.afterDash && frame.pos.entries.length === 0) {
+      if (text.charCodeAt(j) !== DASH || text.charCodeAt(j + 1) !== SPACE) refuse('an odd item');
+      j += 1;
+      while (text.charCodeAt(j) === SPACE) j++;
+    }
+    if (j !== start) refuse('something before a key');
+    this.verified[this.index.lineOf(start)] = 1;
+    frame.key = name;
+    frame.keyStart = start;
+    frame.colon = end;
+  }
+
+  private setMapValue(frame: MapFrame, value: unknown, valueStart: number): void {
+    const key = frame.key as string;
+    frame.value[key] = value;
+    frame.pos.entries.push(key, frame.keyStart, valueStart);
+    frame.key = undefined;
+  }
+
+  private close(frame: Frame): void {
+    if (frame.map) {
+      if (frame.key !== undefined) refuse('a key without a value');
+      return;
+    }
+    if (!frame.flow) return;
+    // `]` after the last item (or the `[`), then the rest of the line.
+    const { text } = this;
+    let j = frame.col;
+    while (text.charCodeAt(j) === SPACE) j++;
+    if (text.charCodeAt(j) !== CLOSE_BRACKET) refuse('an odd end of a flow sequence');
+    this.checkRestOfLine(j + 1);
+  }
+
+  /** Between a key's `:` and its value on the same line: at least one space, nothing else. */
+  private checkAfterColon(colon: number, valueStart: number): void {
+    const { text } = this;
+    if (valueStart < colon + 2) refuse("a value not on its key's line");
+    for (let j = colon + 1; j < valueStart; j++) {
+      if (text.charCodeAt(j) !== SPACE) refuse("a value not on its key's line");
+    }
+  }
+
+  /** A block sequence item: indentation, `-` at the sequence's column, spaces, the item. */
+  private checkDash(frame: SeqFrame, itemStart: number): void {
+    const { text } = this;
+    const lineStart = this.index.lineStart(itemStart);
+    let j = lineStart;
+    while (text.charCodeAt(j) === SPACE) j++;
+    if (j - lineStart !== frame.col || text.charCodeAt(j) !== DASH) refuse('an item out of line');
+    j += 1;
+    if (text.charCodeAt(j) !== SPACE) refuse('an odd item');
+    while (text.charCodeAt(j) === SPACE) j++;
+    if (j !== itemStart) refuse("an item not on its dash's line");
+    this.verified[this.index.lineOf(itemStart)] = 1;
+  }
+
+  /** Between flow items (or after `[`): spaces, the `,` when one is due, spaces. */
+  private checkFlowGap(from: number, itemStart: number, comma: boolean): void {
+    const { text } = this;
+    let j = from;
+    while (text.charCodeAt(j) === SPACE) j++;
+    if (comma) {
+      if (text.charCodeAt(j) !== COMMA) refuse('an odd flow sequence');
+      j++;
+      while (text.charCodeAt(j) === SPACE) j++;
+    }
+    if (j !== itemStart) refuse('an odd flow sequence');
+  }
+
+  /** From `from` to the line's end: nothing, or spaces then a comment. */
+  private checkRestOfLine(from: number): void {
+    const { text } = this;
+    let j = from;
+    while (text.charCodeAt(j) === SPACE) j++;
+    const c = text.charCodeAt(j);
+    if (c === HASH) {
+      if (j === from) refuse('a comment without a space before it');
+      return;
+    }
+    if (!isLineEnd(c)) refuse('more on a line than one entry');
+  }
+
+  /** Every line is blank, a comment, or a line whose key or item was checked. */
+  private checkEveryLine(): void {
+    const { text, verified } = this;
+    const starts = this.index.lineStarts;
+    for (let n = 0; n < starts.length; n++) {
+      if (verified[n] === 1) continue;
+      let j = starts[n] as number;
+      while (text.charCodeAt(j) === SPACE) j++;
+      const c = text.charCodeAt(j);
+      if (!(c === HASH || isLineEnd(c))) refuse(`line ${n + 1} is not a plain entry`);
+    }
+  }
+}
