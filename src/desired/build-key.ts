@@ -17,6 +17,7 @@ import {
 } from './parse-fields.js';
 import { checkPolicy } from './policy.js';
 import { isBad } from './schema-check.js';
+import type { DocPath } from './yaml-source.js';
 import { checkName, formatUnixTime, nameWarnings } from '../values/index.js';
 
 /** Options for building keys. */
@@ -27,7 +28,7 @@ export interface BuildOptions {
 
 type Merged = Omit<ParsedFields, 'declared' | 'invalid'>;
 
-function quotaOf(f: ParsedFields): QuotaSpec | null {
+function quotaOf(f: Merged): QuotaSpec | null {
   if (f.unlimited_quota === true) return { kind: 'unlimited' };
   if (f.quota_budget !== undefined) return { kind: 'budget', amount: f.quota_budget };
   if (f.remain_quota !== undefined) return { kind: 'remain', amount: f.remain_quota };
@@ -50,12 +51,14 @@ export function buildKey(
     ctx.diagnostics.push(errorAt(ctx.file, at, message));
   const warn = (at: Located, message: string, kind: string) =>
     ctx.diagnostics.push(warningAt(ctx.file, at, message, kind));
-  const ok = (field: string) =>
-    Object.hasOwn(obj, field) && !isBad(ctx.shape, toPointer([...base, field]));
+  // A file that passed the shape check has no bad pointers: no pointer need be built.
+  const bad = (path: DocPath) =>
+    ctx.shape.badPointers.size > 0 && isBad(ctx.shape, toPointer(path));
+  const ok = (field: string) => Object.hasOwn(obj, field) && !bad([...base, field]);
 
   const own = parseFields(obj, base, ctx);
   // No name is allowed only on a pinned key whose name is ignored (the schema's if/then).
-  const nameless = !Object.hasOwn(obj, 'name') && !isBad(ctx.shape, toPointer(base));
+  const nameless = !Object.hasOwn(obj, 'name') && !bad(base);
   let broken = (!ok('name') && !nameless) || (Object.hasOwn(obj, 'id') && !ok('id'));
   const name = ok('name') ? (obj.name as string) : '';
   if (ok('name')) {
@@ -114,7 +117,7 @@ export function buildKey(
     const where = at(field);
     err(where, `"name" may be in ignore_changes only on a key that pins id (key ${who} does not)`);
   }
-  const quota = quotaOf({ ...merged, declared: new Set(), invalid: new Set() });
+  const quota = quotaOf(merged);
   if (quota === null && !ignore.includes('remain_quota') && !broken) {
     const formsInvalid =
       QUOTA_FIELDS.some((f) => own.invalid.has(f)) ||

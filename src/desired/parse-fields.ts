@@ -85,7 +85,13 @@ function sinkCheck(ctx: FileContext): (s: string) => string | undefined {
 
 /** Turns a document path into the JSON pointer ajv reports. */
 export function toPointer(path: DocPath): string {
-  return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  let out = '';
+  for (const s of path) {
+    const seg = String(s);
+    // Field names and indexes need no escaping: skip the replacements (a loader hot spot).
+    out += `/${/[~/]/.test(seg) ? seg.replace(/~/g, '~0').replace(/\//g, '~1') : seg}`;
+  }
+  return out;
 }
 
 /**
