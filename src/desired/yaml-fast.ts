@@ -4,15 +4,33 @@
  * block mapping of block mappings, block sequences, one-line flow sequences of scalars and
  * one-line scalars, with plain identifier keys, and no anchors, aliases, tags, directives,
  * document markers, duplicate keys, escapes, tabs or control characters. Every line of the file
- * is checked against it. Anything else is refused, and the caller parses with `yaml` as before,
- * so every diagnostic keeps its wording and position. Values are resolved with `yaml`'s core
- * schema rules (yaml-core.ts), positions with its `locateNode` rules (yaml-fast-index.ts); the
- * differential test (test/desired/yaml-fast.test.ts) holds both paths to the same results.
+ * is checked against it (yaml-fast-lines.ts). Anything else is refused, and the caller parses
+ * with `yaml` as before, so every diagnostic keeps its wording and position. Values are resolved
+ * with `yaml`'s core schema rules (yaml-core.ts), positions with its `locateNode` rules
+ * (yaml-fast-index.ts); the differential test (test/desired/yaml-fast.test.ts) holds both paths
+ * to the same results.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 'js-yaml';
 import type { Located } from './diagnostics.js';
 import { resolvePlain, UNSAFE_INTEGER } from './yaml-core.js';
 import { SourceIndex, type MapPos, type SeqPos } from './yaml-fast-index.js';
+import {
+  checkAfterColon,
+  checkDash,
+  checkEveryLine,
+  checkFlowGap,
+  checkRestOfLine,
+  CLOSE_BRACKET,
+  COLON,
+  DASH,
+  DOUBLE_QUOTE,
+  isLineEnd,
+  OPEN_BRACKET,
+  Refusal,
+  refuse,
+  SINGLE_QUOTE,
+  SPACE,
+} from './yaml-fast-lines.js';
 import type { DocPath } from './yaml-source.js';
 
 /** What the fast path read: the document as plain data and where each part of it starts. */
@@ -48,25 +66,6 @@ const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Characters a plain scalar may not start with, but `-`, `?` and `:` before a non-space. */
 const INDICATOR_CHARS = '-?:,[]{}#&*!|>\'"%@`';
 const INDICATOR_NEEDS_SPACE = '-?:';
-
-const SPACE = 32;
-const NEWLINE = 10;
-const CR = 13;
-const HASH = 35;
-const DASH = 45;
-const COLON = 58;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COMMA = 44;
-const SINGLE_QUOTE = 39;
-const DOUBLE_QUOTE = 34;
-
-/** Why the file leaves the fast subset; thrown inside the reader, caught below. */
-class Refusal extends Error {}
-
-function refuse(why: string): never {
-  throw new Refusal(why);
-}
 
 /** Reads `text` on the fast path; undefined when the file needs `yaml`. Never throws. */
 export function parseYamlFast(text: string): FastYaml | undefined {
@@ -123,11 +122,6 @@ interface SeqFrame {
 
 type Frame = MapFrame | SeqFrame;
 
-/** True at a line's end: LF, CR (always before LF here) or the end of the text. */
-function isLineEnd(c: number): boolean {
-  return c === NEWLINE || c === CR || Number.isNaN(c);
-}
-
 class FastReader {
   private readonly index: SourceIndex;
   private readonly stack: Frame[] = [];
@@ -169,7 +163,7 @@ class FastReader {
       else refuse(e.type === EVENT_ID.ALIAS ? 'an alias' : 'more than one document');
     }
     if (root === undefined || i !== events.length - 1) refuse('more than one document');
-    this.checkEveryLine();
+    checkEveryLine(this.text, this.index.lineStarts, this.verified);
     const value = root;
     const { index } = this;
     return { value, locate: (path, at) => index.locate(value, path, at) };
@@ -231,14 +225,14 @@ class FastReader {
     }
     if (parent.map) {
       if (parent.key === undefined) refuse('a collection as a key');
-      if (how === 'inline') this.checkAfterColon(parent.colon, pos.start);
-      else if (how === 'line') this.checkRestOfLine(parent.colon + 1);
+      if (how === 'inline') checkAfterColon(this.text, parent.colon, pos.start);
+      else if (how === 'line') checkRestOfLine(this.text, parent.colon + 1);
       else refuse('an odd mapping');
       this.setMapValue(parent, value, pos.start);
       return;
     }
     if (how === 'line') refuse('a sequence directly inside a sequence');
-    this.checkDash(parent, pos.start);
+    this.dash(parent, pos.start);
     parent.value.push(value);
     parent.pos.items.push(pos.start);
   }
@@ -254,7 +248,7 @@ class FastReader {
       if (!frame.map || frame.key === undefined || style !== SCALAR_STYLE.PLAIN) {
         refuse('an empty item or key');
       }
-      this.checkRestOfLine(frame.colon + 1);
+      checkRestOfLine(this.text, frame.colon + 1);
       this.setMapValue(frame, null, -1);
       return;
     }
@@ -295,17 +289,17 @@ class FastReader {
       refuse('a block scalar');
     }
     if (frame.map) {
-      this.checkAfterColon(frame.colon, start);
-      this.checkRestOfLine(end);
+      checkAfterColon(this.text, frame.colon, start);
+      checkRestOfLine(this.text, end);
       this.setMapValue(frame, value, value === null ? -1 : start);
       return;
     }
     if (frame.flow) {
-      this.checkFlowGap(frame.col, start, frame.value.length > 0);
+      checkFlowGap(this.text, frame.col, start, frame.value.length > 0);
       frame.col = end;
     } else {
-      this.checkDash(frame, start);
-      this.checkRestOfLine(end);
+      this.dash(frame, start);
+      checkRestOfLine(this.text, end);
     }
     frame.value.push(value);
     frame.pos.items.push(value === null ? -1 : start);
@@ -346,6 +340,12 @@ class FastReader {
     frame.colon = end;
   }
 
+  /** A block sequence item, checked from its line's start. */
+  private dash(frame: SeqFrame, itemStart: number): void {
+    checkDash(this.text, this.index.lineStart(itemStart), frame.col, itemStart);
+    this.verified[this.index.lineOf(itemStart)] = 1;
+  }
+
   private setMapValue(frame: MapFrame, value: unknown, valueStart: number): void {
     const key = frame.key as string;
     frame.value[key] = value;
@@ -364,68 +364,6 @@ class FastReader {
     let j = frame.col;
     while (text.charCodeAt(j) === SPACE) j++;
     if (text.charCodeAt(j) !== CLOSE_BRACKET) refuse('an odd end of a flow sequence');
-    this.checkRestOfLine(j + 1);
-  }
-
-  /** Between a key's `:` and its value on the same line: at least one space, nothing else. */
-  private checkAfterColon(colon: number, valueStart: number): void {
-    const { text } = this;
-    if (valueStart < colon + 2) refuse("a value not on its key's line");
-    for (let j = colon + 1; j < valueStart; j++) {
-      if (text.charCodeAt(j) !== SPACE) refuse("a value not on its key's line");
-    }
-  }
-
-  /** A block sequence item: indentation, `-` at the sequence's column, spaces, the item. */
-  private checkDash(frame: SeqFrame, itemStart: number): void {
-    const { text } = this;
-    const lineStart = this.index.lineStart(itemStart);
-    let j = lineStart;
-    while (text.charCodeAt(j) === SPACE) j++;
-    if (j - lineStart !== frame.col || text.charCodeAt(j) !== DASH) refuse('an item out of line');
-    j += 1;
-    if (text.charCodeAt(j) !== SPACE) refuse('an odd item');
-    while (text.charCodeAt(j) === SPACE) j++;
-    if (j !== itemStart) refuse("an item not on its dash's line");
-    this.verified[this.index.lineOf(itemStart)] = 1;
-  }
-
-  /** Between flow items (or after `[`): spaces, the `,` when one is due, spaces. */
-  private checkFlowGap(from: number, itemStart: number, comma: boolean): void {
-    const { text } = this;
-    let j = from;
-    while (text.charCodeAt(j) === SPACE) j++;
-    if (comma) {
-      if (text.charCodeAt(j) !== COMMA) refuse('an odd flow sequence');
-      j++;
-      while (text.charCodeAt(j) === SPACE) j++;
-    }
-    if (j !== itemStart) refuse('an odd flow sequence');
-  }
-
-  /** From `from` to the line's end: nothing, or spaces then a comment. */
-  private checkRestOfLine(from: number): void {
-    const { text } = this;
-    let j = from;
-    while (text.charCodeAt(j) === SPACE) j++;
-    const c = text.charCodeAt(j);
-    if (c === HASH) {
-      if (j === from) refuse('a comment without a space before it');
-      return;
-    }
-    if (!isLineEnd(c)) refuse('more on a line than one entry');
-  }
-
-  /** Every line is blank, a comment, or a line whose key or item was checked. */
-  private checkEveryLine(): void {
-    const { text, verified } = this;
-    const starts = this.index.lineStarts;
-    for (let n = 0; n < starts.length; n++) {
-      if (verified[n] === 1) continue;
-      let j = starts[n] as number;
-      while (text.charCodeAt(j) === SPACE) j++;
-      const c = text.charCodeAt(j);
-      if (!(c === HASH || isLineEnd(c))) refuse(`line ${n + 1} is not a plain entry`);
-    }
+    checkRestOfLine(this.text, j + 1);
   }
 }
