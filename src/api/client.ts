@@ -12,9 +12,11 @@ import {
 import type { ServerKey } from '../model.js';
 import { buildStatusBody, limitRemainQuota } from './body.js';
 import { CometApiError } from './errors.js';
+import { createFetchTransport } from './fetch-transport.js';
 import { createHttp } from './http.js';
 import { createLimiter } from './limiter.js';
 import { DEFAULT_MAX_LIST_KEYS, listAllKeys } from './listing.js';
+import { createNodeTransport } from './node-transport.js';
 import { createPacer } from './pacer.js';
 import { parseRecord } from './record.js';
 import { revealSecrets } from './reveal.js';
@@ -35,6 +37,12 @@ export function createCometClient(opts: CometClientOptions): CometClient {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retries = opts.retries ?? DEFAULT_RETRIES;
+  const parallelism = opts.parallelism ?? DEFAULT_PARALLELISM;
+  const transport =
+    opts.transport ??
+    (opts.fetch
+      ? createFetchTransport(opts.fetch)
+      : createNodeTransport({ maxSockets: parallelism }));
   const pacer = createPacer({
     maxRequestsPerSecond: opts.maxRequestsPerSecond,
     maxRateLimitWaitSeconds: opts.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
@@ -46,12 +54,13 @@ export function createCometClient(opts: CometClientOptions): CometClient {
     baseUrl,
     token: opts.token,
     userId: opts.userId,
-    fetch: opts.fetch ?? globalThis.fetch,
+    transport,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retries,
-    limiter: createLimiter(opts.parallelism ?? DEFAULT_PARALLELISM),
+    limiter: createLimiter(parallelism),
     pacer,
     sleep,
+    now,
     random: opts.random ?? Math.random,
   });
 
@@ -102,5 +111,6 @@ export function createCometClient(opts: CometClientOptions): CometClient {
     revealKeys: (ids) => revealSecrets(http, ids),
     rateLimitExhausted: () => pacer.exhausted(),
     quotaMaxUnits,
+    close: () => http.close(),
   };
 }

@@ -1,12 +1,14 @@
 /**
  * One CometAPI request: headers, timeout, classification by HTTP status before the body is read,
  * the envelope check, and the retries docs/write-protocol.md#failures-and-retries allow. The token
- * never reaches an error: every error built here passes through `redact`.
+ * never reaches an error: every error built here passes through `redact`. The bytes travel through
+ * a `Transport` (./transport.ts).
  */
 import { CometApiError, isConnectionRefused, isTransientError } from './errors.js';
 import type { CometApiErrorInit } from './errors.js';
 import type { Limiter } from './limiter.js';
 import type { Pacer } from './pacer.js';
+import { BODY_TOO_LARGE, type Transport, type TransportResponse } from './transport.js';
 
 /** First retry delay of GET/DELETE; doubles per failure, jittered. */
 export const RETRY_BASE_DELAY_MS = 500;
@@ -27,12 +29,13 @@ export interface HttpContext {
   baseUrl: URL;
   token: string;
   userId: number | undefined;
-  fetch: typeof globalThis.fetch;
+  transport: Transport;
   timeoutMs: number;
   retries: number;
   limiter: Limiter;
   pacer: Pacer;
   sleep: (ms: number) => Promise<void>;
+  now: () => number;
   random: () => number;
 }
 
@@ -43,6 +46,8 @@ export interface Http {
   error(init: CometApiErrorInit): CometApiError;
   /** The jittered backoff before retry number `failures + 1`. */
   retryDelayMs(failures: number): number;
+  /** Closes the transport's idle connections. */
+  close(): void;
 }
 
 const RATE_LIMITED = Symbol('rate limited');
@@ -97,13 +102,13 @@ export function createHttp(ctx: HttpContext): Http {
             })
           : error({ method, path, status, kind: 'network', detail: networkDetail(cause), cause });
       try {
-        let res: Response;
+        let res: TransportResponse;
         try {
-          res = await ctx.fetch(url, {
+          res = await ctx.transport.request({
             method,
+            url,
             headers: headers(body !== undefined),
-            body: body === undefined ? null : JSON.stringify(body),
-            redirect: 'manual',
+            body: body === undefined ? undefined : JSON.stringify(body),
             signal: controller.signal,
           });
         } catch (cause) {
@@ -112,8 +117,8 @@ export function createHttp(ctx: HttpContext): Http {
         const status = res.status;
         // Classified by status first: a 429's body is empty (docs/write-protocol.md#rate-limits).
         if (status === 429) {
-          await discard(res);
-          if (ctx.pacer.recordRateLimited(res.headers.get('retry-after')) === 'paused') {
+          await res.discard();
+          if (ctx.pacer.recordRateLimited(res.header('retry-after') ?? null) === 'paused') {
             return RATE_LIMITED;
           }
           throw fail(
@@ -124,8 +129,8 @@ export function createHttp(ctx: HttpContext): Http {
         }
         ctx.pacer.recordAccepted();
         if (status >= 300 && status < 400) {
-          await discard(res);
-          const location = res.headers.get('location');
+          await res.discard();
+          const location = res.header('location');
           throw fail(
             status,
             'protocol',
@@ -134,14 +139,14 @@ export function createHttp(ctx: HttpContext): Http {
         }
         let text: string;
         try {
-          text = await readBodyText(res, MAX_RESPONSE_BYTES);
+          text = await res.text(MAX_RESPONSE_BYTES);
         } catch (cause) {
           if (cause === BODY_TOO_LARGE) {
             throw fail(status, 'protocol', `— response body larger than ${MAX_RESPONSE_MB} MB`);
           }
           throw transportError(status, cause);
         }
-        const parsed = parseBody(text, res.headers.get('content-type'));
+        const parsed = parseBody(text, res.header('content-type'));
         if (parsed.type === 'json') rememberSecrets(parsed.value, secrets);
         if (parsed.type === 'json' && hasUnsafeInteger(parsed.value)) {
           throw fail(
@@ -238,13 +243,12 @@ export function createHttp(ctx: HttpContext): Http {
     }
   }
 
-  return { call, error, retryDelayMs };
+  return { call, error, retryDelayMs, close: () => ctx.transport.close() };
 }
 
 /** The largest response body read (after decompression); a larger one is an error. */
 export const MAX_RESPONSE_MB = 16;
 const MAX_RESPONSE_BYTES = MAX_RESPONSE_MB * 1024 * 1024;
-const BODY_TOO_LARGE = Symbol('body too large');
 
 /**
  * The hint after a 401. Newest servers answer a bad token with 401
@@ -257,25 +261,6 @@ function authHint(hasUserId: boolean): string {
   return hasUserId
     ? ` (hint: ${token})`
     : ` (hint: ${token}; older servers also require your numeric user id: set COMETAPI_USER_ID)`;
-}
-
-/** Reads the body as UTF-8 text, giving up past `limit` bytes (an endless or gzip-bomb body). */
-async function readBodyText(res: Response, limit: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw BODY_TOO_LARGE;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /**
@@ -341,7 +326,7 @@ const BODY_NAMES: Record<Exclude<ParsedBody['type'], 'json'>, string> = {
   malformed: 'malformed JSON',
 };
 
-function parseBody(text: string, contentType: string | null): ParsedBody {
+function parseBody(text: string, contentType: string | undefined): ParsedBody {
   const trimmed = text.trim();
   if (trimmed === '') return { type: 'empty' };
   if (trimmed.startsWith('<') || /text\/html/i.test(contentType ?? '')) return { type: 'html' };
@@ -372,14 +357,6 @@ function networkDetail(cause: unknown): string {
     current = current['cause'];
   }
   return 'network error';
-}
-
-async function discard(res: Response): Promise<void> {
-  try {
-    await res.body?.cancel();
-  } catch {
-    // Nothing to do: the body is not needed.
-  }
 }
 
 /** The cause, or a stand-in if its text (message, stack, causes) contains the token. */

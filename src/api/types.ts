@@ -4,6 +4,7 @@
  */
 import type { CreateField, ExactKeys } from '../fields.js';
 import type { ServerKey } from '../model.js';
+import type { Transport } from './transport.js';
 
 /**
  * Fields a create sends: every editable field but status, explicitly
@@ -93,6 +94,11 @@ export interface CometClient {
    * sent as this); undefined when it sends values as they are. Responses are judged by it.
    */
   readonly quotaMaxUnits?: number;
+  /**
+   * Closes idle connections (they never keep a process alive, but a long-lived program may want
+   * them gone); the client stays usable. Optional so that fakes need not implement it.
+   */
+  close?(): void;
 }
 
 /** What `createCometClient` takes. */
@@ -102,7 +108,13 @@ export interface CometClientOptions {
   token: string;
   /** Sent as `New-Api-User` when set. */
   userId?: number;
+  /**
+   * Sends requests through this fetch instead of the default node:http(s) transport (keep-alive,
+   * gzip; docs/configuration.md#connections).
+   */
   fetch?: typeof globalThis.fetch;
+  /** Injected for tests: the transport itself (./transport.ts); wins over `fetch`. */
+  transport?: Transport;
   timeoutMs?: number;
   retries?: number;
   parallelism?: number;

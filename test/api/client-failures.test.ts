@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AccessTokenError, accessTokenProblem } from '../../src/api/token.js';
 import { CometkeysError } from '../../src/errors.js';
 import { aServerKey } from '../helpers/builders.js';
-import { BASE, TOKEN, failureOf, ok, setupClient, wire } from './client-setup.js';
+import { BASE, TOKEN, failureOf, ok, setupClient, socketError, wire } from './client-setup.js';
 import { nockOnly } from '../helpers/offline.js';
 
 nockOnly();
@@ -223,7 +223,7 @@ describe('retries of GET and DELETE', () => {
   it('retries a connection reset', async () => {
     const scope = nock(BASE)
       .get('/api/token/42')
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .replyWithError(socketError('ECONNRESET', 'socket hang up'))
       .get('/api/token/42')
       .reply(200, ok(wire(KEY)));
     expect((await setupClient().client.getKey(42)).id).toBe(42);
@@ -231,7 +231,7 @@ describe('retries of GET and DELETE', () => {
   });
 
   it('reports a reset as a network error once retries are spent', async () => {
-    nock(BASE).get('/api/token/42').replyWithError({ code: 'ECONNRESET', message: 'hang up' });
+    nock(BASE).get('/api/token/42').replyWithError(socketError('ECONNRESET', 'hang up'));
     const err = await failureOf(setupClient({ retries: 0 }).client.getKey(42));
     expect(err.kind).toBe('network');
     expect(err.status).toBeNull();

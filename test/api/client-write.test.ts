@@ -13,6 +13,7 @@ import {
   listScope,
   ok,
   setupClient,
+  socketError,
   wire,
 } from './client-setup.js';
 import { nockOnly } from '../helpers/offline.js';
@@ -134,7 +135,7 @@ describe('createKey', () => {
   it('after a reset, several new keys of that name are reported with their ids', async () => {
     listScope(
       [{ keys: [aServerKey({ id: 23, ...FIELDS }), aServerKey({ id: 22, ...FIELDS })] }],
-      nock(BASE).post('/api/token/').replyWithError({ code: 'ECONNRESET', message: 'reset' }),
+      nock(BASE).post('/api/token/').replyWithError(socketError('ECONNRESET', 'reset')),
     );
     const err = await failureOf(setupClient().client.createKey(FIELDS, { highestKnownId: 20 }));
     expect(err.message).toMatch(/ids 23, 22/);
@@ -145,7 +146,7 @@ describe('createKey', () => {
       [{ keys: [aServerKey({ id: 21, ...FIELDS })] }],
       nock(BASE)
         .post('/api/token/')
-        .replyWithError({ code: 'ECONNREFUSED', message: 'refused' })
+        .replyWithError(socketError('ECONNREFUSED', 'refused'))
         .post('/api/token/')
         .reply(200, ok()),
     );
