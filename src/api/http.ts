@@ -7,6 +7,7 @@
 import { CometApiError, isConnectionRefused, isTransientError } from './errors.js';
 import type { CometApiErrorInit } from './errors.js';
 import type { Limiter } from './limiter.js';
+import { describeNetworkFailure, formatDuration, targetOf } from './network-failure.js';
 import type { Pacer } from './pacer.js';
 import { BODY_TOO_LARGE, type Transport, type TransportResponse } from './transport.js';
 
@@ -44,6 +45,11 @@ export interface Http {
   call(method: string, path: string, body: unknown, policy: RetryPolicy): Promise<Envelope>;
   /** Builds an error with the token redacted. */
   error(init: CometApiErrorInit): CometApiError;
+  /**
+   * `err`, the last of `attempts` (begun at `startedAt`), saying how many there were and over
+   * how long; `err` itself after a single attempt.
+   */
+  gaveUp(err: CometApiError, attempts: number, startedAt: number): CometApiError;
   /** The jittered backoff before retry number `failures + 1`. */
   retryDelayMs(failures: number): number;
   /** Closes the transport's idle connections. */
@@ -90,17 +96,29 @@ export function createHttp(ctx: HttpContext): Http {
       await ctx.pacer.acquire();
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), ctx.timeoutMs);
-      const transportError = (status: number | null, cause: unknown): CometApiError =>
-        controller.signal.aborted
+      // No answer, or one cut short (`status` known): which host, and why.
+      const transportError = (status: number | null, cause: unknown): CometApiError => {
+        const cutShort = status === null ? '' : 'answer cut short: ';
+        return controller.signal.aborted
           ? error({
               method,
               path,
               status,
               kind: 'timeout',
-              detail: `timed out after ${ctx.timeoutMs} ms`,
+              detail:
+                `— timed out after ${formatDuration(ctx.timeoutMs)} waiting for ` +
+                `${targetOf(ctx.baseUrl)} (timeoutSeconds)`,
               cause,
             })
-          : error({ method, path, status, kind: 'network', detail: networkDetail(cause), cause });
+          : error({
+              method,
+              path,
+              status,
+              kind: 'network',
+              detail: `— ${cutShort}${describeNetworkFailure(cause, ctx.baseUrl)}`,
+              cause,
+            });
+      };
       try {
         let res: TransportResponse;
         try {
@@ -215,6 +233,7 @@ export function createHttp(ctx: HttpContext): Http {
     policy: RetryPolicy,
   ): Promise<Envelope> {
     let failures = 0;
+    const startedAt = ctx.now();
     for (;;) {
       try {
         const result = await attempt(method, path, body);
@@ -225,25 +244,29 @@ export function createHttp(ctx: HttpContext): Http {
             ? isTransientError(err)
             : policy === 'refused' && isConnectionRefused(err);
         if (!retryable || !(err instanceof CometApiError)) throw err;
-        if (failures >= ctx.retries) {
-          if (failures === 0) throw err;
-          throw error({
-            method,
-            path,
-            status: err.status,
-            kind: err.kind,
-            detail: `${err.detail} (gave up after ${failures + 1} attempts)`,
-            unreadable: err.unreadable,
-            cause: err,
-          });
-        }
+        if (failures >= ctx.retries) throw gaveUp(err, failures + 1, startedAt);
         await ctx.sleep(retryDelayMs(failures));
         failures++;
       }
     }
   }
 
-  return { call, error, retryDelayMs, close: () => ctx.transport.close() };
+  const gaveUp = (err: CometApiError, attempts: number, startedAt: number): CometApiError =>
+    attempts < 2
+      ? err
+      : error({
+          method: err.method,
+          path: err.path,
+          status: err.status,
+          kind: err.kind,
+          detail:
+            `${err.detail}; gave up after ${attempts} attempts ` +
+            `over ${formatDuration(ctx.now() - startedAt)}`,
+          unreadable: err.unreadable,
+          cause: err,
+        });
+
+  return { call, error, gaveUp, retryDelayMs, close: () => ctx.transport.close() };
 }
 
 /** The largest response body read (after decompression); a larger one is an error. */
@@ -348,15 +371,6 @@ function messageOf(value: unknown): string | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function networkDetail(cause: unknown): string {
-  let current: unknown = cause;
-  for (let depth = 0; depth < 5 && isObject(current); depth++) {
-    if (typeof current['code'] === 'string') return `network error (${current['code']})`;
-    current = current['cause'];
-  }
-  return 'network error';
 }
 
 /** The cause, or a stand-in if its text (message, stack, causes) contains the token. */

@@ -44,7 +44,8 @@ export async function putWithRecovery(
       const envelope = await ctx.http.call('PUT', path, body, 'none');
       return await recordOfWrite(ctx, path, envelope.data, body.id);
     } catch (err) {
-      if (!isTransientError(err) || failures >= ctx.retries) throw err;
+      if (!isTransientError(err)) throw err;
+      if (failures >= ctx.retries) throw ctx.http.gaveUp(err, failures + 1, firstAt);
       await ctx.sleep(ctx.http.retryDelayMs(failures));
       failures++;
       if (ctx.now() - firstAt <= PUT_RESEND_WINDOW_MS) continue;

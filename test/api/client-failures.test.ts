@@ -122,7 +122,7 @@ describe('envelopes', () => {
       expect(err.kind).toBe('protocol');
       expect(err.unreadable).toBe(true);
       expect(err.message).toBe(
-        `[GET] /api/token/42: HTTP 200 — ${name} (gave up after 3 attempts)`,
+        `[GET] /api/token/42: HTTP 200 — ${name}; gave up after 3 attempts over 750 ms`,
       );
       expect(scope.isDone()).toBe(true);
     },
@@ -193,7 +193,9 @@ describe('retries of GET and DELETE', () => {
     const err = await failureOf(client.getKey(42));
     expect(err.kind).toBe('http');
     expect(err.status).toBe(500);
-    expect(err.message).toBe('[GET] /api/token/42: HTTP 500 — panic (gave up after 3 attempts)');
+    expect(err.message).toBe(
+      '[GET] /api/token/42: HTTP 500 — panic; gave up after 3 attempts over 1.1 s',
+    );
     // Base 500 ms doubling, times a jitter factor of 0.5 + random / 2.
     expect(clock.sleeps).toEqual([375, 750]);
     expect(scope.isDone()).toBe(true);
@@ -235,7 +237,9 @@ describe('retries of GET and DELETE', () => {
     const err = await failureOf(setupClient({ retries: 0 }).client.getKey(42));
     expect(err.kind).toBe('network');
     expect(err.status).toBeNull();
-    expect(err.message).toBe('[GET] /api/token/42: network error (ECONNRESET)');
+    expect(err.message).toBe(
+      '[GET] /api/token/42: connection reset by api.cometapi.test:443 (ECONNRESET)',
+    );
   });
 
   it('times out an attempt that takes too long, and retries it', async () => {

@@ -181,6 +181,20 @@ describe('updateKey', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('names the attempts once a PUT that never got an answer has spent its retries', async () => {
+    const scope = nock(BASE)
+      .put('/api/token/', jsonBody(body))
+      .times(2)
+      .replyWithError(socketError('ECONNRESET', 'reset'));
+    const err = await failureOf(setupClient({ retries: 1 }).client.updateKey(body, before));
+    expect(err.kind).toBe('network');
+    expect(err.message).toBe(
+      '[PUT] /api/token/: connection reset by api.cometapi.test:443 (ECONNRESET); ' +
+        'gave up after 2 attempts over 250 ms',
+    );
+    expect(scope.isDone()).toBe(true);
+  });
+
   /** A PUT that fails after the server took longer than the resend window. */
   function slowFailure(clock: { advance: (ms: number) => void }) {
     return () => {
