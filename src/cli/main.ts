@@ -239,6 +239,7 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         .option('--port <n>', 'port (0 = any free port)', '0')
         .option('--seed <fileOrCount>', 'seed records from a JSON/YAML file, or N generated keys')
         .option('--latency <ms>', 'added latency per request', '0')
+        .option('--gzip', 'gzip answers of 1 KB or more to clients that accept gzip')
         .option('--fail-rate <r>', 'fraction of requests that fail (5xx, resets, hangs, HTML)', '0')
         .option('--rate-limit <n/seconds>', 'sliding-window limit, e.g. 20/1')
         .addOption(

@@ -235,6 +235,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     requireUserIdHeader: opts.requireUserIdHeader ?? false,
     authStyle: settings.authStyle,
     latencyMs: opts.latencyMs ?? 0,
+    gzip: opts.gzip ?? false,
     failRate: opts.failRate ?? 0,
     faultKinds: opts.faultKinds,
     hangMs: opts.hangMs ?? DEFAULT_HANG_MS,

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import {
   HTML_502_PAGE,
   PANIC_BODY,
@@ -37,6 +38,8 @@ export interface ServerState {
   requireUserIdHeader: boolean;
   authStyle: AuthStyle;
   latencyMs: number;
+  /** Gzip answers of GZIP_MIN_BYTES or more to requests that accept gzip. */
+  gzip: boolean;
   failRate: number;
   faultKinds: FaultKind[] | undefined;
   hangMs: number;
@@ -198,6 +201,9 @@ function destroy(socket: Socket, state: ServerState, entry: LoggedRequest): void
   finish(state, entry);
 }
 
+/** Smaller answers are sent as they are even with `gzip` on (nginx's gzip_min_length). */
+const GZIP_MIN_BYTES = 1024;
+
 function send(
   state: ServerState,
   res: ServerResponse,
@@ -207,8 +213,17 @@ function send(
   headers: Record<string, string> = {},
 ): void {
   entry.status = status;
-  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
+  let payload: string | Buffer = body;
+  if (
+    state.gzip &&
+    body.length >= GZIP_MIN_BYTES &&
+    /\bgzip\b/.test(res.req.headers['accept-encoding'] ?? '')
+  ) {
+    payload = gzipSync(body);
+    headers = { ...headers, 'content-encoding': 'gzip' };
+  }
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(payload)) });
+  res.end(payload);
   finish(state, entry);
 }
 

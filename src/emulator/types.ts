@@ -131,6 +131,11 @@ export interface EmulatorOptions {
   seedRandom?: number;
   /** Delay added to every request, in ms. */
   latencyMs?: number;
+  /**
+   * Gzip JSON answers of 1 KB or more when the request accepts gzip, as a server behind a proxy
+   * does (default off: answers are sent as they are).
+   */
+  gzip?: boolean;
   /** Fraction (0..1) of /api requests that get a fault. */
   failRate?: number;
   /** Which faults may be chosen (default all). */

@@ -6,11 +6,18 @@
  * request, so keep-alive cannot be seen through it; every server here is the test's own, on
  * 127.0.0.1.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  get,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import type { ServerKey } from '../../src/model.js';
 import { aServerKey } from '../helpers/builders.js';
 import { failureOf, listPage, ok, setupClient, wire } from './client-fixtures.js';
@@ -158,5 +165,26 @@ describe('gzip', () => {
     expect(err.kind).toBe('protocol');
     expect(err.unreadable).toBe(true);
     expect(err.message).toBe('[GET] /api/token/42: HTTP 200 — malformed JSON');
+  });
+
+  it("the emulator's gzip option: only when asked for, and the client reads it", async () => {
+    const emu = await startEmulator({ seed: 250, gzip: true });
+    try {
+      const encodingOf = (headers: Record<string, string>) =>
+        new Promise<string | undefined>((resolve, reject) => {
+          get(`${emu.url}/api/token/?p=1&page_size=100`, { headers }, (res) => {
+            res.resume();
+            resolve(res.headers['content-encoding']);
+          }).on('error', reject);
+        });
+      expect(await encodingOf({ authorization: emu.token, 'accept-encoding': 'gzip' })).toBe(
+        'gzip',
+      );
+      expect(await encodingOf({ authorization: emu.token })).toBeUndefined();
+      const { client } = setupClient({ baseUrl: emu.url, token: emu.token });
+      expect(await client.listKeys()).toHaveLength(250);
+    } finally {
+      await emu.close();
+    }
   });
 });

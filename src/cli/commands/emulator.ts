@@ -81,6 +81,7 @@ export function parseEmulatorOptions(opts: Record<string, unknown>, cwd: string)
       'an integer 0-65535',
     ),
     latencyMs: parseNumber('--latency', opts.latency ?? '0', (n) => n >= 0, 'a number of ms >= 0'),
+    ...(opts.gzip === true ? { gzip: true } : {}),
     failRate: parseNumber(
       '--fail-rate',
       opts.failRate ?? '0',
