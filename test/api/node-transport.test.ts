@@ -15,7 +15,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { createGzip, gzipSync } from 'node:zlib';
+import { brotliCompressSync, createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { ServerKey } from '../../src/model.js';
@@ -132,6 +132,18 @@ describe('gzip', () => {
     });
     expect(await setupClient({ baseUrl: srv.url }).client.getKey(42)).toEqual(KEY);
     expect(srv.headers[0]?.['accept-encoding']).toBe('gzip');
+  });
+
+  it.each([
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+    ['gzip, br', (b: Buffer) => brotliCompressSync(gzipSync(b))],
+  ])('a %s answer is decoded too', async (encoding, encode) => {
+    const srv = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      res.end(encode(Buffer.from(JSON.stringify(ok(wire(KEY))))));
+    });
+    expect(await setupClient({ baseUrl: srv.url }).client.getKey(42)).toEqual(KEY);
   });
 
   it('an endless gzip body is cut off at the limit, not read to its end', async () => {
