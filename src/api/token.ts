@@ -2,7 +2,7 @@
  * The access token must be sendable as the raw `Authorization` header value
  * (docs/configuration.md#authentication). A token that is not (a line break, a control character, a
  * character beyond Latin-1 — a copy-paste slip) is refused before any request, without echoing it:
- * fetch would otherwise fail with the whole header value in its message, or after retries as a
+ * the HTTP client would otherwise refuse it with an unhelpful message, or fail after retries as a
  * "network error".
  */
 import { CometkeysError } from '../errors.js';

@@ -16,6 +16,7 @@ import { createNodeTransport } from '../../src/api/node-transport.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { aServerKey } from '../helpers/builders.js';
 import { failureOf, ok, setupClient, wire } from './client-fixtures.js';
+import { closedPort } from '../helpers/ports.js';
 
 const KEY = aServerKey({ id: 42, name: 'backend' });
 const DNS_HOST = 'api.cometkeys.invalid';
@@ -38,15 +39,6 @@ async function listen(server: Server | ReturnType<typeof createNetServer>): Prom
       }),
   );
   return (server.address() as AddressInfo).port;
-}
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('a network failure names host, cause and attempts', () => {

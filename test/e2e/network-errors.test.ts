@@ -3,10 +3,10 @@
  * (docs/exit-codes.md#network-failures); the client's own tests (test/api/network-failures.test.ts)
  * cover each cause.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempWorkdir } from './helpers.js';
+import { closedPort } from '../helpers/ports.js';
 
 const TOKEN = 'tok-e2e-NetworkErrors-0123';
 const work = tempWorkdir({
@@ -14,15 +14,6 @@ const work = tempWorkdir({
   'cometkeys.config.json': JSON.stringify({ retries: 1 }),
 });
 afterAll(() => work.cleanup());
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('a network failure, end to end', () => {
   it('connection refused: host and port, the cause, the attempts; exit 1, no token', async () => {
