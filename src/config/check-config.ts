@@ -1,19 +1,14 @@
 /** Checks of a raw config object: its shape (ajv) and the refusal of access tokens. */
-import { Ajv, type ValidateFunction } from 'ajv';
 import { formatPath, translateAjvError } from '../values/index.js';
-import { CONFIG_SCHEMA } from './config-schema.js';
-
-let compiled: ValidateFunction | undefined;
+import { validatorFor } from '../validators/index.js';
 
 const QUOTA_HINT = (v: unknown): string =>
   `${JSON.stringify(v)} is not a quota amount: use a whole number of quota units or a dollar string such as "$100"`;
 
 /** Shape problems as `path: message`, in document order; [] when the shape is right. */
 export function checkConfigShape(raw: unknown): string[] {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false });
-    compiled = ajv.compile(CONFIG_SCHEMA);
-  }
+  // CONFIG_SCHEMA (config-schema.ts), built ahead of time by `npm run build` (src/validators/).
+  const compiled = validatorFor('config');
   if (compiled(raw)) return [];
   const seen = new Set<string>();
   const out: string[] = [];

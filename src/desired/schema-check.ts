@@ -5,36 +5,17 @@
  * `semantic-*` definitions); the loader checks those itself with its own messages, so their schema
  * errors are skipped here.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { translateAjvError, type PlainSchemaError } from '../values/index.js';
+import { readShippedSchema, validatorFor } from '../validators/index.js';
 
-let compiled: ValidateFunction | undefined;
-
-/**
- * Keywords of the schema that only editors read (yaml-language-server's messages); declared so
- * that a strict ajv accepts the schema.
- */
-export const EDITOR_KEYWORDS = ['errorMessage', 'patternErrorMessage'] as const;
+export { EDITOR_KEYWORDS } from '../validators/index.js';
 
 /** Where the schema's editor copies of semantic rules live (docs/key-file.md#the-json-schema). */
 const SEMANTIC_RULES = '#/definitions/semantic-';
 
 /** The key-file JSON Schema as shipped in the package. */
 export function readKeysSchema(): Record<string, unknown> {
-  // src/desired/ and dist/desired/ are both two levels below the package root.
-  const url = new URL('../../schemas/keys.schema.json', import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
-}
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // verbose: errors carry the failing data and parent schema, for plain messages.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false });
-    ajv.addVocabulary([...EDITOR_KEYWORDS]);
-    compiled = ajv.compile(readKeysSchema());
-  }
-  return compiled;
+  return readShippedSchema('keys.schema.json');
 }
 
 const QUOTA_HINT = (v: unknown): string =>
@@ -61,7 +42,8 @@ export interface SchemaCheck {
 
 /** Checks a parsed key file against the schema; collects every error (allErrors). */
 export function checkKeyFileShape(value: unknown): SchemaCheck {
-  const validate = validator();
+  // Built ahead of time by `npm run build` (src/validators/), else compiled on first use.
+  const validate = validatorFor('keys');
   if (validate(value)) return { errors: [], badPointers: new Set() };
   const errors: PlainSchemaError[] = [];
   const badPointers = new Set<string>();

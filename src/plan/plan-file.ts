@@ -2,35 +2,15 @@
  * Saved plans (docs/plan-format.md#saved-plans): stable serialisation, and parsing that validates
  * against `schemas/plan.schema.json` and refuses another `format_version`.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { PlanFileError } from './errors.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './model.js';
 import { stringifyJson } from '../values/index.js';
-
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = addFormatsModule.default;
-
-/** The shipped schema; resolves from src/plan and dist/plan alike. */
-const SCHEMA_URL = new URL('../../schemas/plan.schema.json', import.meta.url);
-
-let validator: ValidateFunction | undefined;
-
-/** Compiled once, on first use, so commands that never read a plan do not pay for it. */
-function planValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
+import { validatorFor } from '../validators/index.js';
 
 /** Validates a plan object against the schema; returns messages, empty when valid. */
 export function validatePlanObject(value: unknown): string[] {
-  const validate = planValidator();
+  // schemas/plan.schema.json, built ahead of time by `npm run build` (src/validators/).
+  const validate = validatorFor('plan');
   if (validate(value)) return [];
   return (validate.errors ?? []).map(
     (e) => `${e.instancePath || '(root)'}: ${e.message ?? 'is invalid'}`,
