@@ -1,13 +1,17 @@
 /**
- * The process owner: parses argv with commander, dispatches to one command module (loaded lazily so
- * `--version` starts fast), prints errors and returns the exit code (docs/exit-codes.md#the-codes).
- * Only src/cli/ reads argv, prints and sets the exit code.
+ * The process owner: parses argv with commander, dispatches to one command module, prints errors
+ * and returns the exit code (docs/exit-codes.md#the-codes). Only src/cli/ reads argv, prints and
+ * sets the exit code.
+ *
+ * Start-up (docs/performance.md#start-up): this module loads only commander and the help text.
+ * A command's module, the command context and the error reporter (which bring the value rules,
+ * YAML, ajv, the API client...) are imported when a command runs or an error is reported, so
+ * `--help` and usage errors pay for none of them.
  */
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { CliError, resolveColor, type CliIo, type CommandContext } from './context.js';
+import type { CliIo, CommandContext } from './context.js';
 import { HELP_EXAMPLES } from './help.js';
-import { asInternalError, reportError } from './report-error.js';
 import { singleDashHint } from './usage-hints.js';
 import { escapeText } from '../values/escape.js';
 
@@ -22,14 +26,27 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** A bad flag value found while parsing; reported as the CliError it stands for. */
+class FlagValueProblem extends Error {}
+
 function parsePositiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) {
-      throw new CliError(`${name} must be a positive integer, got "${value}"`);
+      throw new FlagValueProblem(`${name} must be a positive integer, got "${value}"`);
     }
     return n;
   };
+}
+
+/** Reports an error that ended the run, loading the reporter (and CliError) only now. */
+async function reportFailure(err: unknown, io: CliIo, argv: string[]): Promise<number> {
+  const [{ reportError }, { CliError }] = await Promise.all([
+    import('./report-error.js'),
+    import('./context.js'),
+  ]);
+  const reported = err instanceof FlagValueProblem ? new CliError(err.message) : err;
+  return reportError(reported, io, argv.includes('--verbose'));
 }
 
 const FORMAT_CHOICES = ['text', 'json', 'markdown'];
@@ -66,7 +83,8 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
     })
     .addHelpText('after', HELP_EXAMPLES.main);
 
-  const ctxOf = (cmd: Command): CommandContext => {
+  const ctxOf = async (cmd: Command): Promise<CommandContext> => {
+    const { resolveColor } = await import('./context.js');
     const g = cmd.optsWithGlobals<Record<string, unknown>>();
     return {
       io,
@@ -96,7 +114,10 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         const self = actionArgs[actionArgs.length - 1] as Command;
         const opts = self.opts<Record<string, unknown>>();
         const positional = self.args;
-        onAction(async () => (await load())(opts, positional, ctxOf(self)));
+        onAction(async () => {
+          const [run, ctx] = await Promise.all([load(), ctxOf(self)]);
+          return run(opts, positional, ctx);
+        });
       });
   };
 
@@ -316,13 +337,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // --help and --version end here with code 0; usage errors were already printed.
       return err.exitCode === 0 ? 0 : 1;
     }
-    return reportError(err, io, argv.includes('--verbose'));
+    return reportFailure(err, io, argv);
   }
   if (!pending) return 0;
   try {
     return await pending();
   } catch (err) {
-    return reportError(err, io, argv.includes('--verbose'));
+    return reportFailure(err, io, argv);
   }
 }
 
@@ -346,9 +367,10 @@ export function runMain(): void {
     (code) => {
       process.exitCode = code;
     },
-    (err: unknown) => {
-      process.stderr.write(`error: ${asInternalError(err, process.env).message}\n`);
+    async (err: unknown) => {
       process.exitCode = 1;
+      const { asInternalError } = await import('./report-error.js');
+      process.stderr.write(`error: ${asInternalError(err, process.env).message}\n`);
     },
   );
 }

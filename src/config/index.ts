@@ -3,9 +3,8 @@
  * (module name `cometkeys`) or given with `--config`, checked, then overridden by the environment
  * and flags: flag > environment > config file > default.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import { parseDocument } from 'yaml';
 import type { PolicySettings, SafetySettings, Settings, UnmanagedAction } from './types.js';
 import { DEFAULT_BASE_URL, defaultSettings } from './types.js';
@@ -85,18 +84,44 @@ function loadYamlConfig(filepath: string, content: string): unknown {
 /** Aliases a YAML config may expand; a real config needs few, a "billion laughs" needs many. */
 const MAX_CONFIG_ALIASES = 100;
 
-async function findConfig(
-  opts: LoadSettingsOptions,
-): Promise<{ file: string; config: unknown } | undefined> {
+/** cosmiconfig, loaded only when there is a file to read (docs/performance.md#start-up). */
+async function createExplorer() {
+  const { cosmiconfig } = await import('cosmiconfig');
   // One directory at a time ('none'), from cwd up to the project root and no further.
-  const explorer = cosmiconfig('cometkeys', {
+  return cosmiconfig('cometkeys', {
     searchPlaces: CONFIG_SEARCH_PLACES,
     searchStrategy: 'none',
     cache: false,
     loaders: { '.yaml': loadYamlConfig, '.yml': loadYamlConfig, noExt: loadYamlConfig },
   });
+}
+
+/**
+ * False only when cosmiconfig's search of `dir` certainly finds nothing: no search place exists
+ * but a package.json that parses to an object without a `cometkeys` property. Anything else
+ * (even an unreadable or odd package.json) is left to cosmiconfig, which decides and words it.
+ */
+function mayHoldConfig(dir: string): boolean {
+  for (const place of CONFIG_SEARCH_PLACES) {
+    const file = path.join(dir, place);
+    if (!existsSync(file)) continue;
+    if (place !== 'package.json') return true;
+    try {
+      const pkg: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (pkg === null || typeof pkg !== 'object' || Object.hasOwn(pkg, 'cometkeys')) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+async function findConfig(
+  opts: LoadSettingsOptions,
+): Promise<{ file: string; config: unknown } | undefined> {
   if (opts.configPath !== undefined) {
     const file = path.resolve(opts.cwd, opts.configPath);
+    const explorer = await createExplorer();
     try {
       const found = await explorer.load(file);
       return { file, config: found?.config ?? {} };
@@ -110,9 +135,12 @@ async function findConfig(
   }
   const root = findProjectRoot(opts.cwd);
   let dir = path.resolve(opts.cwd);
+  let explorer: Awaited<ReturnType<typeof createExplorer>> | undefined;
   for (;;) {
     try {
-      const found = await explorer.search(dir);
+      const found = mayHoldConfig(dir)
+        ? await (explorer ??= await createExplorer()).search(dir)
+        : null;
       if (found) return { file: found.filepath, config: found.config ?? {} };
     } catch (err) {
       const file = (err as { filepath?: string }).filepath;
