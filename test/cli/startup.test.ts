@@ -1,0 +1,79 @@
+/**
+ * What the built CLI loads before it answers (docs/performance.md#start-up): `--help` only
+ * commander; `validate` no ajv compiler (the build's validators), no API client libraries, and
+ * cosmiconfig only when a config file could be found. Checked on the CommonJS packages a run
+ * loaded (a preload lists `require.cache` at exit); needs `npm run build` first.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, runProcess } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp.js';
+
+const newDir = tempDirs('startup');
+
+const PRELOAD = `
+const { writeFileSync } = require('node:fs');
+process.on('exit', () => {
+  const loaded = Object.keys(require.cache)
+    .map((f) => f.split('node_modules/').pop())
+    .filter((f, i, all) => all.indexOf(f) === i);
+  writeFileSync(process.env.LOADED_FILE, loaded.join('\\n'));
+});
+`;
+
+const KEY_FILE = 'version: 1\nkeys:\n  - name: ci\n    quota_budget: "$5"\n';
+
+/** Runs the built CLI in `dir`; returns the module files (below node_modules/) it loaded. */
+async function loadedBy(dir: string, args: string[]): Promise<string[]> {
+  const preload = path.join(dir, 'preload.cjs');
+  const listFile = path.join(dir, 'loaded.txt');
+  writeFileSync(preload, PRELOAD);
+  const run = await runProcess(process.execPath, ['--require', preload, BIN, ...args], {
+    cwd: dir,
+    env: { LOADED_FILE: listFile },
+  });
+  expect(run.code, run.stderr).toBe(0);
+  return readFileSync(listFile, 'utf8').split('\n');
+}
+
+const packagesOf = (files: string[]) =>
+  new Set(files.filter((f) => !f.startsWith('/')).map((f) => f.split('/')[0]));
+
+describe('start-up of the built CLI', () => {
+  it('--help loads commander and no other package', async () => {
+    expect([...packagesOf(await loadedBy(newDir(), ['--help']))]).toEqual(['commander']);
+  });
+
+  it('validate loads YAML and the built key-file validator, not ajv, cosmiconfig or the API', async () => {
+    const dir = newDir();
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"project"}\n');
+    writeFileSync(path.join(dir, 'keys.yaml'), KEY_FILE);
+    const files = await loadedBy(dir, ['validate']);
+    const packages = packagesOf(files);
+    expect(packages.has('yaml')).toBe(true);
+    expect(files.some((f) => f.endsWith('keys.generated.cjs'))).toBe(true);
+    // Of ajv only the small run-time helpers the generated code requires.
+    expect(files.filter((f) => f.startsWith('ajv/') && !f.startsWith('ajv/dist/runtime/'))).toEqual(
+      [],
+    );
+    for (const name of ['cosmiconfig', 'fast-json-patch', 'ajv-formats']) {
+      expect(packages.has(name), name).toBe(false);
+    }
+  });
+
+  it('validate loads cosmiconfig when package.json carries a "cometkeys" setting', async () => {
+    const dir = newDir();
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"p","cometkeys":{"retries":1}}\n');
+    writeFileSync(path.join(dir, 'keys.yaml'), KEY_FILE);
+    expect(packagesOf(await loadedBy(dir, ['validate'])).has('cosmiconfig')).toBe(true);
+  });
+
+  it('validate loads cosmiconfig when a config file is there', async () => {
+    const dir = newDir();
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"project"}\n');
+    writeFileSync(path.join(dir, '.cometkeysrc.yaml'), 'retries: 2\n');
+    writeFileSync(path.join(dir, 'keys.yaml'), KEY_FILE);
+    expect(packagesOf(await loadedBy(dir, ['validate'])).has('cosmiconfig')).toBe(true);
+  });
+});
