@@ -137,9 +137,14 @@ describe('the tarball of a fresh clone', () => {
     expect(packedFiles).toContain('bin/cometkeys.js');
     expect(packedFiles.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(packedFiles.filter((f) => /\.test\.|(^|\/)test\//.test(f))).toEqual([]);
-    // Every dist file comes from a file in the clone's src/ (nothing stale or foreign).
+    // The schema validators the build writes (scripts/build-validators.mjs).
+    expect(packedFiles).toContain('dist/validators/keys.generated.cjs');
+    // Every dist file comes from a file in the clone's src/ (nothing stale or foreign); a
+    // generated validator from the table in src/validators/index.ts.
     for (const f of packedFiles.filter((p) => p.startsWith('dist/'))) {
-      const source = f.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
+      const source = /^dist\/validators\/\w+\.generated\.cjs$/.test(f)
+        ? 'src/validators/index.ts'
+        : f.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
       expect(existsSync(path.join(clone, source)), f).toBe(true);
     }
   });
