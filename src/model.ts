@@ -52,6 +52,16 @@ export {
 export type QuotaSpec =
   { kind: 'unlimited' } | { kind: 'budget'; amount: number } | { kind: 'remain'; amount: number };
 
+/** A key's `rotate:` block, in days (docs/rotation.md#the-key-file). */
+export interface RotateSpec {
+  /** A successor is due once the current key is this old (its `created_time`). */
+  after_days: number;
+  /** A predecessor stays enabled this long after its successor was created. */
+  overlap_days: number;
+  /** A predecessor is deleted this long after its successor was created; absent = never. */
+  delete_after_days?: number;
+}
+
 /** Where something was declared, for messages `file:line:col`. */
 export interface SourcePos {
   file: string;
@@ -89,6 +99,8 @@ export interface DesiredKey {
    * order written; absent = none. Not an API field: never sent, never diffed.
    */
   deliver?: string[];
+  /** The rotation schedule (docs/rotation.md); absent = the key is never rotated. */
+  rotate?: RotateSpec;
   /** Where the key's entry starts. */
   source: SourcePos;
 }

@@ -4,7 +4,7 @@
  * merged key (quota form, past expiry, cross_group_retry, policy).
  */
 import type { PolicySettings } from '../config/types.js';
-import type { DesiredKey, QuotaSpec } from '../model.js';
+import type { DesiredKey, QuotaSpec, RotateSpec } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
 import { normalizeDesiredKey } from './normalize.js';
 import {
@@ -16,6 +16,7 @@ import {
   type ParsedFields,
 } from './parse-fields.js';
 import { checkPolicy } from './policy.js';
+import { rotateProblems, rotateSpec } from './rotate-rules.js';
 import { isBad } from './schema-check.js';
 import type { DocPath } from './yaml-source.js';
 import { checkName, formatUnixTime, nameWarnings } from '../values/index.js';
@@ -175,6 +176,12 @@ export function buildKey(
       'auto-groups-not-auto',
     );
   }
+  const rotate = ok('rotate') ? (obj.rotate as RotateSpec) : undefined;
+  if (Object.hasOwn(obj, 'rotate') && !rotate) broken = true;
+  if (rotate) {
+    const problems = rotateProblems(rotate, { name, id, deliver: merged.deliver });
+    for (const p of problems) err(ctx.locate([...base, ...p.at]), p.message);
+  }
   const newErrors = ctx.diagnostics.slice(diagnosticsBefore).some((d) => d.severity === 'error');
   if (broken || newErrors) return undefined;
 
@@ -195,6 +202,7 @@ export function buildKey(
       : {}),
     ignore_changes: ignore,
     ...(merged.deliver && merged.deliver.length > 0 ? { deliver: merged.deliver } : {}),
+    ...(rotate ? { rotate: rotateSpec(rotate) } : {}),
     source: { file: ctx.file, ...pos(ctx.locate(base)) },
   });
   const violations = checkPolicy(key, opts.policy, opts.now, ctx.quotaPerUsd);

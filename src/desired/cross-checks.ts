@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../model.js';
 import { errorAt, warningAt, type Located } from './diagnostics.js';
 import type { LoadedEntry } from './load-text.js';
-import { matchesTarget } from '../values/index.js';
+import { generationBases, matchesTarget } from '../values/index.js';
 
 /** The value first recorded under `key`; records `value` when there is none yet. */
 function seenBefore<K, V>(map: Map<K, V>, key: K, value: V): V | undefined {
@@ -31,6 +31,7 @@ export function checkAcrossKeys(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (ignoreNames.length > 0) out.push(...checkIgnoredNames(entries, ignoreNames));
+  out.push(...checkGenerationNames(entries));
   const byName = new Map<string, { file: string; at: Located }>();
   const byId = new Map<number, { file: string; at: Located; name: string }>();
   const pinnedNames = new Map<string, { file: string; at: Located; id: number }>();
@@ -107,6 +108,40 @@ function checkIgnoredNames(
           e.file,
           at,
           `${JSON.stringify(name)} matches unmanaged.ignoreNames ${JSON.stringify(g)}: keys of that name are never matched, so this would create a duplicate of a live key; remove the pattern or rename the key`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * A name of the form `NAME~YYYYMMDD` (or `~N`) where NAME is a rotating key's: the planner takes
+ * server keys so named as that key's generations (docs/rotation.md#generations), so another key
+ * declared under such a name, or adopting one by previous name, would fight over it.
+ */
+function checkGenerationNames(entries: readonly LoadedEntry[]): Diagnostic[] {
+  const rotating = new Map<string, { file: string; at: Located }>();
+  for (const e of entries) {
+    if (e.key.rotate && e.key.id === undefined) {
+      rotating.set(e.key.name, { file: e.file, at: e.nameAt });
+    }
+  }
+  if (rotating.size === 0) return [];
+  const out: Diagnostic[] = [];
+  for (const e of entries) {
+    const names: [string, Located][] = [];
+    if (e.key.id === undefined) names.push([e.key.name, e.nameAt]);
+    for (const p of e.key.previous_names) names.push([p, e.previousAt.get(p) ?? e.nameAt]);
+    for (const [name, at] of names) {
+      const base = generationBases(name).find((b) => rotating.has(b));
+      const owner = base === undefined ? undefined : rotating.get(base);
+      if (!owner || base === undefined) continue;
+      out.push(
+        errorAt(
+          e.file,
+          at,
+          `${JSON.stringify(name)} is a generation name of the rotating key ${JSON.stringify(base)} (declared at ${where(owner)}): server keys so named belong to it; choose a name without ~YYYYMMDD`,
         ),
       );
     }

@@ -20,6 +20,7 @@ export { lastUsedAt, unusedFinding, type UnusedFinding, type UseTimes } from './
 export { parseIpEntry, canonicalizeIp, type CanonicalIp } from './ip.js';
 export {
   checkName,
+  countCodePoints,
   nameByteWarning,
   nameWarnings,
   checkModelId,
@@ -37,6 +38,15 @@ export {
 export { sortedSet, sameSet, normalizeStoredIps, normalizeStoredModels } from './lists.js';
 export { compareNameId, type NamedWithId } from './order.js';
 export { matchesTarget } from './target.js';
+export {
+  MAX_ROTATING_NAME_CHARS,
+  generationBases,
+  generationDate,
+  isGenerationOf,
+  nextGenerationName,
+  parseGeneration,
+  type ParsedGeneration,
+} from './generation.js';
 export { serveBlockers, statusName, type ServeState } from './status.js';
 export { displayPath, formatPath } from './path.js';
 export { translateAjvError, type PatternHints, type PlainSchemaError } from './schema-messages.js';

@@ -25,13 +25,14 @@ describe('schemas/keys.schema.json', () => {
     ]);
   });
 
-  it('gives keys every defaults field plus name, id and previous_names', () => {
+  it('gives keys every defaults field plus name, id, previous_names and rotate', () => {
     expect(Object.keys(schema.definitions.key.properties).sort()).toEqual(
       [
         ...Object.keys(schema.definitions.keyFields.properties),
         'name',
         'id',
         'previous_names',
+        'rotate',
       ].sort(),
     );
   });

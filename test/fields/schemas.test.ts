@@ -24,10 +24,10 @@ function propertiesOf(s: Schema, definition: string): Record<string, Property> {
 }
 
 /**
- * Key-file fields besides the table's: the key's identity, the list of ignored fields, and the
- * sinks a new key's secret goes to (never sent, never diffed).
+ * Key-file fields besides the table's: the key's identity and its rotation schedule (never sent,
+ * never diffed); ignore_changes and deliver are added below.
  */
-const KEY_ONLY = ['id', 'previous_names'];
+const KEY_ONLY = ['id', 'previous_names', 'rotate'];
 
 describe('the field table and the schemas', () => {
   const keys = schema('keys.schema.json');
