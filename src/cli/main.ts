@@ -130,6 +130,11 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
     new Option('--target <name>', 'only keys with this exact name or glob (repeatable)').argParser(
       collect,
     );
+  const rotateOpt = () =>
+    new Option(
+      '--rotate <name>',
+      'rotate this key now, whatever its age (it must declare rotate; repeatable)',
+    ).argParser(collect);
   const formatOpt = () =>
     new Option('--format <format>', 'output format').choices(FORMAT_CHOICES).default('text');
   const allowEmptyOpt = () =>
@@ -159,6 +164,7 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         .addOption(formatOpt())
         .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when in sync')
         .addOption(targetOpt())
+        .addOption(rotateOpt())
         .addOption(allowEmptyOpt()),
     async () => (await import('./commands/plan.js')).runPlan,
   );
@@ -171,6 +177,7 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
         .addOption(fileOpt())
         .option('--auto-approve', 'do not ask for confirmation (required without a TTY)')
         .addOption(targetOpt())
+        .addOption(rotateOpt())
         .option(
           '--force [limits]',
           'override safety limits: all, or a comma list of updates,quota,unlimited,deletes',

@@ -185,7 +185,7 @@ export interface PreparedPlan {
  */
 export async function preparePlan(
   ctx: CommandContext,
-  opts: DesiredOptions & { targets?: string[] },
+  opts: DesiredOptions & { targets?: string[]; rotate?: string[] },
 ): Promise<PreparedPlan> {
   const now = ctx.io.now?.() ?? new Date();
   const settings = await resolveSettings(ctx);
@@ -202,6 +202,7 @@ export async function preparePlan(
     userId: accountUserId(ctx.io.env, server),
     toolVersion: ctx.version,
     targets: opts.targets,
+    ...(opts.rotate ? { rotate: opts.rotate } : {}),
   });
   return { plan, settings, client, server };
 }

@@ -39,7 +39,7 @@ const PRECONDITION_FIELDS = KEY_FIELDS.filter(
  * `status`, as observed (wire form). A field managed only when declared is observed only when
  * the key declares it.
  */
-function recordPrecondition(s: ServerKey, d?: DesiredKey): Precondition {
+export function recordPrecondition(s: ServerKey, d?: DesiredKey): Precondition {
   const skip = new Set<ManagedField>(d?.ignore_changes ?? []);
   const values: Record<string, unknown> = {};
   for (const field of PRECONDITION_FIELDS) {

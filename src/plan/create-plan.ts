@@ -31,6 +31,7 @@ import {
   type PlanWarning,
   type UnmanagedKey,
 } from './model.js';
+import { decideRotation, retirePredecessors, splitGenerations } from './rotation.js';
 import { evaluateSafety } from './safety.js';
 
 /** Everything the planner needs; nothing else is read. */
@@ -52,6 +53,13 @@ export interface PlanInput {
   toolVersion: string;
   /** `--target`: only these desired keys are planned; the unmanaged action is not applied. */
   targets?: string[];
+  /** `--rotate`: rotate these keys (which must declare `rotate`) now, whatever their age. */
+  rotate?: string[];
+  /**
+   * Ids of keys whose secret the audit log shows not delivered (the last delivery record of a
+   * sink failed): their predecessors are not retired (docs/rotation.md#when-a-step-fails).
+   */
+  undelivered?: ReadonlySet<number>;
 }
 
 function expiryWarning(expiredTime: number, nowSec: number, warnDays: number): string | null {
@@ -78,6 +86,35 @@ function unusedPolicyError(days: number, offenders: string[]): PlanError {
   );
 }
 
+/** The warnings of a key about to be created (a create, or a rotation's successor). */
+function createWarnings(
+  d: DesiredKey,
+  change: KeyChange,
+  nowSec: number,
+  warnDays: number,
+): PlanWarning[] {
+  if (d.status !== 1) return [];
+  const out: PlanWarning[] = [];
+  const blockers = serveBlockers(
+    {
+      expired_time: expiryReported(d, nowSec) ? -1 : d.expired_time,
+      unlimited_quota: change.planned.unlimited_quota === true,
+      remain_quota: change.planned.quota_budget ?? change.planned.remain_quota ?? 0,
+    },
+    nowSec,
+  );
+  if (blockers.length > 0) {
+    out.push({
+      name: d.name,
+      kind: 'cannot-serve',
+      message: `declared enabled but cannot serve requests (${blockers.join(', ')})`,
+    });
+  }
+  const soon = expiryWarning(d.expired_time, nowSec, warnDays);
+  if (soon) out.push({ name: d.name, kind: 'expiring', message: soon });
+  return out;
+}
+
 /**
  * Computes the plan. Throws PlanError for ambiguous names, creates without quota, or enabled
  * keys past `policy.maxUnusedDays`.
@@ -90,7 +127,18 @@ export function createPlan(input: PlanInput): Plan {
   const isTargeted = (name: string): boolean => !targets || matchesTarget(name, targets);
   const ignoreNames = settings.unmanaged.ignoreNames;
 
-  const match = matchKeys(input.desired, input.server, ignoreNames);
+  const forced = new Set(input.rotate ?? []);
+  for (const name of forced) {
+    if (!input.desired.some((d) => d.name === name && d.rotate && d.id === undefined)) {
+      throw new PlanError(
+        `--rotate ${JSON.stringify(name)}: no key of that name declares rotate in the key files`,
+      );
+    }
+  }
+  // Generations of rotating keys are theirs: never matched by name, never unmanaged.
+  const split = splitGenerations(input.desired, input.server);
+  const match = matchKeys(input.desired, split.rest, ignoreNames);
+  const takenNames = new Set(input.server.map((s) => s.name));
 
   const noQuota = match.unmatchedDesired.filter((d) => isTargeted(d.name) && d.quota === null);
   if (noQuota.length > 0) {
@@ -116,6 +164,16 @@ export function createPlan(input: PlanInput): Plan {
   for (const { desired: d, server: s, matchedBy } of match.pairs) {
     const shownName = d.ignore_changes.includes('name') ? s.name : d.name;
     if (!isTargeted(shownName)) continue;
+    const rotation = d.rotate
+      ? decideRotation(d, s, matchedBy, { now, nowSec, forced: forced.has(d.name), takenNames })
+      : undefined;
+    if (rotation?.warning) warnings.push(rotation.warning);
+    if (rotation?.due) {
+      // The successor gets the declared fields; the predecessor keeps its own.
+      changes.push(rotation.change);
+      warnings.push(...createWarnings(d, rotation.change, nowSec, settings.warnExpiryDays));
+      continue;
+    }
     const diff = diffKey(d, s, nowSec, quotaMaxUnits);
     const change = updateChange(d, s, matchedBy, diff);
     if (change) changes.push(change);
@@ -143,25 +201,21 @@ export function createPlan(input: PlanInput): Plan {
     if (!isTargeted(d.name)) continue;
     const change = createChange(d);
     changes.push(change);
-    if (d.status === 1) {
-      const blockers = serveBlockers(
-        {
-          expired_time: expiryReported(d, nowSec) ? -1 : d.expired_time,
-          unlimited_quota: change.planned.unlimited_quota === true,
-          remain_quota: change.planned.quota_budget ?? change.planned.remain_quota ?? 0,
-        },
-        nowSec,
-      );
-      if (blockers.length > 0) {
-        warnings.push({
-          name: d.name,
-          kind: 'cannot-serve',
-          message: `declared enabled but cannot serve requests (${blockers.join(', ')})`,
-        });
-      }
-      const soon = expiryWarning(d.expired_time, nowSec, settings.warnExpiryDays);
-      if (soon) warnings.push({ name: d.name, kind: 'expiring', message: soon });
-    }
+    warnings.push(...createWarnings(d, change, nowSec, settings.warnExpiryDays));
+  }
+
+  // Predecessors of rotating keys: retired once their overlap or delete_after_days ended.
+  const currentOf = new Map(match.pairs.map((p) => [p.desired, p.server]));
+  for (const d of input.desired) {
+    const generations = split.generations.get(d.name);
+    if (!d.rotate || !generations || !isTargeted(d.name)) continue;
+    const retired = retirePredecessors(d, currentOf.get(d), generations, {
+      nowSec,
+      quotaMaxUnits,
+      ...(input.undelivered ? { undelivered: input.undelivered } : {}),
+    });
+    changes.push(...retired.changes);
+    warnings.push(...retired.warnings);
   }
 
   const missing: MissingKey[] = match.missing
@@ -222,6 +276,7 @@ export function createPlan(input: PlanInput): Plan {
       unmanaged: unmanaged.length,
       missing: missing.length,
       ...planMoney(changes, listed),
+      ...(count('rotate') > 0 ? { rotate: count('rotate') } : {}),
     },
     changes,
     unmanaged,

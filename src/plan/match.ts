@@ -11,7 +11,7 @@ import type { MatchedBy } from './model.js';
 export interface MatchedPair {
   desired: DesiredKey;
   server: ServerKey;
-  matchedBy: Exclude<MatchedBy, 'unmanaged' | 'new'>;
+  matchedBy: Exclude<MatchedBy, 'unmanaged' | 'new' | 'generation'>;
 }
 
 export interface MatchResult {

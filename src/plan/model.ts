@@ -6,10 +6,13 @@
  */
 import type { ExactKeys, KeyField } from '../fields.js';
 
-export type ChangeAction = 'create' | 'update' | 'delete';
+export type ChangeAction = 'create' | 'update' | 'delete' | 'rotate';
 
-/** How a change found its server key. `new` = a create; `unmanaged` = the unmanaged action. */
-export type MatchedBy = 'id' | 'name' | 'previous_name' | 'unmanaged' | 'new';
+/**
+ * How a change found its server key. `new` = a create; `unmanaged` = the unmanaged action;
+ * `generation` = a predecessor of a rotating key, named `NAME~YYYYMMDD` (docs/rotation.md).
+ */
+export type MatchedBy = 'id' | 'name' | 'previous_name' | 'unmanaged' | 'new' | 'generation';
 
 /**
  * One field's difference, in API units: status 1–4, unix seconds, quota units; `model_limits`
@@ -68,9 +71,12 @@ interface PlannedTypes {
  * - `disable` / `enable`: the status call with the current record, only `status` changed;
  * - `create`: POST with every field; `create_inert`: POST with the declared fields but
  *   `model_limits_enabled: true` and no models, for keys declared disabled;
- * - `delete`: DELETE.
+ * - `delete`: DELETE;
+ * - `rename`: a rotation's plain PUT of the current record with only `name` changed to the
+ *   generation name (docs/rotation.md#order-and-failure).
  */
-export type WriteStep = 'update' | 'disable' | 'enable' | 'create' | 'create_inert' | 'delete';
+export type WriteStep =
+  'rename' | 'update' | 'disable' | 'enable' | 'create' | 'create_inert' | 'delete';
 
 /**
  * What must still hold when apply reads the key again (docs/plan-format.md#preconditions).
@@ -90,6 +96,34 @@ interface ChangeBase {
   precondition: Precondition;
   /** True when the only change is topping up a `remain_quota: N` key (safety "updates"). */
   refill_only?: boolean;
+  /** On a generation's disable or delete: why, and its successor (docs/rotation.md#retirement). */
+  retirement?: Retirement;
+}
+
+/** Why a predecessor of a rotating key is disabled or deleted. */
+export interface Retirement {
+  /** `overlap_ended`: overlap_days passed; `delete_after_days`: delete_after_days passed. */
+  reason: 'overlap_ended' | 'delete_after_days';
+  /** The key created after it, whose `created_time` the days are counted from. */
+  successor_id: number;
+}
+
+/** One step of a rotation as the plan shows it (docs/rotation.md#the-plan). */
+export type RotationStep =
+  | { step: 'rename'; id: number; from: string; to: string }
+  | { step: 'create'; name: string }
+  | { step: 'reveal' }
+  | { step: 'deliver'; sinks: string[] };
+
+/** What a rotate change does besides creating its successor. */
+export interface Rotation {
+  /** The name the current key gets: `NAME~YYYYMMDD` (or `~N`). */
+  rename_to: string;
+  /** The current key's age in whole days at plan time; null when the server gave no created_time. */
+  age_days: number | null;
+  /** Due because `--rotate` asked, whatever its age. */
+  forced?: true;
+  steps: RotationStep[];
 }
 
 /** A create has no server id yet. */
@@ -109,7 +143,20 @@ export interface ExistingKeyChange extends ChangeBase {
   id: number;
 }
 
-export type KeyChange = CreateChange | ExistingKeyChange;
+/**
+ * A due rotation (docs/rotation.md#the-plan): the current key `id` is renamed
+ * `rotation.rename_to`, then its successor is created under `name` with `planned` (as a create:
+ * `fields` before null), its secret revealed and handed to `deliver`. The precondition is the
+ * current key's record.
+ */
+export interface RotateChange extends ChangeBase {
+  action: 'rotate';
+  id: number;
+  deliver: string[];
+  rotation: Rotation;
+}
+
+export type KeyChange = CreateChange | ExistingKeyChange | RotateChange;
 
 export interface UnmanagedKey {
   id: number;
@@ -169,6 +216,8 @@ export interface PlanSummary extends Partial<PlanMoney> {
   unchanged: number;
   unmanaged: number;
   missing: number;
+  /** Due rotations; present only when there is one (older plans have none). */
+  rotate?: number;
 }
 
 export const PLAN_FORMAT_VERSION = 1;

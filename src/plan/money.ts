@@ -57,6 +57,9 @@ export function quotaRemoved(c: KeyChange, listed?: ListedKeys): number {
   switch (c.action) {
     case 'create':
       return 0;
+    case 'rotate':
+      // The predecessor keeps its remaining quota; the successor's budget is quota added.
+      return 0;
     case 'delete': {
       const record = listed?.get(c.id);
       return record && !record.unlimited_quota ? Math.max(0, record.remain_quota) : 0;

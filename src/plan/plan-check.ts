@@ -7,6 +7,8 @@
  */
 import { KEY_FIELDS, sameWireValue, type KeyField } from '../fields.js';
 import { createSequence, updateSequence } from './changes.js';
+import { rotationSteps } from './rotation.js';
+import { checkName, isGenerationOf, generationBases } from '../values/index.js';
 import { PlanFileError } from './errors.js';
 import type { KeyChange, Plan, WriteStep } from './model.js';
 import { planMoney } from './money.js';
@@ -17,6 +19,55 @@ function label(c: KeyChange): string {
   return c.action === 'create'
     ? `create of "${c.name}"`
     : `${c.action} of "${c.name}" (id ${c.id})`;
+}
+
+/** A rotation: a generation name to rename to, the steps its fields give, sinks to deliver to. */
+function checkRotation(c: KeyChange, problems: string[]): void {
+  if (c.action !== 'rotate') {
+    if ((c as { rotation?: unknown }).rotation !== undefined) {
+      problems.push(`only a rotate carries a rotation`);
+    }
+    return;
+  }
+  if (!['id', 'name', 'previous_name'].includes(c.matched_by)) {
+    problems.push(`a rotate is matched_by id, name or previous_name, not "${c.matched_by}"`);
+  }
+  const r = c.rotation;
+  const why = checkName(r.rename_to);
+  if (why) problems.push(`rename_to ${JSON.stringify(r.rename_to)} ${why}`);
+  else if (!isGenerationOf(r.rename_to, c.name)) {
+    problems.push(`rename_to ${JSON.stringify(r.rename_to)} is not a generation name of "${c.name}"`);
+  }
+  if (c.deliver.length === 0) problems.push('a rotate delivers its secret to no sink');
+  const rename = r.steps[0];
+  const from = rename?.step === 'rename' ? rename.from : '';
+  const steps = rotationSteps(c.id, from, r.rename_to, c.name, c.deliver);
+  if (JSON.stringify(steps) !== JSON.stringify(r.steps)) {
+    problems.push(`its steps are not the ones its id, names and deliver give`);
+  }
+  if (c.precondition.kind === 'record' && c.precondition.values['name'] !== from) {
+    problems.push(`its precondition does not observe the name it renames (${JSON.stringify(from)})`);
+  }
+}
+
+/** A retirement is a generation's disable or delete. */
+function checkRetirement(c: KeyChange, problems: string[]): void {
+  const generation = c.matched_by === 'generation';
+  if (!generation && !c.retirement) return;
+  if (!generation || !c.retirement) {
+    problems.push('matched_by "generation" and a retirement go together');
+    return;
+  }
+  if (generationBases(c.name).length === 0) {
+    problems.push(`"${c.name}" is not a generation name (NAME~YYYYMMDD)`);
+  }
+  const disable =
+    c.action === 'update' &&
+    c.fields.some((f) => f.field === 'status' && f.after === 2) &&
+    c.fields.every((f) => f.field === 'status' || f.reason === 'server_maximum');
+  if (c.retirement.reason === 'overlap_ended' ? !disable : c.action !== 'delete') {
+    problems.push(`a retirement for ${c.retirement.reason} cannot ${c.action} these fields`);
+  }
 }
 
 /** The status a change's `fields` set, or undefined; a problem when it is not 1 or 2. */
@@ -41,6 +92,7 @@ function derivedSequence(c: KeyChange, problems: string[]): WriteStep[] | undefi
     return ['delete'];
   }
   if (c.action === 'create') return createSequence(status ?? 1);
+  if (c.action === 'rotate') return ['rename', ...createSequence(status ?? 1)];
   const hasFields = c.fields.some((f) => f.field !== 'status');
   if (!hasFields && status === undefined) {
     problems.push('an update that changes nothing');
@@ -51,7 +103,7 @@ function derivedSequence(c: KeyChange, problems: string[]): WriteStep[] | undefi
 
 /** A planned value a create sends without showing it: the defaults `fields` leaves out. */
 function shownByDefault(c: KeyChange, field: KeyField, value: unknown): boolean {
-  if (c.action !== 'create') return false;
+  if (c.action !== 'create' && c.action !== 'rotate') return false;
   if (field === 'unlimited_quota') return value === false;
   return field === 'remain_quota' && value === 0 && c.planned.unlimited_quota === true;
 }
@@ -109,6 +161,9 @@ function checkValues(c: KeyChange, limits: PlannedValueLimits, problems: string[
 /** The precondition must guard what the change writes. */
 function checkPrecondition(c: KeyChange, problems: string[]): void {
   const p = c.precondition;
+  if (c.action === 'rotate' && p.kind === 'record' && !Object.hasOwn(p.values, 'name')) {
+    problems.push('the precondition does not observe name');
+  }
   if (c.action === 'create') {
     if (p.kind !== 'absent' || !p.names.includes(c.name)) {
       problems.push(`a create's precondition must require its name to be free`);
@@ -119,7 +174,9 @@ function checkPrecondition(c: KeyChange, problems: string[]): void {
     problems.push(`an ${c.action}'s precondition must be the record it was planned against`);
     return;
   }
-  const guarded = ['status', ...Object.keys(c.planned)].filter(
+  // A rotate's planned values are its successor's; the record it writes is only renamed.
+  const written = c.action === 'rotate' ? ['name'] : Object.keys(c.planned);
+  const guarded = ['status', ...written].filter(
     (f) => f !== 'quota_budget' && f !== 'remain_quota' && !Object.hasOwn(p.values, f),
   );
   if (guarded.length > 0) {
@@ -156,6 +213,8 @@ function changeProblems(c: KeyChange, limits: PlannedValueLimits): string[] {
   checkValues(c, limits, problems);
   checkPrecondition(c, problems);
   checkRefill(c, problems);
+  checkRotation(c, problems);
+  checkRetirement(c, problems);
   return problems;
 }
 
@@ -164,17 +223,18 @@ function duplicateProblems(changes: readonly KeyChange[]): string[] {
   const ids = new Map<number, number>();
   const creates = new Map<string, number>();
   const out: string[] = [];
-  for (const c of changes) {
-    const seen = c.action === 'create' ? creates : ids;
-    const key = (c.action === 'create' ? c.name : c.id) as never;
+  const note = (seen: Map<never, number>, key: never, message: string): void => {
     const count = (seen.get(key) ?? 0) + 1;
     seen.set(key, count);
-    if (count === 2) {
-      out.push(
-        c.action === 'create'
-          ? `two creates of "${c.name}"`
-          : `two changes for id ${c.id} ("${c.name}")`,
-      );
+    if (count === 2) out.push(message);
+  };
+  for (const c of changes) {
+    // A rotate writes its key and creates a key of its name.
+    if (c.action !== 'create') {
+      note(ids as never, c.id as never, `two changes for id ${c.id} ("${c.name}")`);
+    }
+    if (c.action === 'create' || c.action === 'rotate') {
+      note(creates as never, c.name as never, `two creates of "${c.name}"`);
     }
   }
   return out;

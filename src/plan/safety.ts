@@ -22,7 +22,8 @@ function formatPercent(p: number): string {
  * stored side is the record's, not the `before` a plan file claims.
  */
 export function quotaAdded(c: KeyChange, listed?: ListedKeys): number {
-  if (c.action === 'create') {
+  // A rotation's successor gets its full budget: quota added, as a create's.
+  if (c.action === 'create' || c.action === 'rotate') {
     if (c.planned.unlimited_quota) return 0;
     return c.planned.quota_budget ?? c.planned.remain_quota ?? 0;
   }
@@ -45,7 +46,7 @@ export function quotaAdded(c: KeyChange, listed?: ListedKeys): number {
 
 /** A create of an unlimited key, or an update that makes a key unlimited. */
 export function isNewUnlimited(c: KeyChange): boolean {
-  if (c.action === 'create') return c.planned.unlimited_quota === true;
+  if (c.action === 'create' || c.action === 'rotate') return c.planned.unlimited_quota === true;
   return c.fields.some((f) => f.field === 'unlimited_quota' && f.after === true);
 }
 
@@ -79,8 +80,9 @@ export function evaluateSafety(
   listed?: ListedKeys,
 ): SafetyViolation[] {
   const out: SafetyViolation[] = [];
+  // A rotation counts as an update (docs/rotation.md#the-plan).
   const updates = changes.filter(
-    (c) => c.action === 'update' && !isDelete(c) && !isRefill(c, listed),
+    (c) => (c.action === 'update' || c.action === 'rotate') && !isDelete(c) && !isRefill(c, listed),
   ).length;
   const deletes = changes.filter(isDelete).length;
 

@@ -4,13 +4,13 @@
  * file are quoted with their control characters escaped (docs/commands.md#hostile-text).
  */
 import { isListField } from '../fields.js';
-import type { FieldChange, KeyChange, Plan } from '../plan/model.js';
+import type { FieldChange, KeyChange, Plan, RotateChange } from '../plan/model.js';
 import { escapeText, formatQuota, formatUnixTime, quoteText, statusName } from '../values/index.js';
 import { unmanagedSummary } from './sections.js';
 
 /** One line of a change block: `+` added, `-` removed, `~` changed, ` ` context. */
 export interface ChangeLine {
-  sign: '+' | '-' | '~' | ' ';
+  sign: ChangeSign | ' ';
   text: string;
 }
 
@@ -81,8 +81,27 @@ export function fieldLines(f: FieldChange, create: boolean, quotaPerUsd: number)
   ];
 }
 
+/** The sign of a change's header: `+` create, `~` update, `-` delete, `↻` rotate. */
+export type ChangeSign = '+' | '~' | '-' | '↻';
+
+/** The steps of a rotation (docs/rotation.md#the-plan), the successor's fields under its create. */
+function rotationLines(c: RotateChange, quotaPerUsd: number): ChangeLine[] {
+  const r = c.rotation;
+  const fields = c.fields.flatMap((f) => fieldLines(f, true, quotaPerUsd));
+  return [
+    {
+      sign: '~',
+      text: `rename id ${c.id} → ${quoteText(r.rename_to)} (the predecessor: stays enabled for the overlap)`,
+    },
+    { sign: '+', text: `create ${quoteText(c.name)} (the successor):` },
+    ...fields.map((l): ChangeLine => ({ sign: l.sign, text: `    ${l.text}` })),
+    { sign: ' ', text: `reveal its secret, deliver → ${c.deliver.join(', ')}` },
+  ];
+}
+
 /** All lines of a change's fields. */
 export function changeLines(c: KeyChange, quotaPerUsd: number): ChangeLine[] {
+  if (c.action === 'rotate') return rotationLines(c, quotaPerUsd);
   const lines = c.fields.flatMap((f) => fieldLines(f, c.action === 'create', quotaPerUsd));
   // Where a new key's secret will go (docs/write-protocol.md#new-keys-secrets); sink names are
   // plain (SINK_NAME).
@@ -92,12 +111,25 @@ export function changeLines(c: KeyChange, quotaPerUsd: number): ChangeLine[] {
   return lines;
 }
 
-const VERBS = { create: 'create', update: 'update', delete: 'delete' } as const;
-const SIGNS = { create: '+', update: '~', delete: '-' } as const;
+const VERBS = { create: 'create', update: 'update', delete: 'delete', rotate: 'rotate' } as const;
+const SIGNS = { create: '+', update: '~', delete: '-', rotate: '↻' } as const;
 
 /** The sign of a change's header. */
-export function changeSign(c: KeyChange): '+' | '~' | '-' {
+export function changeSign(c: KeyChange): ChangeSign {
   return SIGNS[c.action];
+}
+
+const RETIREMENT = {
+  overlap_ended: 'overlap ended',
+  delete_after_days: 'delete_after_days passed',
+} as const;
+
+/** `(id 12, 93 days old)`, `(id 12, forced by --rotate)` for a rotate's title. */
+function rotateSuffix(c: RotateChange): string {
+  const r = c.rotation;
+  const age =
+    r.age_days === null ? 'age unknown' : `${r.age_days} day${r.age_days === 1 ? '' : 's'} old`;
+  return ` (id ${c.id}, ${age}${r.forced ? ', --rotate' : ''})`;
 }
 
 /**
@@ -105,6 +137,7 @@ export function changeSign(c: KeyChange): '+' | '~' | '-' {
  * puts it in a code span).
  */
 export function changeTitle(c: KeyChange, showName: (name: string) => string = quoteText): string {
+  if (c.action === 'rotate') return `rotate ${showName(c.name)}${rotateSuffix(c)}`;
   const id = c.id === null ? '' : ` (id ${c.id})`;
   const how =
     c.matched_by === 'name'
@@ -113,7 +146,9 @@ export function changeTitle(c: KeyChange, showName: (name: string) => string = q
         ? ' (matched by previous name)'
         : c.matched_by === 'unmanaged'
           ? ` (unmanaged: ${c.action === 'delete' ? 'delete' : 'disable'})`
-          : '';
+          : c.retirement
+            ? ` (predecessor: ${RETIREMENT[c.retirement.reason]})`
+            : '';
   return `${VERBS[c.action]} ${showName(c.name)}${id}${how}`;
 }
 
@@ -127,7 +162,8 @@ export function summaryLine(plan: Plan): string {
     const rest = s.unmanaged > 0 ? ` ${unmanagedSummary(plan)}.` : '';
     return `No changes. ${s.unchanged} key${s.unchanged === 1 ? '' : 's'} match${s.unchanged === 1 ? 'es' : ''} the key files.${rest}`;
   }
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${s.unchanged} unchanged, ${unmanagedSummary(plan)}.`;
+  const rotate = s.rotate ? `, ${s.rotate} to rotate` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${rotate}; ${s.unchanged} unchanged, ${unmanagedSummary(plan)}.`;
 }
 
 /** Who a warning is about: `"name" (id 7)`. */

@@ -27,7 +27,13 @@ const ANSI = {
   bold: '\x1b[1m',
   reset: '\x1b[0m',
 };
-const SIGN_COLOUR = { '+': ANSI.green, '~': ANSI.yellow, '-': ANSI.red, ' ': '' } as const;
+const SIGN_COLOUR = {
+  '+': ANSI.green,
+  '~': ANSI.yellow,
+  '-': ANSI.red,
+  '↻': ANSI.yellow,
+  ' ': '',
+} as const;
 
 /** Renders the plan as text for people. */
 export function renderText(plan: Plan, opts: RenderOptions): string {

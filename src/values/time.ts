@@ -27,3 +27,11 @@ export function formatUnixDate(seconds: number): string {
 export function unixSeconds(now: Date): number {
   return Math.floor(now.getTime() / 1000);
 }
+
+/** A past duration for people: `12 min ago`, `3 h ago`, `5 days ago`. */
+export function formatAgo(seconds: number): string {
+  const s = Math.max(0, seconds);
+  if (s < 3600) return `${Math.max(1, Math.floor(s / 60))} min ago`;
+  if (s < 2 * SECONDS_PER_DAY) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / SECONDS_PER_DAY)} days ago`;
+}

@@ -20,6 +20,9 @@ export interface PlanOptions {
   quotaMaxUnits?: number;
   warnUnusedDays?: number;
   policy?: PolicySettings;
+  rotate?: string[];
+  undelivered?: ReadonlySet<number>;
+  now?: Date;
 }
 
 /** Plans `desired` against `server` at NOW with default settings. */
@@ -34,10 +37,12 @@ export function planOf(desired: DesiredKey[], server: ServerKey[], opts: PlanOpt
     desired,
     server,
     settings,
-    now: NOW,
+    now: opts.now ?? NOW,
     baseUrl: 'https://api.cometapi.com',
     userId: 1,
     toolVersion: '0.0.0-test',
     ...(opts.targets ? { targets: opts.targets } : {}),
+    ...(opts.rotate ? { rotate: opts.rotate } : {}),
+    ...(opts.undelivered ? { undelivered: opts.undelivered } : {}),
   });
 }

@@ -37,6 +37,7 @@ import { createProgress } from '../progress.js';
 interface ApplyOptions {
   file?: string[];
   target?: string[];
+  rotate?: string[];
   autoApprove?: boolean;
   force?: string | boolean;
   allowDelete?: boolean;
@@ -238,9 +239,10 @@ export async function runApply(
 ): Promise<number> {
   const opts = rawOpts as ApplyOptions;
   const planFile = args[0];
-  if (planFile !== undefined && ((opts.file?.length ?? 0) > 0 || (opts.target?.length ?? 0) > 0)) {
+  const fixed = [opts.file, opts.target, opts.rotate].some((l) => (l?.length ?? 0) > 0);
+  if (planFile !== undefined && fixed) {
     throw new CliError(
-      'apply PLAN cannot be combined with -f/--file or --target: the saved plan already fixes both',
+      'apply PLAN cannot be combined with -f/--file, --target or --rotate: the saved plan already fixes them',
     );
   }
   const force = parseForce(opts.force);
@@ -258,6 +260,7 @@ export async function runApply(
     : await preparePlan(ctx, {
         files: opts.file,
         targets: opts.target,
+        ...(opts.rotate ? { rotate: opts.rotate } : {}),
         allowEmpty: opts.allowEmpty === true,
       });
   const { plan, settings, client } = prepared;

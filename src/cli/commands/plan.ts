@@ -18,6 +18,7 @@ export async function planAndRender(
   const { plan, settings } = await preparePlan(ctx, {
     files: opts.file as string[] | undefined,
     targets: heading === 'plan' ? (opts.target as string[] | undefined) : undefined,
+    rotate: heading === 'plan' ? (opts.rotate as string[] | undefined) : undefined,
     allowEmpty: opts.allowEmpty === true,
   });
   const [{ renderPlan }, { countDrift }] = await Promise.all([
