@@ -36,7 +36,9 @@ function checkRotation(c: KeyChange, problems: string[]): void {
   const why = checkName(r.rename_to);
   if (why) problems.push(`rename_to ${JSON.stringify(r.rename_to)} ${why}`);
   else if (!isGenerationOf(r.rename_to, c.name)) {
-    problems.push(`rename_to ${JSON.stringify(r.rename_to)} is not a generation name of "${c.name}"`);
+    problems.push(
+      `rename_to ${JSON.stringify(r.rename_to)} is not a generation name of "${c.name}"`,
+    );
   }
   if (c.deliver.length === 0) problems.push('a rotate delivers its secret to no sink');
   const rename = r.steps[0];
@@ -46,7 +48,9 @@ function checkRotation(c: KeyChange, problems: string[]): void {
     problems.push(`its steps are not the ones its id, names and deliver give`);
   }
   if (c.precondition.kind === 'record' && c.precondition.values['name'] !== from) {
-    problems.push(`its precondition does not observe the name it renames (${JSON.stringify(from)})`);
+    problems.push(
+      `its precondition does not observe the name it renames (${JSON.stringify(from)})`,
+    );
   }
 }
 

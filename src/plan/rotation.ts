@@ -44,7 +44,9 @@ export function splitGenerations(
   if (rotating.size === 0) return { generations, rest: [...server] };
   const rest: ServerKey[] = [];
   for (const s of server) {
-    const base = pinned.has(s.id) ? undefined : generationBases(s.name).find((b) => rotating.has(b));
+    const base = pinned.has(s.id)
+      ? undefined
+      : generationBases(s.name).find((b) => rotating.has(b));
     if (base === undefined) {
       rest.push(s);
       continue;
@@ -82,8 +84,7 @@ export function rotationSteps(
 
 /** The outcome of looking at one rotating key's current key. */
 export type RotationDecision =
-  | { due: false; warning?: PlanWarning }
-  | { due: true; change: RotateChange; warning?: undefined };
+  { due: false; warning?: PlanWarning } | { due: true; change: RotateChange; warning?: undefined };
 
 /**
  * Whether the rotation of `d` (current key `s`) is due, and its change: due when `forced`

@@ -15,13 +15,7 @@ export {
   type DollarStyle,
 } from './quota.js';
 export { MAX_EXPIRY_SECONDS, parseExpiry } from './expiry.js';
-export {
-  SECONDS_PER_DAY,
-  formatAgo,
-  formatUnixTime,
-  formatUnixDate,
-  unixSeconds,
-} from './time.js';
+export { SECONDS_PER_DAY, formatAgo, formatUnixTime, formatUnixDate, unixSeconds } from './time.js';
 export { lastUsedAt, unusedFinding, type UnusedFinding, type UseTimes } from './last-use.js';
 export { parseIpEntry, canonicalizeIp, type CanonicalIp } from './ip.js';
 export {
