@@ -74,7 +74,8 @@ async function deliverCreated(
 ): Promise<void> {
   const wants = new Map<string, readonly string[]>();
   for (const c of input.plan.changes) {
-    if (c.action === 'create' && c.deliver && c.deliver.length > 0) wants.set(c.name, c.deliver);
+    const creates = c.action === 'create' || c.action === 'rotate';
+    if (creates && c.deliver && c.deliver.length > 0) wants.set(c.name, c.deliver);
   }
   const file = input.newKeysOut;
   if (wants.size === 0 && !file) return;
@@ -104,10 +105,18 @@ async function deliverCreated(
     },
   });
   for (const [id, why] of failures) {
-    const entry = entries.find((e) => e.id === id && e.action === 'create');
+    const entry = entries.find(
+      (e) => e.id === id && (e.action === 'create' || e.action === 'rotate'),
+    );
     if (!entry) continue;
     entry.undelivered = why.sinks;
-    if (entry.outcome === 'failed') entry.detail = `${entry.detail ?? 'failed'}; ${why.detail}`;
+    if (entry.action === 'rotate') {
+      // The successor exists; its secret did not reach every sink (docs/rotation.md#when-a-step-fails).
+      entry.failed_step ??= /secret not delivered/.test(why.detail) ? 'deliver' : 'reveal';
+      entry.outcome = 'failed';
+      entry.detail = entry.detail ? `${entry.detail}; ${why.detail}` : why.detail;
+    } else if (entry.outcome === 'failed')
+      entry.detail = `${entry.detail ?? 'failed'}; ${why.detail}`;
     else {
       entry.outcome = 'failed';
       entry.detail = why.detail;
@@ -139,7 +148,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   // (docs/plan-format.md#preconditions).
   let highestKnownId = plan.highest_id;
   let createdSincePlan: ServerKey[] = [];
-  if (changes.some((c) => c.action === 'create')) {
+  // A rotation creates its successor: it needs the same listing as a create.
+  const creates = (c: KeyChange) => c.action === 'create' || c.action === 'rotate';
+  if (changes.some(creates)) {
     try {
       const listing = input.listing ?? (await client.listKeys());
       // Keys that appeared since the plan: listed with an id above its highest.
@@ -148,7 +159,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     } catch (err) {
       // Without the listing no create can be checked; the updates can still go ahead.
       const reason = `could not list the account before creating: ${describeError(err)}`;
-      for (const c of changes.filter((x) => x.action === 'create')) {
+      for (const c of changes.filter(creates)) {
         entries.push({
           name: c.name,
           id: null,
@@ -159,9 +170,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       }
     }
   }
-  const runnable = changes.filter(
-    (c) => c.action !== 'create' || !entries.some((e) => e.action === 'create'),
-  );
+  const listed = !entries.some((e) => e.action === 'create' || e.action === 'rotate');
+  const runnable = changes.filter((c) => !creates(c) || listed);
   done = total - runnable.length;
   failed = done;
 

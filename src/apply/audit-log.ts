@@ -55,3 +55,27 @@ export async function openAuditLog(file: string): Promise<AuditLog> {
     },
   };
 }
+
+/**
+ * Ids of keys whose secret the audit log shows not delivered: the last delivery line of one of
+ * their sinks failed (docs/rotation.md#when-a-step-fails). Lines that are not delivery records,
+ * or not JSON, are skipped.
+ */
+export function undeliveredIds(text: string): Set<number> {
+  const last = new Map<string, { id: number; ok: boolean }>();
+  for (const line of text.split('\n')) {
+    if (!line.includes('"deliver"')) continue;
+    let r: unknown;
+    try {
+      r = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const d = r as Partial<DeliveryAuditRecord>;
+    if (d.action !== 'deliver' || typeof d.id !== 'number' || typeof d.sink !== 'string') continue;
+    last.set(`${d.id}\n${d.sink}`, { id: d.id, ok: d.outcome === 'ok' });
+  }
+  const out = new Set<number>();
+  for (const { id, ok } of last.values()) if (!ok) out.add(id);
+  return out;
+}

@@ -54,6 +54,20 @@ function takenCreate(change: KeyChange, ctx: KeyRunContext): PreconditionResult 
   return stop('skipped', { detail: CHANGED_SINCE_PLAN });
 }
 
+/**
+ * A rotation run before (a finished plan applied again): the key carries its generation name and
+ * the one key of the declared name created since the plan holds the planned fields.
+ */
+function rotatedAlready(
+  change: KeyChange,
+  current: ServerKey,
+  ctx: KeyRunContext,
+): PreconditionResult | undefined {
+  if (change.action !== 'rotate' || current.name !== change.rotation.rename_to) return undefined;
+  const done = takenCreate(change, ctx);
+  return !done.ok && done.outcome === 'applied' ? done : undefined;
+}
+
 /** Checks the change's precondition; reads the key it writes (none for a create). */
 export async function checkPrecondition(
   change: KeyChange,
@@ -85,6 +99,12 @@ export async function checkPrecondition(
   }
   if (change.precondition.kind === 'record') {
     const mismatched = findPreconditionMismatches(change.precondition.values, current);
+    if (mismatched.length > 0 && change.action === 'rotate') {
+      return (
+        rotatedAlready(change, current, ctx) ??
+        stop('skipped', { detail: CHANGED_SINCE_PLAN, fields: mismatched })
+      );
+    }
     if (mismatched.length > 0) {
       return holdsPlanned(change, current)
         ? stop('applied', { detail: ALREADY_PLANNED })

@@ -3,7 +3,7 @@
  * precondition (./precondition.ts), then the change's `sequence` call by call (./steps.ts), then
  * its ledger entry. Never throws: every way a key can end is a ledger entry.
  */
-import type { KeyChange } from '../plan/model.js';
+import type { KeyChange, WriteStep } from '../plan/model.js';
 import { describeError, type KeyRunContext } from './context.js';
 import { checkPrecondition } from './precondition.js';
 import { runStep, StepFailure, type KeyRunState } from './steps.js';
@@ -38,6 +38,42 @@ function endingOfFailure(err: unknown, createdId: number | null): Ending {
   return { outcome: 'failed', detail: describeError(err) };
 }
 
+/** What a rotation did before it ended: `id 12 renamed "NAME~20261201"`. */
+export function renamedNote(renamed: { id: number; name: string }): string {
+  return `id ${renamed.id} renamed ${JSON.stringify(renamed.name)}`;
+}
+
+/**
+ * A rotation's ending (docs/rotation.md#when-a-step-fails): which step failed and what was done
+ * before it, so the next plan's view of the account is no surprise.
+ */
+function rotationEnding(ending: Ending, state: KeyRunState, step: WriteStep | undefined): Ending {
+  const at = step ? { failed_step: step } : {};
+  if (ending.outcome === 'applied') {
+    return state.renamed
+      ? {
+          ...ending,
+          detail: [renamedNote(state.renamed), ending.detail].filter(Boolean).join('; '),
+        }
+      : ending;
+  }
+  if (!state.renamed) {
+    // Nothing was written: the current key still serves under its name.
+    return {
+      ...ending,
+      ...at,
+      detail: `failed at ${step ?? 'the precondition'}: ${ending.detail ?? ending.outcome}; the current key is unchanged`,
+    };
+  }
+  const next = state.createdId === null ? '; the next plan creates the successor' : '';
+  return {
+    ...ending,
+    ...at,
+    outcome: ending.outcome === 'did_not_converge' ? 'did_not_converge' : 'failed',
+    detail: `${renamedNote(state.renamed)}, failed at ${step ?? 'create'}: ${ending.detail ?? 'did not converge'}${next}`,
+  };
+}
+
 /** Runs one change and returns its ledger entry. */
 export async function runKeyChange(change: KeyChange, ctx: KeyRunContext): Promise<LedgerEntry> {
   const state: KeyRunState = {
@@ -56,13 +92,20 @@ export async function runKeyChange(change: KeyChange, ctx: KeyRunContext): Promi
   const checked = await checkPrecondition(change, ctx);
   if (!checked.ok) return entry({ outcome: checked.outcome, ...checked.extra });
   state.current = checked.current;
+  const rotating = change.action === 'rotate';
+  let current: WriteStep | undefined;
   try {
-    for (const step of change.sequence) await runStep(change, step, state, ctx);
+    for (const step of change.sequence) {
+      current = step;
+      await runStep(change, step, state, ctx);
+    }
   } catch (err) {
-    return entry(endingOfFailure(err, state.createdId));
+    const ending = endingOfFailure(err, state.createdId);
+    return entry(rotating ? rotationEnding(ending, state, current) : ending);
   }
-  return entry({
+  const done: Ending = {
     outcome: 'applied',
     ...(state.alreadyDeleted ? { detail: 'already deleted' } : {}),
-  });
+  };
+  return entry(rotating ? rotationEnding(done, state, undefined) : done);
 }

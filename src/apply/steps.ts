@@ -27,6 +27,8 @@ export interface KeyRunState {
   /** The id a create of this run got. */
   createdId: number | null;
   alreadyDeleted: boolean;
+  /** A rotation's predecessor once renamed: its id and new name. */
+  renamed?: { id: number; name: string };
 }
 
 /** A failed call that stops this key's sequence; carries what the ledger should say. */
@@ -121,6 +123,32 @@ async function createStep(
   ctx.inspectRecord(state.current);
 }
 
+/**
+ * A rotation's first call (docs/rotation.md#order-and-failure): a plain PUT of the current record
+ * with only `name` changed to the generation name — a complete body, the stored status kept.
+ */
+async function renameStep(change: KeyChange, state: KeyRunState, ctx: KeyRunContext) {
+  if (change.action !== 'rotate') throw new InternalError('a rename outside a rotation');
+  const base = state.current;
+  if (!base) throw new InternalError('no record to build the rename from');
+  const to = change.rotation.rename_to;
+  const values = { name: to, status: base.status };
+  const body = buildUpdateBody(base, values);
+  state.current = await attempt(
+    change,
+    state,
+    ctx,
+    'rename',
+    changedFields(base, values),
+    () => ctx.client.updateKey(body, base),
+    (after) => (after.name === to ? [] : ['name']),
+  );
+  state.renamed = { id: base.id, name: to };
+  // The successor is created next: this run's key is then the new one.
+  state.id = null;
+  state.current = undefined;
+}
+
 /** Runs one call of `change`'s sequence, updating `state`; throws when the sequence must stop. */
 export async function runStep(
   change: KeyChange,
@@ -129,6 +157,7 @@ export async function runStep(
   ctx: KeyRunContext,
 ): Promise<void> {
   if (step === 'create' || step === 'create_inert') return createStep(change, step, state, ctx);
+  if (step === 'rename') return renameStep(change, state, ctx);
   const id = state.id;
   if (id === null) throw new InternalError(`no server id for the ${step} call`);
   if (step === 'delete') {

@@ -26,6 +26,11 @@ export interface LedgerEntry {
    * `cometkeys deliver` finishes the configured ones.
    */
   undelivered?: string[];
+  /**
+   * A rotation that did not finish: the step that failed (docs/rotation.md#when-a-step-fails).
+   * `reveal` and `deliver` are the secret handoff after the create.
+   */
+  failed_step?: WriteStep | 'reveal' | 'deliver';
 }
 
 /** Counts per outcome. */

@@ -3,6 +3,7 @@
  * settings, the token, the client, the key files, the listing and the plan. Commands call these and
  * own the printing.
  */
+import path from 'node:path';
 import { accessTokenProblem } from '../api/token.js';
 import type { CometClient } from '../api/types.js';
 import type { Settings } from '../config/types.js';
@@ -185,13 +186,14 @@ export interface PreparedPlan {
  */
 export async function preparePlan(
   ctx: CommandContext,
-  opts: DesiredOptions & { targets?: string[]; rotate?: string[] },
+  opts: DesiredOptions & { targets?: string[]; rotate?: string[]; auditLog?: string },
 ): Promise<PreparedPlan> {
   const now = ctx.io.now?.() ?? new Date();
   const settings = await resolveSettings(ctx);
   const desired = await loadDesired(ctx, settings, opts, now);
   const client = await openClient(ctx, settings);
   const server = await listAccount(ctx, client);
+  const undelivered = await readUndelivered(auditLogPath(ctx, settings, opts.auditLog));
   const { createPlan } = await import('../plan/create-plan.js');
   const plan = createPlan({
     desired,
@@ -203,6 +205,39 @@ export async function preparePlan(
     toolVersion: ctx.version,
     targets: opts.targets,
     ...(opts.rotate ? { rotate: opts.rotate } : {}),
+    ...(undelivered.size > 0 ? { undelivered } : {}),
   });
   return { plan, settings, client, server };
+}
+
+/**
+ * The audit log's path: `--audit-log` (relative to the working directory), else the config's
+ * `auditLog` (relative to the config file), else none.
+ */
+export function auditLogPath(
+  ctx: CommandContext,
+  settings: Settings,
+  flag: string | undefined,
+): string | undefined {
+  if (flag) return path.resolve(ctx.io.cwd, flag);
+  if (!settings.auditLog) return undefined;
+  const base = settings.configFile ? path.dirname(settings.configFile) : ctx.io.cwd;
+  return path.resolve(base, settings.auditLog);
+}
+
+/**
+ * Keys whose secret the audit log shows not delivered (docs/rotation.md#when-a-step-fails): the
+ * planner keeps their predecessors enabled. No audit log, or none yet: none.
+ */
+async function readUndelivered(file: string | undefined): Promise<Set<number>> {
+  if (!file) return new Set();
+  const [{ readFile }, { undeliveredIds }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../apply/audit-log.js'),
+  ]);
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '';
+    throw new CliError(`cannot read the audit log ${file}: ${err.message}`);
+  });
+  return undeliveredIds(text);
 }

@@ -238,6 +238,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     gzip: opts.gzip ?? false,
     failRate: opts.failRate ?? 0,
     faultKinds: opts.faultKinds,
+    faultFor: opts.faultFor,
     hangMs: opts.hangMs ?? DEFAULT_HANG_MS,
     limiter: limiterOf(opts.rateLimit),
     revealRoutes: settings.revealRoutes,
@@ -321,6 +322,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (o.latencyMs !== undefined) state.latencyMs = o.latencyMs;
       if (o.failRate !== undefined) state.failRate = o.failRate;
       if ('faultKinds' in o) state.faultKinds = o.faultKinds;
+      if ('faultFor' in o) state.faultFor = o.faultFor;
       if ('rateLimit' in o) state.limiter = limiterOf(o.rateLimit);
       if ('revealRateLimit' in o) state.revealLimiter = revealLimiterOf(o.revealRateLimit);
       if (o.statusMode !== undefined) api.statusMode = o.statusMode;

@@ -28,7 +28,13 @@ import {
 } from './handlers.js';
 import { matchRoute, notFoundBody, type Endpoint } from './routes.js';
 import type { SlidingWindow } from './rate-limit.js';
-import type { AuthStyle, FaultKind, LoggedRequest, RevealRoutes } from './types.js';
+import type {
+  AuthStyle,
+  EmulatorOptions,
+  FaultKind,
+  LoggedRequest,
+  RevealRoutes,
+} from './types.js';
 
 /** Everything the request pipeline reads; mutable fields may change between requests. */
 export interface ServerState {
@@ -42,6 +48,7 @@ export interface ServerState {
   gzip: boolean;
   failRate: number;
   faultKinds: FaultKind[] | undefined;
+  faultFor: EmulatorOptions['faultFor'];
   hangMs: number;
   limiter: SlidingWindow | undefined;
   /** Which reveal routes exist. */
@@ -284,7 +291,9 @@ function handle(
   }
   if (limited(state, res, entry, state.limiter)) return;
   const faultRandom = state.faultSchedule(entry);
-  const fault = chooseFault(faultRandom, state.failRate, state.faultKinds, entry.method);
+  const fault =
+    state.faultFor?.(entry) ??
+    chooseFault(faultRandom, state.failRate, state.faultKinds, entry.method);
   if (fault) entry.fault = fault;
   switch (fault) {
     case '500':

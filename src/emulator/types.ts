@@ -140,6 +140,13 @@ export interface EmulatorOptions {
   failRate?: number;
   /** Which faults may be chosen (default all). */
   faultKinds?: FaultKind[];
+  /**
+   * A fault for this very request, chosen by the caller (a test aiming at one step of a
+   * sequence); undefined leaves the request to `failRate`. Library option only.
+   */
+  faultFor?: (
+    request: Pick<LoggedRequest, 'method' | 'path' | 'query' | 'body'>,
+  ) => FaultKind | undefined;
   /** How long a 'hang' holds the request before destroying the socket (default 60000 ms). */
   hangMs?: number;
   /** Sliding-window limit shared by all /api routes. */
@@ -226,6 +233,7 @@ export type RuntimeOptions = Partial<
     | 'latencyMs'
     | 'failRate'
     | 'faultKinds'
+    | 'faultFor'
     | 'rateLimit'
     | 'revealRateLimit'
     | 'statusMode'

@@ -168,6 +168,14 @@ export function retirePredecessors(
   const changes: KeyChange[] = [];
   const warnings: PlanWarning[] = [];
   if (!spec) return { changes, warnings };
+  if (current && opts.undelivered?.has(current.id)) {
+    warnings.push({
+      name: d.name,
+      id: current.id,
+      kind: 'secret-undelivered',
+      message: `the audit log shows its secret not delivered to every sink: run cometkeys deliver ${d.name}; its predecessors stay enabled until it is`,
+    });
+  }
   generations.forEach((g, i) => {
     const successor = generations[i + 1] ?? current;
     const since = successor?.created_time;

@@ -209,7 +209,7 @@ describe('rotation in the planner', () => {
       undelivered: new Set([40]),
     });
     expect(plan.changes).toEqual([]);
-    expect(plan.warnings.map((w) => w.kind)).toEqual(['retirement-held']);
+    expect(plan.warnings.map((w) => w.kind)).toEqual(['secret-undelivered', 'retirement-held']);
   });
 
   it('counts a rotation as an update and its budget as quota added in the safety limits', () => {

@@ -26,6 +26,7 @@ import { CliError, outputOptions, type CommandContext } from '../context.js';
 import {
   accountUserId,
   listAccount,
+  auditLogPath,
   openClient,
   preparePlan,
   resolveSettings,
@@ -261,6 +262,7 @@ export async function runApply(
         files: opts.file,
         targets: opts.target,
         ...(opts.rotate ? { rotate: opts.rotate } : {}),
+        ...(opts.auditLog ? { auditLog: opts.auditLog } : {}),
         allowEmpty: opts.allowEmpty === true,
       });
   const { plan, settings, client } = prepared;
@@ -303,14 +305,7 @@ export async function runApply(
     return 1;
   }
 
-  const auditFile = opts.auditLog
-    ? path.resolve(ctx.io.cwd, opts.auditLog)
-    : settings.auditLog
-      ? path.resolve(
-          settings.configFile ? path.dirname(settings.configFile) : ctx.io.cwd,
-          settings.auditLog,
-        )
-      : undefined;
+  const auditFile = auditLogPath(ctx, settings, opts.auditLog);
   const newKeysOut = opts.newKeysOut
     ? { abs: path.resolve(ctx.io.cwd, opts.newKeysOut), shown: opts.newKeysOut }
     : undefined;
