@@ -78,11 +78,18 @@ async function deliverCreated(
     if (creates && c.deliver && c.deliver.length > 0) wants.set(c.name, c.deliver);
   }
   const file = input.newKeysOut;
-  if (wants.size === 0 && !file) return;
+  const handoffs = input.plan.handoffs ?? [];
+  if (wants.size === 0 && !file && handoffs.length === 0) return;
   const targets = created.flatMap((k) => {
     const deliver = [...(file ? [NEW_KEYS_SINK] : []), ...(wants.get(k.name) ?? [])];
     return deliver.length > 0 ? [{ ...k, deliver }] : [];
   });
+  // Secrets the audit log shows undelivered: revealed in the same batch (stopped runs skip them).
+  const stopped = input.signal?.aborted === true;
+  for (const h of stopped ? [] : handoffs) {
+    targets.push({ id: h.id, name: h.name, secret: null, deliver: h.deliver });
+    entries.push({ name: h.name, id: h.id, action: 'deliver', outcome: 'applied' });
+  }
   const failures = await deliverSecrets({
     client: input.client,
     sinks: { ...input.sinks, ...(file ? { [NEW_KEYS_SINK]: newKeysSink(file, created) } : {}) },
@@ -106,10 +113,16 @@ async function deliverCreated(
   });
   for (const [id, why] of failures) {
     const entry = entries.find(
-      (e) => e.id === id && (e.action === 'create' || e.action === 'rotate'),
+      (e) =>
+        e.id === id && (e.action === 'create' || e.action === 'rotate' || e.action === 'deliver'),
     );
     if (!entry) continue;
     entry.undelivered = why.sinks;
+    if (entry.action === 'deliver') {
+      entry.outcome = 'failed';
+      entry.detail = why.detail.replace(/^created as id \d+, /, '');
+      continue;
+    }
     if (entry.action === 'rotate') {
       // The successor exists; its secret did not reach every sink (docs/rotation.md#when-a-step-fails).
       entry.failed_step ??= /secret not delivered/.test(why.detail) ? 'deliver' : 'reveal';

@@ -15,7 +15,8 @@ export interface LedgerEntry {
   name: string;
   /** Server id; null for a create that never got one. */
   id: number | null;
-  action: ChangeAction | 'missing';
+  /** `deliver`: a secret the plan hands over again (a handoff), no server write. */
+  action: ChangeAction | 'missing' | 'deliver';
   outcome: Outcome;
   /** Why: the failure reason, "changed since plan", "already deleted", ... Never a secret. */
   detail?: string;

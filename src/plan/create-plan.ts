@@ -25,6 +25,7 @@ import { matchKeys } from './match.js';
 import { planMoney } from './money.js';
 import {
   PLAN_FORMAT_VERSION,
+  type Handoff,
   type KeyChange,
   type MissingKey,
   type Plan,
@@ -156,6 +157,7 @@ export function createPlan(input: PlanInput): Plan {
 
   const changes: KeyChange[] = [];
   const warnings: PlanWarning[] = [];
+  const handoffs: Handoff[] = [];
   let unchanged = 0;
   const warnUnusedDays = settings.warnUnusedDays ?? DEFAULT_WARN_UNUSED_DAYS;
   const maxUnusedDays = settings.policy?.maxUnusedDays;
@@ -168,6 +170,10 @@ export function createPlan(input: PlanInput): Plan {
       ? decideRotation(d, s, matchedBy, { now, nowSec, forced: forced.has(d.name), takenNames })
       : undefined;
     if (rotation?.warning) warnings.push(rotation.warning);
+    // A secret the audit log shows undelivered is handed over again (not if rotated now).
+    if (!rotation?.due && d.deliver && input.undelivered?.has(s.id)) {
+      handoffs.push({ id: s.id, name: shownName, deliver: [...d.deliver] });
+    }
     if (rotation?.due) {
       // The successor gets the declared fields; the predecessor keeps its own.
       changes.push(rotation.change);
@@ -282,6 +288,7 @@ export function createPlan(input: PlanInput): Plan {
     unmanaged,
     missing,
     warnings,
+    ...(handoffs.length > 0 ? { handoffs: handoffs.sort(compareNameId) } : {}),
     safety: evaluateSafety(changes, input.server.length, settings.safety),
     ...(targets ? { targets: [...targets] } : {}),
     highest_id: highestId,

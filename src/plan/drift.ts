@@ -11,5 +11,5 @@ import type { Plan } from './model.js';
  * counted again.
  */
 export function countDrift(plan: Plan): number {
-  return plan.changes.length + plan.missing.length;
+  return plan.changes.length + plan.missing.length + (plan.handoffs?.length ?? 0);
 }

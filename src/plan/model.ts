@@ -222,6 +222,16 @@ export interface PlanSummary extends Partial<PlanMoney> {
 
 export const PLAN_FORMAT_VERSION = 1;
 
+/**
+ * A key whose secret the audit log shows not delivered to every sink: apply reveals it and hands
+ * it to `deliver` again (docs/rotation.md#when-a-step-fails). No server write.
+ */
+export interface Handoff {
+  id: number;
+  name: string;
+  deliver: string[];
+}
+
 export interface Plan {
   format_version: typeof PLAN_FORMAT_VERSION;
   tool_version: string;
@@ -235,6 +245,8 @@ export interface Plan {
   unmanaged: UnmanagedKey[];
   missing: MissingKey[];
   warnings: PlanWarning[];
+  /** Secrets apply delivers again; present only when there is one. */
+  handoffs?: Handoff[];
   safety: SafetyViolation[];
   /** Names given with --target, when the plan was restricted. */
   targets?: string[];

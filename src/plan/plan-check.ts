@@ -276,6 +276,11 @@ export function checkPlanAuthority(
   opts: { source: string } & PlannedValueLimits,
 ): void {
   const problems = [...duplicateProblems(plan.changes), ...moneyProblems(plan)];
+  const handedOver = new Set<number>();
+  for (const h of plan.handoffs ?? []) {
+    if (handedOver.has(h.id)) problems.push(`two handoffs for id ${h.id} ("${h.name}")`);
+    handedOver.add(h.id);
+  }
   for (const c of plan.changes) {
     for (const p of changeProblems(c, opts)) problems.push(`${label(c)}: ${p}`);
   }

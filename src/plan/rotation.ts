@@ -173,7 +173,7 @@ export function retirePredecessors(
       name: d.name,
       id: current.id,
       kind: 'secret-undelivered',
-      message: `the audit log shows its secret not delivered to every sink: run cometkeys deliver ${d.name}; its predecessors stay enabled until it is`,
+      message: `the audit log shows its secret not delivered to every sink: apply delivers it again (or run cometkeys deliver ${d.name}); its predecessors stay enabled until then`,
     });
   }
   generations.forEach((g, i) => {

@@ -158,12 +158,15 @@ export function changeTitle(c: KeyChange, showName: (name: string) => string = q
  */
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
+  const handoffs = plan.handoffs?.length ?? 0;
+  const again =
+    handoffs > 0 ? ` ${handoffs} secret${handoffs === 1 ? '' : 's'} to deliver again.` : '';
   if (plan.changes.length === 0) {
-    const rest = s.unmanaged > 0 ? ` ${unmanagedSummary(plan)}.` : '';
+    const rest = (s.unmanaged > 0 ? ` ${unmanagedSummary(plan)}.` : '') + again;
     return `No changes. ${s.unchanged} key${s.unchanged === 1 ? '' : 's'} match${s.unchanged === 1 ? 'es' : ''} the key files.${rest}`;
   }
   const rotate = s.rotate ? `, ${s.rotate} to rotate` : '';
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${rotate}; ${s.unchanged} unchanged, ${unmanagedSummary(plan)}.`;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${rotate}; ${s.unchanged} unchanged, ${unmanagedSummary(plan)}.${again}`;
 }
 
 /** Who a warning is about: `"name" (id 7)`. */

@@ -109,6 +109,12 @@ export function renderMarkdown(plan: Plan, opts: RenderOptions): string {
     return s ? `${codeSpan(s)}: ` : '';
   };
   list(
+    `Secrets to deliver again (${plan.handoffs?.length ?? 0})`,
+    (plan.handoffs ?? []).map(
+      (h) => `${codeSpan(subject(h))} → ${markdownText(h.deliver.join(', '))}`,
+    ),
+  );
+  list(
     `Missing (${plan.missing.length})`,
     plan.missing.map((m) => `${who(m)}${markdownText(m.message)}`),
   );

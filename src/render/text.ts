@@ -73,6 +73,11 @@ export function renderText(plan: Plan, opts: RenderOptions): string {
       out.push(paint(ANSI.red, `  ! ${subject(m)}: ${escapeText(m.message)}`));
     out.push('');
   }
+  if (plan.handoffs && plan.handoffs.length > 0) {
+    out.push('Secrets to deliver again (the audit log shows them not delivered):');
+    for (const h of plan.handoffs) out.push(`  ${subject(h)} → ${h.deliver.join(', ')}`);
+    out.push('');
+  }
   if (plan.unmanaged.length > 0) {
     const { shown, more } = shownUnmanaged(plan);
     out.push(`Unmanaged (${plan.unmanaged.length}; ${unmanagedFate(plan)}):`);

@@ -6,7 +6,7 @@
  * successor's secret is undelivered. The clock is the emulator's and the CLI's `now`, moved by
  * the test: no waiting, no timing.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -215,19 +215,30 @@ describe('rotation against the emulator', () => {
       /id 12 renamed "backend-prod~20261201"; created as id \d+, secret not delivered to local/,
     );
 
-    // The overlap ends, but the audit log shows the secret undelivered: nothing is disabled.
+    // The overlap ends, but the audit log shows the secret undelivered: nothing is disabled,
+    // and apply hands the secret over again (failing again while the sink is broken).
     nowMs += 8 * DAY_MS;
     const held = await planJson();
+    const successor = byName('backend-prod')[0]?.id;
     expect(held.changes).toEqual([]);
+    expect(held).toMatchObject({
+      handoffs: [{ id: successor, name: 'backend-prod', deliver: ['local'] }],
+    });
     expect(held.warnings.map((w) => w.kind)).toEqual(['secret-undelivered', 'retirement-held']);
-    expect((await cli('apply', '--auto-approve')).code).toBe(0);
+    expect((await cli('plan')).out).toContain('1 secret to deliver again.');
+    const again = await cli('apply', '--auto-approve');
+    expect(again.code).toBe(3);
+    expect(again.out).toContain(
+      `backend-prod (id ${successor}) deliver: failed: secret not delivered to local`,
+    );
     expect(emu.get(12)?.status).toBe(1);
 
-    // The handoff is finished; the next apply retires the predecessor.
-    const { rmSync } = await import('node:fs');
+    // The sink works again: the next apply delivers, the one after retires the predecessor.
     rmSync(sink);
-    expect((await cli('deliver', 'backend-prod')).code).toBe(0);
+    const delivered = await cli('apply', '--auto-approve');
+    expect(delivered.code, delivered.out).toBe(0);
     expect(deliveredToCurrent()).toBe(true);
+    expect(emu.get(12)?.status).toBe(1);
     const last = await cli('apply', '--auto-approve');
     expect(last.code, last.out).toBe(0);
     expect(emu.get(12)?.status).toBe(2);

@@ -103,7 +103,7 @@ async function loadSavedPlan(
     );
   }
   const client = await openClient(ctx, settings);
-  if (plan.changes.length === 0) return { plan, settings, client };
+  if (plan.changes.length === 0 && !plan.handoffs?.length) return { plan, settings, client };
   // The safety limits are evaluated against the account as it is now (docs/plan-format.md), and the
   // owner is known from COMETAPI_USER_ID or, failing that, from the account's keys.
   const listing = await listAccount(ctx, client);
@@ -284,7 +284,7 @@ export async function runApply(
     // With --format json, stdout carries only the ledger.
     (json ? stderr : stdout).write(shown);
   }
-  if (plan.changes.length === 0) {
+  if (plan.changes.length === 0 && !plan.handoffs?.length) {
     if (json) stdout.write(renderApplyJson({ entries: [], summary: emptySummary() }));
     else if (planFile) stdout.write('No changes.\n');
     return 0;
