@@ -8,7 +8,13 @@ import { loadKeyFileText } from '../desired/index.js';
 import { fieldsIgnoredBy, ignoreEntryOf, LIST_FIELDS, MANAGED_FIELDS } from '../fields.js';
 import type { Diagnostic, ServerKey } from '../model.js';
 import { InternalError } from '../plan/errors.js';
-import { compareNameId, formatDollars, matchesTarget, unixSeconds } from '../values/index.js';
+import {
+  compareNameId,
+  formatDollars,
+  generationBases,
+  matchesTarget,
+  unixSeconds,
+} from '../values/index.js';
 import {
   exportEntry,
   ignoreList,
@@ -170,14 +176,42 @@ export function fixEntries(
   }
 }
 
+/** What the left-out generations become until their key declares `rotate`. */
+function generationWarning(generations: readonly ServerKey[], action: UnmanagedAction): string {
+  const shown = generations
+    .slice(0, 3)
+    .map((g) => `${JSON.stringify(g.name)} (id ${g.id})`)
+    .join(', ');
+  const more = generations.length > 3 ? ` and ${generations.length - 3} more` : '';
+  const n = generations.length;
+  const fate =
+    action === 'ignore'
+      ? 'reports them as unmanaged'
+      : `${action === 'disable' ? 'disables' : 'deletes'} them as unmanaged keys (unmanaged.action: ${action})`;
+  return (
+    `left out ${n} generation${n === 1 ? '' : 's'} of rotated keys (${shown}${more}): declare ` +
+    `rotate (and remove id) on the rotated key so that plans treat them as its predecessors; until then a plan ${fate}`
+  );
+}
+
 /** Exports the listed keys as a key file (docs/export.md); validates its own output. */
 export function exportKeyFile(server: ServerKey[], opts: ExportOptions): ExportResult {
   const warnings: ExportWarning[] = [];
   const nowSec = unixSeconds(opts.now);
   const targets = opts.targets && opts.targets.length > 0 ? opts.targets : undefined;
-  const chosen = (
-    targets ? server.filter((s) => matchesTarget(String(s.name), targets)) : [...server]
-  ).sort(compareNameId);
+  const targeted = targets
+    ? server.filter((s) => matchesTarget(String(s.name), targets))
+    : [...server];
+  // A rotated key is written once, under its name; its generations are left out
+  // (docs/export.md#rotated-keys).
+  const names = new Set(server.map((s) => String(s.name)));
+  const isGeneration = (s: ServerKey) =>
+    generationBases(String(s.name)).some((base) => names.has(base));
+  const generations = targeted.filter(isGeneration);
+  const chosen = targeted.filter((s) => !isGeneration(s)).sort(compareNameId);
+  if (generations.length > 0) {
+    warnings.push({ message: generationWarning(generations, opts.unmanagedAction) });
+  }
   const entries = chosen.map((s) => exportEntry(s, nowSec, warnings));
 
   // The loader is the judge of what a key file may hold: a value it refuses that the rules
@@ -196,7 +230,7 @@ export function exportKeyFile(server: ServerKey[], opts: ExportOptions): ExportR
   }
 
   if (targets) {
-    const left = server.length - chosen.length;
+    const left = server.length - chosen.length - generations.length;
     if (left > 0) {
       const fate =
         opts.unmanagedAction === 'ignore'

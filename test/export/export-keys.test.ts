@@ -292,3 +292,51 @@ describe('exportKeyFile: quotaMaxUnits', () => {
     expect(loaded.keys[0]?.ignore_changes).toContain('remain_quota');
   });
 });
+
+describe('export of rotated keys', () => {
+  const server = [
+    aServerKey({ id: 12, name: 'backend-prod~20261101', status: 2 }),
+    aServerKey({ id: 20, name: 'backend-prod~20261101~2', created_time: NOW_SEC - 2 * 86_400 }),
+    aServerKey({ id: 40, name: 'backend-prod', created_time: NOW_SEC - 86_400 }),
+    aServerKey({ id: 41, name: 'lonely~20261101' }),
+  ];
+
+  it('writes a rotated key once under its name and leaves its generations out, with a warning', () => {
+    const { doc, warnings } = exported(server);
+    expect(doc.keys.map((k) => [k.name, k.id])).toEqual([
+      ['backend-prod', 40],
+      // No key of its base name: not a generation, written as any key.
+      ['lonely~20261101', 41],
+    ]);
+    expect(warnings.map((w) => w.message)).toContain(
+      'left out 2 generations of rotated keys ("backend-prod~20261101" (id 12), "backend-prod~20261101~2" (id 20)): ' +
+        'declare rotate (and remove id) on the rotated key so that plans treat them as its predecessors; ' +
+        'until then a plan reports them as unmanaged',
+    );
+  });
+
+  it('gives a file that, with rotate declared, plans no changes', () => {
+    const { text } = exported(server);
+    const withRotate = text
+      .replace(/(- name: backend-prod\n)\s+id: 40\n/, '$1')
+      .replace(
+        '- name: backend-prod\n',
+        '- name: backend-prod\n    deliver: [local]\n    rotate: { after_days: 90, overlap_days: 7 }\n',
+      );
+    expect(withRotate).toContain('rotate:');
+    expect(withRotate).not.toContain('id: 40');
+    const loaded = loadKeyFileText(withRotate, 'keys.yaml', { quotaPerUsd: 500_000, now: NOW });
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = createPlan({
+      desired: loaded.keys,
+      server,
+      settings: defaultSettings(),
+      now: NOW,
+      baseUrl: 'https://api.cometapi.com',
+      userId: 1,
+      toolVersion: '0',
+    });
+    expect(plan.changes).toEqual([]);
+    expect(plan.unmanaged).toEqual([]);
+  });
+});
