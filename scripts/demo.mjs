@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole workflow on the embedded emulator, offline.
 // Starts `cometkeys emulator` with a small seeded account, then runs validate → plan →
-// apply --auto-approve → plan against it with keys.example.yaml, and stops the emulator.
+// apply --auto-approve → plan against it with keys.example.yaml, then shows one rotation (a key
+// with `rotate:` and a file sink in a temporary directory, rotated now with --rotate), and stops
+// the emulator.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -35,6 +39,31 @@ function run(title, args, env, expected) {
   return r.status;
 }
 
+let scratch;
+/** A key file with a rotating key and a config whose file sink writes into a temporary directory. */
+function rotationFiles() {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'cometkeys-demo-'));
+  const keys = path.join(scratch, 'rotation.yaml');
+  const config = path.join(scratch, 'cometkeys.config.json');
+  writeFileSync(
+    keys,
+    [
+      'version: 1',
+      'keys:',
+      '  - name: demo-rotating',
+      '    quota_budget: "$5"',
+      '    deliver: [demo-file]',
+      '    rotate: { after_days: 90, overlap_days: 7 }',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    config,
+    JSON.stringify({ sinks: { 'demo-file': { file: 'secrets/{name}.env', format: 'dotenv' } } }),
+  );
+  return { keys, config };
+}
+
 const emulator = await startEmulator();
 let failed = false;
 try {
@@ -48,11 +77,31 @@ try {
   run('what would change', ['plan', '-f', keyFile, '--detailed-exitcode'], env, [0, 2]);
   run('make it so', ['apply', '-f', keyFile, '--auto-approve'], env, [0]);
   run('in sync now', ['plan', '-f', keyFile, '--detailed-exitcode'], env, [0]);
-  console.log('\nDemo finished: the account matches keys.example.yaml.');
+  console.log('\nThe account matches keys.example.yaml. Now one rotation:');
+  const files = rotationFiles();
+  const withRotation = ['-f', keyFile, '-f', files.keys, '--config', files.config];
+  run('create a key that rotates', ['apply', ...withRotation, '--auto-approve'], env, [0]);
+  run('rotate it now', ['plan', ...withRotation, '--rotate', 'demo-rotating'], env, [0]);
+  run(
+    'rename, create, deliver',
+    ['apply', ...withRotation, '--rotate', 'demo-rotating', '--auto-approve'],
+    env,
+    [0],
+  );
+  run(
+    'in sync: the predecessor serves until its overlap ends',
+    ['plan', ...withRotation, '--detailed-exitcode'],
+    env,
+    [0],
+  );
+  console.log(
+    '\nDemo finished: the account matches keys.example.yaml, and demo-rotating was rotated.',
+  );
 } catch (err) {
   failed = true;
   console.error(`demo failed: ${err.message}`);
 } finally {
   emulator.child.kill('SIGTERM');
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 }
 process.exitCode = failed ? 1 : 0;

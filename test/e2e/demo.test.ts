@@ -1,6 +1,6 @@
 /**
  * `npm run demo` (the README's first command) works offline on a fresh build: the emulator
- * starts, validate → plan → apply → plan runs, and the account ends in sync.
+ * starts, validate → plan → apply → plan runs, the account ends in sync, and one key is rotated.
  */
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -21,6 +21,12 @@ it(
     expect(stdout).toContain('$ cometkeys apply -f keys.example.yaml --auto-approve');
     expect(stdout).toContain('Apply: 3 applied, 0 failed');
     expect(stdout).toContain('No changes. 3 keys match the key files.');
+    // One rotation: a key created with rotate:, then rotated now with --rotate.
+    expect(stdout).toContain('↻ rotate "demo-rotating"');
+    expect(stdout).toMatch(
+      /demo-rotating \(id \d+\) rotate: applied \(id \d+ renamed "demo-rotating~\d{8}"\)/,
+    );
+    expect(stdout).toContain('No changes. 4 keys match the key files.');
     expect(stdout).not.toContain('\x1b[');
   },
   DEMO_TIMEOUT_MS,
