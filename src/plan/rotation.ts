@@ -116,6 +116,18 @@ export function decideRotation(
       return { due: false };
     }
   }
+  if (d.quota === null) {
+    return {
+      due: false,
+      warning: {
+        name: d.name,
+        id: s.id,
+        kind: 'rotation-blocked',
+        message:
+          'rotation is due but its successor would be created without quota: declare quota_budget, remain_quota or unlimited_quota (remain_quota is in its ignore_changes)',
+      },
+    };
+  }
   const renameTo = nextGenerationName(d.name, opts.now, opts.takenNames);
   if (renameTo === undefined) {
     return {

@@ -82,6 +82,13 @@ describe('rotation in the planner', () => {
     );
   });
 
+  it('does not rotate a key whose successor would have no quota, and says why', () => {
+    const d = ROTATING({ quota: null, ignore_changes: ['remain_quota'] });
+    const plan = planOf([d], [current({ created_time: NOW_SEC - 100 * DAY })]);
+    expect(plan.changes).toEqual([]);
+    expect(plan.warnings.map((w) => w.kind)).toEqual(['rotation-blocked']);
+  });
+
   it('names a second rotation the same day ~2, and takes generations out of matching', () => {
     const gen = aServerKey({
       id: 30,
