@@ -156,6 +156,19 @@ describe('rotation against the emulator', () => {
     expect((await cli('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('refuses --rotate of a key without rotate, and with a saved plan', async () => {
+    const other = await cli('apply', '--auto-approve', '--rotate', 'other');
+    expect(other.code).toBe(1);
+    expect(other.err).toContain('--rotate "other": no key of that name declares rotate');
+    expect((await cli('plan', '--out', 'plan.json')).code).toBe(0);
+    const saved = await cli('apply', 'plan.json', '--rotate', 'backend-prod');
+    expect(saved.code).toBe(1);
+    expect(saved.err).toContain(
+      'apply PLAN cannot be combined with -f/--file, --target or --rotate',
+    );
+    expect(emu.records().map((k) => k.name)).toEqual(['backend-prod', 'other']);
+  });
+
   it('warns while a consumer still uses the predecessor', async () => {
     expect((await cli('apply', '--auto-approve')).code).toBe(0);
     nowMs += 3 * 3_600_000;

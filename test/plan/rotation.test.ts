@@ -60,6 +60,11 @@ describe('rotation in the planner', () => {
     expect(out).toContain('rename id 12 → "backend-prod~20261126"');
     expect(out).toContain('deliver → local');
     expect(out).toContain('0 to delete, 1 to rotate;');
+    const md = renderPlan(plan, { format: 'markdown', color: false, quotaPerUsd: 500_000 });
+    expect(md).toContain(
+      '<code>↻</code> rotate <code>&quot;backend-prod&quot;</code> (id 12, 93 days old)',
+    );
+    expect(md).toContain('! rename id 12 → "backend-prod~20261126"');
   });
 
   it('does not rotate a younger key, and plans its drift as an update', () => {
