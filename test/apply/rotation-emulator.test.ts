@@ -68,7 +68,13 @@ beforeEach(async () => {
         created_time: created,
         accessed_time: created + 50 * 86_400,
       }),
-      aSeedKey({ id: 13, name: 'other', unlimited_quota: true, created_time: created }),
+      aSeedKey({
+        id: 13,
+        name: 'other',
+        unlimited_quota: true,
+        created_time: created,
+        accessed_time: created + 90 * 86_400,
+      }),
     ],
   });
 });
