@@ -98,48 +98,34 @@ export function decideRotation(
 ): RotationDecision {
   const spec = d.rotate;
   if (!spec) return { due: false };
+  const notDue = (kind: string, message: string): RotationDecision => ({
+    due: false,
+    warning: { name: d.name, id: s.id, kind, message },
+  });
   const age = ageDays(s, opts.nowSec);
   if (!opts.forced) {
     if (age === null) {
-      return {
-        due: false,
-        warning: {
-          name: d.name,
-          id: s.id,
-          kind: 'rotation-age-unknown',
-          message:
-            'the server gives no created_time, so its age is unknown: it is rotated only with --rotate',
-        },
-      };
+      return notDue(
+        'rotation-age-unknown',
+        'the server gives no created_time, so its age is unknown: it is rotated only with --rotate',
+      );
     }
     if (opts.nowSec - (s.created_time as number) < spec.after_days * SECONDS_PER_DAY) {
       return { due: false };
     }
   }
   if (d.quota === null) {
-    return {
-      due: false,
-      warning: {
-        name: d.name,
-        id: s.id,
-        kind: 'rotation-blocked',
-        message:
-          'rotation is due but its successor would be created without quota: declare quota_budget, remain_quota or unlimited_quota (remain_quota is in its ignore_changes)',
-      },
-    };
+    return notDue(
+      'rotation-blocked',
+      'rotation is due but its successor would be created without quota: declare quota_budget, remain_quota or unlimited_quota (remain_quota is in its ignore_changes)',
+    );
   }
   const renameTo = nextGenerationName(d.name, opts.now, opts.takenNames);
   if (renameTo === undefined) {
-    return {
-      due: false,
-      warning: {
-        name: d.name,
-        id: s.id,
-        kind: 'rotation-blocked',
-        message:
-          'rotation is due but cannot happen today: the next generation name would be longer than 50 characters; it happens on the next UTC day',
-      },
-    };
+    return notDue(
+      'rotation-blocked',
+      'rotation is due but cannot happen today: the next generation name would be longer than 50 characters; it happens on the next UTC day',
+    );
   }
   const successor = createChange(d);
   const deliver = d.deliver ?? [];
