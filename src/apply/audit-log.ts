@@ -62,20 +62,34 @@ export async function openAuditLog(file: string): Promise<AuditLog> {
  * or not JSON, are skipped.
  */
 export function undeliveredIds(text: string): Set<number> {
+  const tracker = deliveryTracker();
+  for (const line of text.split('\n')) tracker.add(line);
+  return tracker.undelivered();
+}
+
+/**
+ * The same, fed one line at a time, so an audit log of any size is read as a stream: the last
+ * delivery line of each (key, sink) decides.
+ */
+export function deliveryTracker(): { add(line: string): void; undelivered(): Set<number> } {
   const last = new Map<string, { id: number; ok: boolean }>();
-  for (const line of text.split('\n')) {
-    if (!line.includes('"deliver"')) continue;
-    let r: unknown;
-    try {
-      r = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const d = r as Partial<DeliveryAuditRecord>;
-    if (d.action !== 'deliver' || typeof d.id !== 'number' || typeof d.sink !== 'string') continue;
-    last.set(`${d.id}\n${d.sink}`, { id: d.id, ok: d.outcome === 'ok' });
-  }
-  const out = new Set<number>();
-  for (const { id, ok } of last.values()) if (!ok) out.add(id);
-  return out;
+  return {
+    add(line) {
+      if (!line.includes('"deliver"')) return;
+      let r: unknown;
+      try {
+        r = JSON.parse(line);
+      } catch {
+        return;
+      }
+      const d = r as Partial<DeliveryAuditRecord>;
+      if (d.action !== 'deliver' || typeof d.id !== 'number' || typeof d.sink !== 'string') return;
+      last.set(`${d.id}\n${d.sink}`, { id: d.id, ok: d.outcome === 'ok' });
+    },
+    undelivered() {
+      const out = new Set<number>();
+      for (const { id, ok } of last.values()) if (!ok) out.add(id);
+      return out;
+    },
+  };
 }

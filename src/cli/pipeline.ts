@@ -231,13 +231,28 @@ export function auditLogPath(
  */
 async function readUndelivered(file: string | undefined): Promise<Set<number>> {
   if (!file) return new Set();
-  const [{ readFile }, { undeliveredIds }] = await Promise.all([
-    import('node:fs/promises'),
-    import('../apply/audit-log.js'),
-  ]);
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return '';
+  const [{ stat }, { createReadStream }, { createInterface }, { deliveryTracker }] =
+    await Promise.all([
+      import('node:fs/promises'),
+      import('node:fs'),
+      import('node:readline'),
+      import('../apply/audit-log.js'),
+    ]);
+  const fail = (err: NodeJS.ErrnoException): never => {
     throw new CliError(`cannot read the audit log ${file}: ${err.message}`);
-  });
-  return undeliveredIds(text);
+  };
+  const info = await stat(file).catch((err: NodeJS.ErrnoException) =>
+    err.code === 'ENOENT' ? undefined : fail(err),
+  );
+  // Only a regular file holds history: a device (/dev/null, /dev/full) or a FIFO has none, and
+  // reading one could never end.
+  if (!info?.isFile()) return new Set();
+  const tracker = deliveryTracker();
+  try {
+    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }) });
+    for await (const line of lines) tracker.add(line);
+  } catch (err) {
+    fail(err as NodeJS.ErrnoException);
+  }
+  return tracker.undelivered();
 }
