@@ -89,22 +89,34 @@ export function createCometClient(opts: CometClientOptions): CometClient {
     listKeys: (listOpts) =>
       listAllKeys(http, listOpts?.onProgress, opts.maxListKeys ?? DEFAULT_MAX_LIST_KEYS),
     getKey,
-    createKey: (fields, { highestKnownId }) => createAndResolve(writes, fields, highestKnownId),
-    updateKey: (body, before) =>
-      putWithRecovery(writes, '/api/token/', limitRemainQuota(body, quotaMaxUnits), before),
-    setStatus: (current, status) =>
+    createKey: (fields, { highestKnownId, ...observe }) =>
+      createAndResolve(writes, fields, highestKnownId, observe),
+    updateKey: (body, before, observe) =>
+      putWithRecovery(
+        writes,
+        '/api/token/',
+        limitRemainQuota(body, quotaMaxUnits),
+        before,
+        observe,
+      ),
+    setStatus: (current, status, observe) =>
       putWithRecovery(
         writes,
         '/api/token/?status_only=true',
         buildStatusBody(current, status, { quotaMaxUnits }),
         current,
+        observe,
       ),
-    async deleteKey(id) {
+    async deleteKey(id, observe) {
       try {
-        await http.call('DELETE', `/api/token/${id}`, undefined, 'transient');
+        const envelope = await http.call('DELETE', `/api/token/${id}`, undefined, 'transient');
+        observe?.onStatus?.(envelope.status);
         return 'deleted';
       } catch (err) {
-        if (err instanceof CometApiError && err.kind === 'not_found') return 'not_found';
+        if (err instanceof CometApiError && err.kind === 'not_found') {
+          if (err.status !== null) observe?.onStatus?.(err.status);
+          return 'not_found';
+        }
         throw err;
       }
     },

@@ -18,6 +18,8 @@ export const RETRY_MAX_DELAY_MS = 30_000;
 
 /** A checked envelope with `success: true`. */
 export interface Envelope {
+  /** The HTTP status of the answer (2xx: anything else is an error). */
+  status: number;
   message: string;
   data?: unknown;
 }
@@ -216,7 +218,9 @@ export function createHttp(ctx: HttpContext): Http {
             serverMessage: message,
           });
         }
-        return 'data' in envelope ? { message, data: envelope['data'] } : { message };
+        return 'data' in envelope
+          ? { status, message, data: envelope['data'] }
+          : { status, message };
       } finally {
         clearTimeout(timer);
       }

@@ -51,6 +51,14 @@ export interface ListProgress {
   pagesTotal: number;
 }
 
+/**
+ * Told the HTTP status of a write's own answer when one arrived (for the audit log's
+ * `http_status`); not called when the outcome was judged by reading the key or the listing.
+ */
+export interface WriteObserver {
+  onStatus?: (status: number) => void;
+}
+
 export interface CometClient {
   /**
    * All keys of the account, de-duplicated by id, secrets stripped
@@ -63,20 +71,23 @@ export interface CometClient {
    * POST the key, then resolve its id by listing: the key with this name and an id above
    * `highestKnownId` (docs/write-protocol.md#creates, #failures-and-retries for failures).
    */
-  createKey(fields: CreateFields, opts: { highestKnownId: number }): Promise<CreateResult>;
+  createKey(
+    fields: CreateFields,
+    opts: { highestKnownId: number } & WriteObserver,
+  ): Promise<CreateResult>;
   /**
    * Plain full update. `before` is the record the body was built from; it is used to judge a PUT
    * whose outcome is unknown (docs/write-protocol.md#failures-and-retries). Returns the response's
    * `data`.
    */
-  updateKey(body: UpdateBody, before: ServerKey): Promise<ServerKey>;
+  updateKey(body: UpdateBody, before: ServerKey, observe?: WriteObserver): Promise<ServerKey>;
   /**
    * `PUT /api/token/?status_only=true` with the current record, only `status` changed
    * (docs/write-protocol.md#status-calls). Returns the response's `data`.
    */
-  setStatus(current: ServerKey, status: 1 | 2): Promise<ServerKey>;
+  setStatus(current: ServerKey, status: 1 | 2, observe?: WriteObserver): Promise<ServerKey>;
   /** DELETE; "record not found" counts as done (returns 'not_found'). */
-  deleteKey(id: number): Promise<'deleted' | 'not_found'>;
+  deleteKey(id: number, observe?: WriteObserver): Promise<'deleted' | 'not_found'>;
   /**
    * The secrets of masked keys (docs/write-protocol.md#new-keys-secrets), `sk-` included, by id:
    * `POST /api/token/batch/keys` in chunks of at most 100 ids, else `POST /api/token/{id}/key` per

@@ -9,7 +9,7 @@ import { CometApiError, isConnectionRefused, isTransientError } from './errors.j
 import type { Http } from './http.js';
 import { findNewKeys } from './listing.js';
 import { missingFieldsOf, parseRecord } from './record.js';
-import type { CreateFields, CreateResult, UpdateBody } from './types.js';
+import type { CreateFields, CreateResult, UpdateBody, WriteObserver } from './types.js';
 
 /**
  * A PUT may be resent unchanged only this long after its first attempt
@@ -37,11 +37,13 @@ export async function putWithRecovery(
   path: string,
   body: UpdateBody,
   before: ServerKey,
+  observe: WriteObserver = {},
 ): Promise<ServerKey> {
   const firstAt = ctx.now();
   for (let failures = 0; ;) {
     try {
       const envelope = await ctx.http.call('PUT', path, body, 'none');
+      observe.onStatus?.(envelope.status);
       return await recordOfWrite(ctx, path, envelope.data, body.id);
     } catch (err) {
       if (!isTransientError(err)) throw err;
@@ -124,11 +126,12 @@ export async function createAndResolve(
   ctx: WriteContext,
   fields: CreateFields,
   highestKnownId: number,
+  observe: WriteObserver = {},
 ): Promise<CreateResult> {
   const path = '/api/token/';
   let unknownOutcome: CometApiError | undefined;
   try {
-    await ctx.http.call('POST', path, fields, 'refused');
+    observe.onStatus?.((await ctx.http.call('POST', path, fields, 'refused')).status);
   } catch (err) {
     if (!isUnknownOutcome(err)) throw err;
     unknownOutcome = err;

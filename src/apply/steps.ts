@@ -5,6 +5,7 @@
  */
 import { buildUpdateBody } from '../api/body.js';
 import { missingFieldsOf } from '../api/record.js';
+import type { WriteObserver } from '../api/types.js';
 import { InternalError } from '../errors.js';
 import type { ServerKey } from '../model.js';
 import type { KeyChange, WriteStep } from '../plan/model.js';
@@ -60,7 +61,7 @@ async function attempt<T>(
   ctx: KeyRunContext,
   step: WriteStep,
   fields: AuditRecord['fields'],
-  call: () => Promise<T>,
+  call: (observe: WriteObserver) => Promise<T>,
   judge: (result: T) => string[] = () => [],
 ): Promise<T> {
   const audit = (outcome: AuditRecord['outcome'], extra: Partial<AuditRecord>) =>
@@ -74,9 +75,11 @@ async function attempt<T>(
       http_status: null,
       ...extra,
     });
+  // The status of the write's own answer, when one arrived (docs/write-protocol.md#the-audit-log).
+  let httpStatus: number | null = null;
   let result: T;
   try {
-    result = await call();
+    result = await call({ onStatus: (s) => (httpStatus = s) });
   } catch (err) {
     await audit('error', { http_status: httpStatusOf(err), error: describeError(err) });
     if (isNotFound(err) && step !== 'create' && step !== 'create_inert') {
@@ -85,7 +88,7 @@ async function attempt<T>(
     throw err;
   }
   const unconverged = judge(result);
-  await audit(unconverged.length > 0 ? 'did_not_converge' : 'ok', {});
+  await audit(unconverged.length > 0 ? 'did_not_converge' : 'ok', { http_status: httpStatus });
   if (unconverged.length > 0) {
     throw new StepFailure('did not converge', { outcome: 'did_not_converge', fields: unconverged });
   }
@@ -106,7 +109,7 @@ async function createStep(
     ctx,
     step,
     changedFields(undefined, { ...fields }),
-    () => ctx.client.createKey(fields, { highestKnownId: ctx.highestKnownId }),
+    (observe) => ctx.client.createKey(fields, { highestKnownId: ctx.highestKnownId, ...observe }),
     ({ record, secret }) => {
       state.id = state.createdId = record.id;
       ctx.onCreated({ id: record.id, name: record.name, secret });
@@ -140,7 +143,7 @@ async function renameStep(change: KeyChange, state: KeyRunState, ctx: KeyRunCont
     ctx,
     'rename',
     changedFields(base, values),
-    () => ctx.client.updateKey(body, base),
+    (observe) => ctx.client.updateKey(body, base, observe),
     (after) => (after.name === to ? [] : ['name']),
   );
   state.renamed = { id: base.id, name: to };
@@ -161,7 +164,9 @@ export async function runStep(
   const id = state.id;
   if (id === null) throw new InternalError(`no server id for the ${step} call`);
   if (step === 'delete') {
-    const outcome = await attempt(change, state, ctx, step, [], () => ctx.client.deleteKey(id));
+    const outcome = await attempt(change, state, ctx, step, [], (observe) =>
+      ctx.client.deleteKey(id, observe),
+    );
     state.alreadyDeleted = outcome === 'not_found';
     return;
   }
@@ -177,7 +182,7 @@ export async function runStep(
       ctx,
       step,
       changedFields(base, values),
-      () => ctx.client.updateKey(body, base),
+      (observe) => ctx.client.updateKey(body, base, observe),
       (after) => {
         const bad = findUnconvergedFields(change.planned, base, after, ctx.client.quotaMaxUnits);
         if (disables && after.status !== 2) bad.push('status');
@@ -193,7 +198,7 @@ export async function runStep(
     ctx,
     step,
     [{ field: 'status', before: base.status, after: status }],
-    () => ctx.client.setStatus(base, status),
+    (observe) => ctx.client.setStatus(base, status, observe),
     (after) => (after.status === status ? [] : ['status']),
   );
 }

@@ -162,6 +162,14 @@ describe.each<StatusMode>(['upstream', 'docs'])(
       expect(lines.length - deliveries.length).toBe(
         emu.requests().filter((r) => r.method !== 'GET').length,
       );
+      // Every write line records the HTTP status of the write's own answer.
+      const writes = lines.filter((l) => l.action !== 'deliver');
+      expect(
+        writes.map((l) => `${String(l.step)}:${String(l.outcome)}:${String(l.http_status)}`),
+      ).toEqual(writes.map((l) => `${String(l.step)}:ok:200`));
+      expect(new Set(writes.map((l) => l.step))).toEqual(
+        new Set(['create', 'create_inert', 'update', 'enable', 'disable']),
+      );
       expect(
         deliveries.map((d) => `${String(d.name)}:${String(d.sink)}:${String(d.outcome)}`).sort(),
       ).toEqual(['new-disabled:--new-keys-out:ok', 'new-enabled:--new-keys-out:ok']);
