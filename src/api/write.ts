@@ -131,7 +131,9 @@ export async function createAndResolve(
   const path = '/api/token/';
   let unknownOutcome: CometApiError | undefined;
   try {
-    observe.onStatus?.((await ctx.http.call('POST', path, fields, 'refused')).status);
+    // Sent first: an optional call would skip evaluating its argument when there is no observer.
+    const envelope = await ctx.http.call('POST', path, fields, 'refused');
+    observe.onStatus?.(envelope.status);
   } catch (err) {
     if (!isUnknownOutcome(err)) throw err;
     unknownOutcome = err;
