@@ -113,7 +113,43 @@ async function loadSavedPlan(
       `${file} was made for account ${plan.account.user_id}, not ${current}; re-run plan against this account`,
     );
   }
+  refuseUnknownHandoffs(plan, listing, settings, file);
   return { plan, settings, client, listing };
+}
+
+/**
+ * A saved plan's handoffs reveal secrets, so each must name a key the account holds under that
+ * name now and sinks the config defines: otherwise the plan is refused before anything is sent
+ * (docs/plan-format.md#what-apply-checks-in-a-saved-plan).
+ */
+function refuseUnknownHandoffs(
+  plan: Plan,
+  listing: ServerKey[],
+  settings: Settings,
+  file: string,
+): void {
+  const byId = new Map(listing.map((k) => [k.id, k]));
+  const problems: string[] = [];
+  for (const h of plan.handoffs ?? []) {
+    const key = byId.get(h.id);
+    if (!key)
+      problems.push(`handoff of "${h.name}" names id ${h.id}, which the account does not hold`);
+    else if (key.name !== h.name) {
+      problems.push(`handoff of id ${h.id} says "${h.name}", but the key is named "${key.name}"`);
+    }
+    for (const sink of h.deliver) {
+      if (!Object.hasOwn(settings.sinks, sink)) {
+        problems.push(
+          `handoff of "${h.name}" names sink "${sink}", which the config does not define`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new CliError(
+      `${file}: refusing the plan, nothing was sent:\n${problems.map((p) => `  ${p}`).join('\n')}\nRe-run plan.`,
+    );
+  }
 }
 
 /**
