@@ -12,6 +12,6 @@ if (args.length === 1 && args[0] === '--version') {
   // older Node has no such function and starts as before (docs/performance.md#start-up).
   const { default: nodeModule } = await import('node:module');
   nodeModule.enableCompileCache?.();
-  const { runMain } = await import('../dist/cli/main.js');
+  const { runMain } = await import('../dist/cli-bundle/main.js');
   runMain();
 }

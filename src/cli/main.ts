@@ -15,6 +15,7 @@ import { HELP_EXAMPLES } from './help.js';
 import { singleDashHint } from './usage-hints.js';
 import { escapeText } from '../values/escape.js';
 
+/** package.json: two levels above src/cli/, dist/cli/ and the bundle's dist/cli-bundle/. */
 function readVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;

@@ -84,9 +84,13 @@ function loadYamlConfig(filepath: string, content: string): unknown {
 /** Aliases a YAML config may expand; a real config needs few, a "billion laughs" needs many. */
 const MAX_CONFIG_ALIASES = 100;
 
-/** cosmiconfig, loaded only when there is a file to read (docs/performance.md#start-up). */
+/**
+ * cosmiconfig, loaded only when there is a file to read (docs/performance.md#start-up). Through
+ * the CommonJS module's default export (its module.exports): the bundled CLI's chunk of it
+ * (scripts/bundle-cli.mjs) has no named exports.
+ */
 async function createExplorer() {
-  const { cosmiconfig } = await import('cosmiconfig');
+  const { cosmiconfig } = (await import('cosmiconfig')).default;
   // One directory at a time ('none'), from cwd up to the project root and no further.
   return cosmiconfig('cometkeys', {
     searchPlaces: CONFIG_SEARCH_PLACES,

@@ -24,7 +24,7 @@ const SCHEMA_TITLE = 'cometkeys key file';
 /** A copy larger than this is not ours (the schema is a few kilobytes). */
 const MAX_COPY_BYTES = 1_000_000;
 
-/** The running package's key-file schema (src/export/ and dist/export/ are two levels down). */
+/** The running package's key-file schema (two levels above src/export/ and dist/cli-bundle/). */
 export function packageSchemaFile(): string {
   return fileURLToPath(new URL(`../../${SCHEMA_IN_PACKAGE}`, import.meta.url));
 }

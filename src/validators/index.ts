@@ -22,7 +22,7 @@ export interface ValidatorSpec {
   formats: boolean;
 }
 
-/** A file of schemas/, which src/validators/ and dist/validators/ both sit two levels below. */
+/** A file of schemas/, two levels above src/validators/, dist/validators/ and dist/cli-bundle/. */
 export function readShippedSchema(file: string): Record<string, unknown> {
   const url = new URL(`../../schemas/${file}`, import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
@@ -53,9 +53,13 @@ export const VALIDATOR_SPECS = {
 
 export type ValidatorName = keyof typeof VALIDATOR_SPECS;
 
-/** Where the build writes a validator's standalone code, beside this module. */
+/**
+ * Where the build writes a validator's standalone code: dist/validators/, beside this module. The
+ * path climbs to the directory's parent first, so that it resolves from the bundled CLI too
+ * (dist/cli-bundle/, scripts/bundle-cli.mjs), which sits at the same depth.
+ */
 export function generatedValidatorUrl(name: ValidatorName): URL {
-  return new URL(`./${name}.generated.cjs`, import.meta.url);
+  return new URL(`../validators/${name}.generated.cjs`, import.meta.url);
 }
 
 const require = createRequire(import.meta.url);

@@ -1,13 +1,15 @@
 /**
  * What the built CLI loads before it answers (docs/performance.md#start-up): `--help` only
  * commander; `validate` no ajv compiler (the build's validators), no API client libraries, and
- * cosmiconfig only when a config file could be found. Checked on the CommonJS packages a run
- * loaded (a preload lists `require.cache` at exit); needs `npm run build` first.
+ * cosmiconfig only when a config file could be found. Checked on the packages a run loaded: the
+ * CommonJS ones (a preload lists `require.cache` at exit) and those bundled into the chunks of
+ * dist/cli-bundle/ it imported (test/helpers/loaded-modules.ts); needs `npm run build` first.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runProcess } from '../helpers/cli.js';
+import { bundleChunks, bundledFiles, esmTrace } from '../helpers/loaded-modules.js';
 import { tempDirs } from '../helpers/temp.js';
 
 const newDir = tempDirs('startup');
@@ -29,12 +31,17 @@ async function loadedBy(dir: string, args: string[]): Promise<string[]> {
   const preload = path.join(dir, 'preload.cjs');
   const listFile = path.join(dir, 'loaded.txt');
   writeFileSync(preload, PRELOAD);
-  const run = await runProcess(process.execPath, ['--require', preload, BIN, ...args], {
-    cwd: dir,
-    env: { LOADED_FILE: listFile },
-  });
+  const esm = esmTrace(dir);
+  const run = await runProcess(
+    process.execPath,
+    ['--require', preload, ...esm.nodeArgs, BIN, ...args],
+    { cwd: dir, env: { LOADED_FILE: listFile, ...esm.env } },
+  );
   expect(run.code, run.stderr).toBe(0);
-  return readFileSync(listFile, 'utf8').split('\n');
+  const bundled = bundledFiles(bundleChunks(esm.urls())).map(
+    (f) => f.split('node_modules/').pop() ?? f,
+  );
+  return [...readFileSync(listFile, 'utf8').split('\n'), ...bundled];
 }
 
 const packagesOf = (files: string[]) =>

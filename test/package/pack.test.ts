@@ -7,15 +7,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { runProcess, startProcess } from '../helpers/cli.js';
+import { bundledFiles, esmTrace } from '../helpers/loaded-modules.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The bundled CLI's licence notices (scripts/bundle-cli.mjs). */
+const NOTICES = 'THIRD-PARTY-NOTICES.md';
 
 /** What the tarball holds at its top level: nothing else (no src/, test/, examples/, maps). */
 const SHIPPED_TOP_LEVEL = [
@@ -135,13 +138,21 @@ describe('the tarball of a fresh clone', () => {
     expect(packedFiles).toContain('dist/index.d.ts');
     expect(packedFiles).toContain('dist/cli/main.js');
     expect(packedFiles).toContain('bin/cometkeys.js');
+    // The bundled CLI that bin/ runs (scripts/bundle-cli.mjs), with its licence notices.
+    expect(packedFiles).toContain('dist/cli-bundle/main.js');
+    expect(packedFiles).toContain(`dist/cli-bundle/${NOTICES}`);
     expect(packedFiles.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(packedFiles.filter((f) => /\.test\.|(^|\/)test\//.test(f))).toEqual([]);
     // The schema validators the build writes (scripts/build-validators.mjs).
     expect(packedFiles).toContain('dist/validators/keys.generated.cjs');
     // Every dist file comes from a file in the clone's src/ (nothing stale or foreign); a
-    // generated validator from the table in src/validators/index.ts.
-    for (const f of packedFiles.filter((p) => p.startsWith('dist/'))) {
+    // generated validator from the table in src/validators/index.ts; the bundle's chunks from
+    // scripts/bundle-cli.mjs.
+    const bundle = packedFiles.filter((p) => p.startsWith('dist/cli-bundle/'));
+    expect(bundle.filter((f) => !/^dist\/cli-bundle\/[\w-]+\.js$/.test(f))).toEqual([
+      `dist/cli-bundle/${NOTICES}`,
+    ]);
+    for (const f of packedFiles.filter((p) => p.startsWith('dist/') && !bundle.includes(p))) {
       const source = /^dist\/validators\/\w+\.generated\.cjs$/.test(f)
         ? 'src/validators/index.ts'
         : f.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
@@ -157,6 +168,33 @@ describe('the tarball of a fresh clone', () => {
     const license = readFileSync(path.join(installed, 'LICENSE'), 'utf8');
     expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} cometkeys contributors\n/);
     expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS"');
+  });
+
+  it('names each package bundled into the CLI in its notices, with version and licence text', () => {
+    const chunks = packedFiles
+      .filter((f) => f.startsWith('dist/cli-bundle/') && f.endsWith('.js'))
+      .map((f) => path.join(installed, f));
+    // Each bundled file's package: its directory below the last node_modules/, in the clone.
+    const expected = new Set(
+      bundledFiles(chunks).map((f) => {
+        const at = f.lastIndexOf('node_modules/') + 'node_modules/'.length;
+        const parts = f.slice(at).split('/');
+        const dir = f.slice(0, at) + parts.slice(0, parts[0]?.startsWith('@') ? 2 : 1).join('/');
+        const pkg = JSON.parse(readFileSync(path.join(clone, dir, 'package.json'), 'utf8')) as {
+          name: string;
+          version: string;
+        };
+        return `${pkg.name} ${pkg.version}`;
+      }),
+    );
+    expect([...expected].some((p) => p.startsWith('commander '))).toBe(true);
+    expect([...expected].some((p) => p.startsWith('typescript '))).toBe(false);
+    const notices = readFileSync(path.join(installed, 'dist', 'cli-bundle', NOTICES), 'utf8');
+    const sections = notices.split(/^## /m).slice(1);
+    expect(new Set(sections.map((section) => section.split('\n')[0]))).toEqual(expected);
+    for (const section of sections) {
+      expect(section).toMatch(/\n\nLicense: \S+\n\n```text\n[^`]*\S[^`]*\n```\n/);
+    }
   });
 
   it("resolves the README's relative links inside the package, but for repository-only ones", () => {
@@ -194,6 +232,20 @@ describe('the installed CLI', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('valid');
+  });
+
+  it('runs the bundled CLI: a validate loads dist/cli-bundle/, no module of dist/cli/', async () => {
+    const trace = esmTrace(dir);
+    const run = await runProcess(
+      process.execPath,
+      [...trace.nodeArgs, bin, 'validate', '-f', path.join(installed, 'keys.example.yaml')],
+      { env: trace.env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const urls = trace.urls().filter((u) => u.startsWith('file:'));
+    const bundleDir = pathToFileURL(path.join(installed, 'dist', 'cli-bundle')).href;
+    expect(urls).toContain(`${bundleDir}/main.js`);
+    expect(urls.filter((u) => u.includes('/dist/cli/'))).toEqual([]);
   });
 
   it('plans the example key file against an emulator: changes, exit 2, only reads', async () => {

@@ -1,0 +1,91 @@
+// Bundles the built CLI (dist/cli/main.js, tsc output) with its dependencies into
+// dist/cli-bundle/ (run by `npm run build`, after tsc and the validators), which bin/cometkeys.js
+// runs: a few files to load instead of ~150 modules and their packages (docs/performance.md#start-up).
+// ESM with code splitting, so each lazily imported command module stays its own chunk, loaded only
+// when it runs. Not minified and without source maps: stack traces name the functions and point at
+// readable lines, each module under a comment naming its dist/ or node_modules/ file.
+//
+// The chunks sit two levels below the package root, as dist/cli/ and dist/validators/ do, so the
+// paths the code resolves from import.meta.url (package.json, schemas/, dist/validators/) hold from
+// both layouts. Also writes dist/cli-bundle/THIRD-PARTY-NOTICES.md: each bundled package's name,
+// version, licence and licence text; the build fails when a bundled package has no licence file.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const OUT = path.join(ROOT, 'dist', 'cli-bundle');
+const NOTICES = 'THIRD-PARTY-NOTICES.md';
+
+// The bundled CommonJS packages (commander, cosmiconfig...) require Node's modules, and
+// cosmiconfig requires typescript lazily (for a .ts config file): a real `require` serves them.
+const BANNER =
+  "import { createRequire as __cometkeysCreateRequire } from 'node:module';\n" +
+  'const require = __cometkeysCreateRequire(import.meta.url);';
+
+rmSync(OUT, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['dist/cli/main.js'],
+  outdir: OUT,
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.12',
+  // Not bundled: the user's own typescript (optional, for a .ts config file).
+  external: ['typescript'],
+  banner: { js: BANNER },
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+
+/** The directory of the package that holds `file` (a path below node_modules/). */
+function packageDirOf(file) {
+  const parts = file.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  const depth = parts[at + 1]?.startsWith('@') ? 3 : 2;
+  return parts.slice(0, at + depth).join('/');
+}
+
+function licenceText(dir) {
+  const file = readdirSync(path.join(ROOT, dir)).find((f) => /^(licen[cs]e|copying)/i.test(f));
+  if (!file) throw new Error(`${dir}: no licence file to copy into ${NOTICES}`);
+  return readFileSync(path.join(ROOT, dir, file), 'utf8').trim();
+}
+
+const dirs = [
+  ...new Set(
+    Object.keys(result.metafile.inputs)
+      .filter((f) => f.includes('node_modules/'))
+      .map(packageDirOf),
+  ),
+];
+const packages = dirs
+  .map((dir) => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8'));
+    return { name: pkg.name, version: pkg.version, license: pkg.license, text: licenceText(dir) };
+  })
+  .sort((a, b) => a.name.localeCompare(b.name));
+const notices = [
+  '# Third-party notices',
+  '',
+  'The files of dist/cli-bundle/ contain code of these packages, bundled by scripts/bundle-cli.mjs.',
+  ...packages.flatMap((p) => [
+    '',
+    `## ${p.name} ${p.version}`,
+    '',
+    `License: ${p.license}`,
+    '',
+    '```text',
+    p.text,
+    '```',
+  ]),
+  '',
+].join('\n');
+writeFileSync(path.join(OUT, NOTICES), notices);
+if (!existsSync(path.join(OUT, 'main.js'))) throw new Error('bundle: no main.js written');
