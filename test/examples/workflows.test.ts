@@ -31,7 +31,7 @@ let emulator: Emulator | undefined;
 let workspace: Workspace | undefined;
 
 beforeAll(() => {
-  if (!existsSync(path.join(REPO_ROOT, 'dist/cli/main.js')) || !existsSync(BIN)) {
+  if (!existsSync(path.join(REPO_ROOT, 'dist/cli-bundle/main.js')) || !existsSync(BIN)) {
     throw new Error('the built CLI is missing: run `npm run build` (npm test does it first)');
   }
   // The CLI runs in child processes; this process only hosts the emulator on 127.0.0.1.
