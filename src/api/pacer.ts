@@ -2,7 +2,9 @@
  * Request pacing and the client-wide 429 pause (docs/write-protocol.md#concurrency-and-pacing,
  * #429-handling). One pacer per client: a 429 on any request holds back every new request until
  * `Retry-After`, then requests go out no faster than the rate the server accepted before it
- * objected.
+ * objected. That pace is raised again additively after stretches without a 429 and cut
+ * multiplicatively at the next one (AIMD), with a plateau just below the last pace that was
+ * refused, so that a rate learnt too low recovers while 429s against a fixed limit stay few.
  */
 
 /** First pause after a 429 without `Retry-After`; doubles per consecutive 429. */
@@ -19,6 +21,37 @@ export const RATE_LIMIT_MIN_PAUSE_MS = 100;
 export const RATE_WINDOW_IDLE_RESET_MS = 1_000;
 /** A 429 while already pacing lowers the pace by this factor. */
 export const PACE_DECREASE_FACTOR = 0.9;
+/**
+ * Each stretch at the pace without a 429 raises it by this fraction of the pace set by the last
+ * 429 (additive increase: a constant step, so a pace learnt at half the server's limit is back at
+ * it after ten stretches). One step overshoots a limit the pace was below by at most this
+ * fraction of it, which the next cut (PACE_DECREASE_FACTOR) takes back.
+ */
+export const PACE_INCREASE_FRACTION = 0.1;
+/**
+ * A stretch lasts this many times the longest pause the server asked for, and at least
+ * PACE_STRETCH_MIN_MS. `Retry-After` is at most the server's window, and a pace above a sliding
+ * window's limit shows as a 429 once a whole window has been sent at it, so a raise is refused
+ * (if it is) before the next one: a pace never climbs more than one step past a limit.
+ */
+export const PACE_STRETCH_PAUSES = 2;
+export const PACE_STRETCH_MIN_MS = 1_000;
+/**
+ * A stretch counts only when requests really went out at the pace (at least this share of it):
+ * a client held back by its own parallelism or latency learns nothing about the server's limit
+ * and must not raise a pace it is not using.
+ */
+export const PACE_IN_USE_FRACTION = 0.8;
+/** After a 429 while pacing, raises stop at this share of the lowest pace refused... */
+export const PACE_PLATEAU_FACTOR = 0.95;
+/**
+ * ...for this many stretches, doubled at every further 429 while pacing; then the pace may probe
+ * above it again (the server's limit may have risen, or the refusal was someone else's share).
+ * The doubling keeps probes, each costing about one 429, to a logarithm of the run's length.
+ */
+export const PACE_PROBE_HOLD_STRETCHES = 15;
+/** Raising stops once pauses have spent this share of `maxRateLimitWaitSeconds`. */
+export const PACE_RAISE_BUDGET_SHARE = 0.5;
 
 export interface PacerOptions {
   /**
@@ -47,6 +80,8 @@ export interface Pacer {
   exhausted(): boolean;
   /** The pace in requests per second now in force (undefined = unpaced); for tests and logs. */
   currentRate(): number | undefined;
+  /** Total pause time scheduled by 429s so far, in ms; for tests and logs. */
+  pausedMs(): number;
 }
 
 /** Creates a pacer. */
@@ -65,6 +100,17 @@ export function createPacer(opts: PacerOptions): Pacer {
   let windowStart: number | undefined;
   let acceptedInWindow = 0;
   let lastActivityAt: number | undefined;
+  // Additive increase: the step (a fraction of the pace the last 429 set), the current stretch
+  // (since `stretchStart`, `startedInStretch` requests), the longest pause asked for (the
+  // stretch's length), and the plateau: the pace last refused, held for a time that doubles
+  // per refusal (`pacedRefusals`), counted from the end of the pause (`plateauSince`).
+  let increaseStep = 0;
+  let stretchStart: number | undefined;
+  let startedInStretch = 0;
+  let longestPauseMs = 0;
+  let refusedRate: number | undefined;
+  let pacedRefusals = 0;
+  let plateauSince = 0;
 
   const rate = (): number | undefined => {
     const limits = [opts.maxRequestsPerSecond, learntRate].filter(
@@ -73,12 +119,47 @@ export function createPacer(opts: PacerOptions): Pacer {
     return limits.length === 0 ? undefined : Math.min(...limits);
   };
 
+  const stretchMs = () => Math.max(PACE_STRETCH_MIN_MS, PACE_STRETCH_PAUSES * longestPauseMs);
+
+  // Called as a request starts at `t`: closes a stretch that has lasted long enough, raising
+  // the pace when the requests of the stretch went out at it.
+  const maybeRaise = (t: number) => {
+    if (learntRate === undefined) return;
+    if (stretchStart === undefined) {
+      stretchStart = t;
+      startedInStretch = 0;
+    }
+    const elapsed = t - stretchStart;
+    if (elapsed >= stretchMs()) {
+      const pace = rate() as number;
+      const inUse = startedInStretch >= PACE_IN_USE_FRACTION * pace * (elapsed / 1000);
+      // A whole stretch at or above the pace last refused went through: the limit has risen.
+      if (inUse && refusedRate !== undefined && pace >= refusedRate) refusedRate = undefined;
+      if (inUse && pausedTotalMs <= PACE_RAISE_BUDGET_SHARE * budgetMs) {
+        let next = learntRate + increaseStep;
+        const holdMs =
+          PACE_PROBE_HOLD_STRETCHES * stretchMs() * 2 ** Math.min(pacedRefusals - 1, 20);
+        if (refusedRate !== undefined && t - plateauSince < holdMs) {
+          next = Math.min(next, refusedRate * PACE_PLATEAU_FACTOR);
+        }
+        if (opts.maxRequestsPerSecond !== undefined) {
+          next = Math.min(next, opts.maxRequestsPerSecond);
+        }
+        if (next > learntRate) learntRate = next;
+      }
+      stretchStart = t;
+      startedInStretch = 0;
+    }
+    startedInStretch++;
+  };
+
   return {
     async acquire() {
       for (;;) {
         const t = now();
         const start = Math.max(t, pausedUntil, nextSlotAt);
         if (start <= t) {
+          maybeRaise(t);
           const r = rate();
           nextSlotAt = r === undefined ? t : t + 1000 / r;
           if (
@@ -116,6 +197,7 @@ export function createPacer(opts: PacerOptions): Pacer {
       const learnAt = told === null ? resumeAt : resumeAt - Math.min(500, requested / 2);
       // Requests that were in flight when the pause began count only what they add.
       const addedMs = Math.max(0, resumeAt - Math.max(t, pausedUntil));
+      longestPauseMs = Math.max(longestPauseMs, requested);
       if (pausedTotalMs + addedMs > budgetMs) {
         isExhausted = true;
         opts.onNotice?.(
@@ -127,14 +209,24 @@ export function createPacer(opts: PacerOptions): Pacer {
       if (!alreadyPaused) {
         consecutive429++;
         if (learntRate !== undefined) {
-          // Already pacing, and still too fast (the estimate was high, or the server now
-          // shares its budget with someone else): slow down a tenth and try again.
-          learntRate *= PACE_DECREASE_FACTOR;
+          // Already pacing, and still too fast (the estimate or a raise was high, or the server
+          // now shares its budget with someone else): slow down a tenth from the pace in force
+          // (a configured ceiling included), and raise no higher than just below it for a while.
+          const pace = rate() as number;
+          learntRate = pace * PACE_DECREASE_FACTOR;
+          // The plateau stays below the lowest pace refused (a probe above it refused again
+          // says nothing new), until a stretch above it goes through.
+          refusedRate = Math.min(refusedRate ?? pace, pace);
+          pacedRefusals++;
         } else if (acceptedInWindow > 0 && windowStart !== undefined && learnAt > windowStart) {
           learntRate = acceptedInWindow / ((learnAt - windowStart) / 1000);
         }
+        if (learntRate !== undefined) increaseStep = learntRate * PACE_INCREASE_FRACTION;
         windowStart = resumeAt;
         acceptedInWindow = 0;
+        plateauSince = resumeAt;
+        stretchStart = resumeAt;
+        startedInStretch = 0;
       }
       if (addedMs > 0) {
         pausedTotalMs += addedMs;
@@ -146,6 +238,7 @@ export function createPacer(opts: PacerOptions): Pacer {
 
     exhausted: () => isExhausted,
     currentRate: rate,
+    pausedMs: () => pausedTotalMs,
   };
 }
 
