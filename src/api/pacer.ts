@@ -95,14 +95,14 @@ export function createPacer(opts: PacerOptions): Pacer {
   let consecutive429 = 0;
   // The rate learnt from the first 429: requests accepted since `windowStart` over the time
   // until the server's window frees. With a sliding-window limit of N per W this comes out at
-  // about N/W; later 429s lower it by PACE_DECREASE_FACTOR.
+  // about N/W; later 429s cut it by PACE_DECREASE_FACTOR, and stretches without one raise it.
   let learntRate: number | undefined;
   let windowStart: number | undefined;
   let acceptedInWindow = 0;
   let lastActivityAt: number | undefined;
   // Additive increase: the step (a fraction of the pace the last 429 set), the current stretch
   // (since `stretchStart`, `startedInStretch` requests), the longest pause asked for (the
-  // stretch's length), and the plateau: the pace last refused, held for a time that doubles
+  // stretch's length), and the plateau: the lowest pace refused, held for a time that doubles
   // per refusal (`pacedRefusals`), counted from the end of the pause (`plateauSince`).
   let increaseStep = 0;
   let stretchStart: number | undefined;
@@ -225,12 +225,13 @@ export function createPacer(opts: PacerOptions): Pacer {
         windowStart = resumeAt;
         acceptedInWindow = 0;
         plateauSince = resumeAt;
-        stretchStart = resumeAt;
-        startedInStretch = 0;
       }
       if (addedMs > 0) {
         pausedTotalMs += addedMs;
         pausedUntil = resumeAt;
+        // The next stretch begins when the pause ends.
+        stretchStart = resumeAt;
+        startedInStretch = 0;
         opts.onNotice?.(`rate limited, resuming in ${Math.ceil((resumeAt - t) / 1000)} s`);
       }
       return 'paused';

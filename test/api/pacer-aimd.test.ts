@@ -37,7 +37,17 @@ function setup(extra: { maxRequestsPerSecond?: number; maxRateLimitWaitSeconds?:
     }
     return rates;
   };
-  return { clock, pacer, accept, paceOver };
+  /** The highest pace over accepted requests for `ms`. */
+  const maxPaceFor = async (ms: number) => {
+    const until = clock.now() + ms;
+    let max = 0;
+    while (clock.now() < until) {
+      await accept(1);
+      max = Math.max(max, pacer.currentRate() as number);
+    }
+    return max;
+  };
+  return { clock, pacer, accept, paceOver, maxPaceFor };
 }
 
 // Slow work before the writes (requests 500 ms apart, never the idle gap that starts a new
@@ -49,6 +59,15 @@ async function learnTooLow(s: ReturnType<typeof setup>) {
   }
   await s.accept(20);
   s.pacer.recordRateLimited('1');
+}
+
+// A rate learnt too low, raised over 200 requests, then a 429 at that pace: returns the pace.
+async function refusedAfterClimb(s: ReturnType<typeof setup>) {
+  await learnTooLow(s);
+  await s.accept(200);
+  const refused = s.pacer.currentRate() as number;
+  s.pacer.recordRateLimited('1');
+  return refused;
 }
 
 // A stretch after 429s asking for 1 s.
@@ -120,18 +139,10 @@ describe('pacer: additive increase', () => {
 
   it('stops just below a pace refused while pacing, then probes above it after a hold', async () => {
     const s = setup();
-    await learnTooLow(s);
-    await s.accept(200);
-    const refused = s.pacer.currentRate() as number;
-    s.pacer.recordRateLimited('1');
+    const refused = await refusedAfterClimb(s);
     expect(s.pacer.currentRate()).toBeCloseTo(refused * PACE_DECREASE_FACTOR, 10);
     const plateau = refused * PACE_PLATEAU_FACTOR;
-    const holdEnds = s.clock.now() + 1000 + PACE_PROBE_HOLD_STRETCHES * STRETCH_MS;
-    let maxInHold = 0;
-    while (s.clock.now() < holdEnds) {
-      await s.accept(1);
-      maxInHold = Math.max(maxInHold, s.pacer.currentRate() as number);
-    }
+    const maxInHold = await s.maxPaceFor(1000 + PACE_PROBE_HOLD_STRETCHES * STRETCH_MS);
     expect(maxInHold).toBeCloseTo(plateau, 10);
     await s.accept(100);
     expect(s.pacer.currentRate()).toBeGreaterThan(refused);
@@ -139,20 +150,12 @@ describe('pacer: additive increase', () => {
 
   it('after another 429 the hold doubles and the plateau stays below the lowest pace refused', async () => {
     const s = setup();
-    await learnTooLow(s);
-    await s.accept(200);
-    const first = s.pacer.currentRate() as number;
-    s.pacer.recordRateLimited('1');
+    const first = await refusedAfterClimb(s);
     // Past the hold and one step above the refused pace, refused again.
     for (let i = 0; i < 2000 && (s.pacer.currentRate() as number) <= first; i++) await s.accept(1);
     expect(s.pacer.currentRate()).toBeGreaterThan(first);
     s.pacer.recordRateLimited('1');
-    const holdEnds = s.clock.now() + 1000 + 2 * PACE_PROBE_HOLD_STRETCHES * STRETCH_MS;
-    let maxInHold = 0;
-    while (s.clock.now() < holdEnds) {
-      await s.accept(1);
-      maxInHold = Math.max(maxInHold, s.pacer.currentRate() as number);
-    }
+    const maxInHold = await s.maxPaceFor(1000 + 2 * PACE_PROBE_HOLD_STRETCHES * STRETCH_MS);
     expect(maxInHold).toBeCloseTo(first * PACE_PLATEAU_FACTOR, 10);
   });
 
