@@ -7,9 +7,15 @@ import {
   PACE_PROBE_HOLD_STRETCHES,
   PACE_STRETCH_PAUSES,
 } from '../../src/api/pacer.js';
+import { createCometClient } from '../../src/api/client.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { LoggedRequest } from '../../src/emulator/index.js';
 import { SlidingWindow } from '../../src/emulator/rate-limit.js';
+import { offline } from '../helpers/offline.js';
 import { createFakeClock } from './fake-clock.js';
 import { FixedWindow, simulate, type SimLimiter, type SimOptions } from './pacer-sim.js';
+
+offline();
 
 const T0 = Date.parse('2026-11-26T12:00:00Z');
 
@@ -277,6 +283,54 @@ describe('pacer against a simulated server limit (2,000 requests, 10 in parallel
       expect(r.failed).toBe(0);
       if (ceiling < limit) expect(r.limited).toBe(0);
       expect(r.rates.at(-1)).toBeGreaterThan(Math.min(ceiling, limit) * 0.9);
+    }
+  });
+});
+
+describe('pacer in the client, against the emulator', () => {
+  it('climbs from a rate learnt too low back to the limit, through the client', async () => {
+    const limit = 20;
+    const clock = createFakeClock(T0);
+    const emu = await startEmulator({
+      now: clock.now,
+      seed: 1,
+      rateLimit: { requests: limit, windowSeconds: 1 },
+    });
+    try {
+      const client = createCometClient({
+        baseUrl: emu.url,
+        token: emu.token,
+        now: clock.now,
+        sleep: clock.sleep,
+        random: () => 0,
+      });
+      const [key] = await client.listKeys();
+      const id = (key as { id: number }).id;
+      // Slow work first (requests 250 ms apart), then reads one after another as fast as the
+      // pacer lets them go; every request takes no time on the fake clock.
+      for (let i = 0; i < 10; i++) {
+        await client.getKey(id);
+        await clock.sleep(250);
+      }
+      for (let i = 0; i < 600; i++) await client.getKey(id);
+      expect(client.rateLimitExhausted()).toBe(false);
+      const sent = emu.requests();
+      const accepted = sent.filter((r) => r.status === 200);
+      const rateOf = (rs: LoggedRequest[]) =>
+        (rs.length - 1) /
+        (((rs.at(-1) as LoggedRequest).time - (rs[0] as LoggedRequest).time) / 1000);
+      const firstLimited = sent.findIndex((r) => r.status === 429);
+      const afterFirst = sent.slice(firstLimited + 1).filter((r) => r.status === 200);
+      // Learnt at about half the limit, and back at it by the end.
+      expect(rateOf(afterFirst.slice(0, 20))).toBeLessThan(0.6 * limit);
+      expect(rateOf(accepted.slice(-200))).toBeGreaterThan(0.9 * limit);
+      // One request in flight: every 429 begins a pause. The first estimate was under the limit,
+      // so no cuts bring it down to it.
+      const elapsedMs = (sent.at(-1) as LoggedRequest).time - T0;
+      const limited = sent.filter((r) => r.status === 429).length;
+      expect(limited).toBeLessThanOrEqual(pauseBound(limit, limit, elapsedMs, STRETCH_MS));
+    } finally {
+      await emu.close();
     }
   });
 });
