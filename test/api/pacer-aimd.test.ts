@@ -291,19 +291,12 @@ describe('pacer in the client, against the emulator', () => {
   it('climbs from a rate learnt too low back to the limit, through the client', async () => {
     const limit = 20;
     const clock = createFakeClock(T0);
-    const emu = await startEmulator({
-      now: clock.now,
-      seed: 1,
-      rateLimit: { requests: limit, windowSeconds: 1 },
-    });
+    const rateLimit = { requests: limit, windowSeconds: 1 };
+    const emu = await startEmulator({ now: clock.now, seed: 1, rateLimit });
     try {
-      const client = createCometClient({
-        baseUrl: emu.url,
-        token: emu.token,
-        now: clock.now,
-        sleep: clock.sleep,
-        random: () => 0,
-      });
+      const { url: baseUrl, token } = emu;
+      const { now, sleep } = clock;
+      const client = createCometClient({ baseUrl, token, now, sleep, random: () => 0 });
       const [key] = await client.listKeys();
       const id = (key as { id: number }).id;
       // Slow work first (requests 250 ms apart), then reads one after another as fast as the
