@@ -28,4 +28,13 @@ export default tseslint.config(
     files: ['src/cli/**', 'scripts/**', 'bench/**', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The bin is CommonJS (bin/package.json): it answers --version and help without ESM.
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -58,9 +58,24 @@ type Runner = (
   ctx: CommandContext,
 ) => Promise<number>;
 
+/** How runCli may be told to differ from a user's run (the build's pre-rendered help). */
+export interface RunOptions {
+  /** The width commander wraps help to, instead of the terminal's (80 when not a terminal). */
+  helpWidth?: number;
+}
+
 /** Builds the commander program; each action stores the runner to call and its inputs. */
-function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<number>) => void) {
+function buildProgram(
+  io: CliIo,
+  version: string,
+  onAction: (run: () => Promise<number>) => void,
+  { helpWidth }: RunOptions = {},
+) {
   const program = new Command('cometkeys');
+  const fixedWidth =
+    helpWidth === undefined
+      ? {}
+      : { getOutHelpWidth: () => helpWidth, getErrHelpWidth: () => helpWidth };
   program
     .description('GitOps for CometAPI API keys: declare keys in YAML, plan, apply, detect drift.')
     .version(version, '--version', 'print the version')
@@ -81,6 +96,7 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      ...fixedWidth,
     })
     .addHelpText('after', HELP_EXAMPLES.main);
 
@@ -326,13 +342,25 @@ function buildProgram(io: CliIo, version: string, onAction: (run: () => Promise<
   return program;
 }
 
+/** The names of the CLI's commands, in the order help lists them. */
+export function commandNames(): string[] {
+  const quiet = { write: () => true };
+  const io: CliIo = { stdout: quiet, stderr: quiet, env: {}, cwd: '.' };
+  return buildProgram(io, '', () => undefined).commands.map((c) => c.name());
+}
+
 /** Runs the CLI with the given argv (without node and script) and io; returns the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, options?: RunOptions): Promise<number> {
   const version = readVersion();
   let pending: (() => Promise<number>) | undefined;
-  const program = buildProgram(io, version, (run) => {
-    pending = run;
-  });
+  const program = buildProgram(
+    io,
+    version,
+    (run) => {
+      pending = run;
+    },
+    options,
+  );
   const hint = singleDashHint(program, argv);
   if (hint !== undefined) {
     io.stderr.write(`error: ${escapeText(hint)}\n(run with --help for usage)\n`);

@@ -1,9 +1,10 @@
 /**
- * What the built CLI loads before it answers (docs/performance.md#start-up): `--help` only
- * commander; `validate` no ajv compiler (the build's validators), no API client libraries, and
- * cosmiconfig only when a config file could be found. Checked on the packages a run loaded: the
- * CommonJS ones (a preload lists `require.cache` at exit) and those bundled into the chunks of
- * dist/cli-bundle/ it imported (test/helpers/loaded-modules.ts); needs `npm run build` first.
+ * What the built CLI loads before it answers (docs/performance.md#start-up): `--help` no package
+ * and no ES module (the build's pre-rendered help), other usage only commander; `validate` no
+ * ajv compiler (the build's validators), no API client libraries, and cosmiconfig only when a
+ * config file could be found. Checked on the packages a run loaded: the CommonJS ones (a preload
+ * lists `require.cache` at exit) and those bundled into the chunks of dist/cli-bundle/ it
+ * imported (test/helpers/loaded-modules.ts); needs `npm run build` first.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,7 @@ process.on('exit', () => {
 const KEY_FILE = 'version: 1\nkeys:\n  - name: ci\n    quota_budget: "$5"\n';
 
 /** Runs the built CLI in `dir`; returns the module files (below node_modules/) it loaded. */
-async function loadedBy(dir: string, args: string[]): Promise<string[]> {
+async function loadedBy(dir: string, args: string[], code = 0): Promise<string[]> {
   const preload = path.join(dir, 'preload.cjs');
   const listFile = path.join(dir, 'loaded.txt');
   writeFileSync(preload, PRELOAD);
@@ -37,7 +38,7 @@ async function loadedBy(dir: string, args: string[]): Promise<string[]> {
     ['--require', preload, ...esm.nodeArgs, BIN, ...args],
     { cwd: dir, env: { LOADED_FILE: listFile, ...esm.env } },
   );
-  expect(run.code, run.stderr).toBe(0);
+  expect(run.code, run.stderr).toBe(code);
   const bundled = bundledFiles(bundleChunks(esm.urls())).map(
     (f) => f.split('node_modules/').pop() ?? f,
   );
@@ -48,8 +49,16 @@ const packagesOf = (files: string[]) =>
   new Set(files.filter((f) => !f.startsWith('/')).map((f) => f.split('/')[0]));
 
 describe('start-up of the built CLI', () => {
-  it('--help loads commander and no other package', async () => {
-    expect([...packagesOf(await loadedBy(newDir(), ['--help']))]).toEqual(['commander']);
+  it('--help, help plan and plan --help load no package and none of dist/', async () => {
+    for (const args of [['--help'], ['help', 'plan'], ['plan', '--help']]) {
+      const files = await loadedBy(newDir(), args);
+      expect(files.filter((f) => !f.startsWith('/') || f.includes('/dist/'))).toEqual([]);
+    }
+  });
+
+  it('a usage error loads commander and no other package', async () => {
+    const files = await loadedBy(newDir(), ['help', 'nope'], 1);
+    expect([...packagesOf(files)]).toEqual(['commander']);
   });
 
   it('validate loads YAML and the built key-file validator, not ajv, cosmiconfig or the API', async () => {

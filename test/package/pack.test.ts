@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderCall } from '../../src/cli/prerendered-help.js';
 import { startEmulator } from '../../src/emulator/index.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -145,9 +146,12 @@ describe('the tarball of a fresh clone', () => {
     expect(packedFiles.filter((f) => /\.test\.|(^|\/)test\//.test(f))).toEqual([]);
     // The schema validators the build writes (scripts/build-validators.mjs).
     expect(packedFiles).toContain('dist/validators/keys.generated.cjs');
+    // The help the bin prints without loading the CLI (scripts/build-help.mjs).
+    expect(packedFiles).toContain('dist/cli/help.json');
+    expect(packedFiles).toContain('bin/package.json');
     // Every dist file comes from a file in the clone's src/ (nothing stale or foreign); a
-    // generated validator from the table in src/validators/index.ts; the bundle's chunks from
-    // scripts/bundle-cli.mjs.
+    // generated validator from the table in src/validators/index.ts, the help from the program;
+    // the bundle's chunks from scripts/bundle-cli.mjs.
     const bundle = packedFiles.filter((p) => p.startsWith('dist/cli-bundle/'));
     expect(bundle.filter((f) => !/^dist\/cli-bundle\/[\w-]+\.js$/.test(f))).toEqual([
       `dist/cli-bundle/${NOTICES}`,
@@ -155,7 +159,9 @@ describe('the tarball of a fresh clone', () => {
     for (const f of packedFiles.filter((p) => p.startsWith('dist/') && !bundle.includes(p))) {
       const source = /^dist\/validators\/\w+\.generated\.cjs$/.test(f)
         ? 'src/validators/index.ts'
-        : f.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
+        : f === 'dist/cli/help.json'
+          ? 'src/cli/prerendered-help.ts'
+          : f.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
       expect(existsSync(path.join(clone, source)), f).toBe(true);
     }
   });
@@ -218,6 +224,14 @@ describe('the installed CLI', () => {
     const version = run.stdout.trim();
     const pkg = JSON.parse(readFileSync(path.join(clone, 'package.json'), 'utf8')) as PackageJson;
     expect(version).toBe(pkg.version);
+  });
+
+  it("prints the help commander prints, from the tarball's pre-rendered file", async () => {
+    for (const args of [['--help'], ['plan', '--help']]) {
+      const run = await runProcess(bin, args, { inheritEnv: true });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe((await renderCall(args, 80)).stdout);
+    }
   });
 
   it('validates the example key file it ships', async () => {
