@@ -4,14 +4,21 @@
  * and flags: flag > environment > config file > default.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import type { PolicySettings, SafetySettings, Settings, UnmanagedAction } from './types.js';
 import { DEFAULT_BASE_URL, defaultSettings } from './types.js';
 import { ConfigError } from './config-error.js';
 import { checkConfigShape, findTokenFields } from './check-config.js';
 import { displayPath, parseQuotaAmount } from '../values/index.js';
 import { checkSinks, resolveSinks } from '../sinks/config.js';
+
+// yaml is loaded on first use, not at start-up: only a YAML config file needs it
+// (docs/performance.md#start-up).
+const requireCjs = createRequire(import.meta.url);
+let yamlLibLoaded: typeof import('yaml') | undefined;
+const yamlLib = (): typeof import('yaml') =>
+  (yamlLibLoaded ??= requireCjs('yaml') as typeof import('yaml'));
 
 export { ConfigError } from './config-error.js';
 export * from './types.js';
@@ -68,6 +75,7 @@ export function findProjectRoot(cwd: string): string {
  * alias bomb is refused instead of expanding (cosmiconfig's own loader would expand it).
  */
 function loadYamlConfig(filepath: string, content: string): unknown {
+  const { parseDocument } = yamlLib();
   const doc = parseDocument(content, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];

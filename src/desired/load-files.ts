@@ -5,14 +5,21 @@
  * error unless `allowEmpty`.
  */
 import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import type { Diagnostic, DesiredKey } from '../model.js';
 import { compareNameId, displayPath } from '../values/index.js';
 import { checkAcrossKeys } from './cross-checks.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { loadFileEntries, type LoadedEntry, type LoadTextOptions } from './load-text.js';
 import { readKeyFile } from './read-key-file.js';
+
+// tinyglobby is loaded on first use, not at start-up: only a -f value or config glob that names no
+// existing file needs it (docs/performance.md#start-up).
+const requireCjs = createRequire(import.meta.url);
+let tinyglobbyLoaded: typeof import('tinyglobby') | undefined;
+const tinyglobby = (): typeof import('tinyglobby') =>
+  (tinyglobbyLoaded ??= requireCjs('tinyglobby') as typeof import('tinyglobby'));
 
 /** What the loaders return: normalised keys (sorted by name, id), diagnostics, files read. */
 export interface LoadResult {
@@ -59,6 +66,7 @@ async function expandPatterns(
       found.add(abs);
       continue;
     }
+    const { glob, isDynamicPattern } = tinyglobby();
     if (isDynamicPattern(pattern)) {
       const matches = await glob([pattern], { cwd: opts.cwd, absolute: true, onlyFiles: true });
       if (matches.length === 0) {

@@ -4,21 +4,18 @@
  * in the plain key-file subset is read on the fast path (yaml-fast.ts); every other file, and so
  * every file with a YAML problem, is parsed by `yaml`, which words the problems.
  */
-import {
-  visit,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import { formatPath } from '../values/index.js';
 import type { Located } from './diagnostics.js';
 import { parseYamlFast } from './yaml-fast.js';
+
+// yaml is loaded on first use, not at start-up: only a file off the fast path needs it
+// (docs/performance.md#start-up).
+const requireCjs = createRequire(import.meta.url);
+let yamlLibLoaded: typeof import('yaml') | undefined;
+const yamlLib = (): typeof import('yaml') =>
+  (yamlLibLoaded ??= requireCjs('yaml') as typeof import('yaml'));
 
 /** At most this many alias expansions per file; far above any honest key file. */
 export const MAX_YAML_ALIASES = 100;
@@ -72,6 +69,7 @@ export function parseYamlSource(text: string): YamlSource {
 
 /** Parses YAML text with `yaml` alone (the slow path, and the reference of the fast one). */
 export function parseWithYaml(text: string): YamlSource {
+  const { LineCounter, parseDocument, visit } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -179,6 +177,7 @@ function locateNode(
   at: 'value' | 'key',
   position: (offset: number) => { line: number; col: number },
 ): Located {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
   const display = formatPath(path);
   const start = (n: Node | null | undefined) => n?.range?.[0];
   let node: unknown = doc.contents;

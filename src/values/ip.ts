@@ -3,8 +3,16 @@
  * (docs/key-file.md#allowed-ips), so that `2001:DB8::1` and `2001:db8::1` compare equal. The
  * planner uses the same canonical form for the server's stored list.
  */
-import ipaddr from 'ipaddr.js';
+import { createRequire } from 'node:module';
+import type ipaddr from 'ipaddr.js';
 import type { Parsed } from './parsed.js';
+
+// ipaddr.js is loaded on first use, not at start-up: only an entry that passes the patterns below
+// needs it (docs/performance.md#start-up).
+const requireCjs = createRequire(import.meta.url);
+let ipaddrLibLoaded: typeof ipaddr | undefined;
+const ipaddrLib = (): typeof ipaddr =>
+  (ipaddrLibLoaded ??= requireCjs('ipaddr.js') as typeof ipaddr);
 
 /** A canonical entry and, when host bits are set, the network it names. */
 export interface CanonicalIp {
@@ -29,10 +37,10 @@ const IPV6_CHARS = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
 
 function parseAddress(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   if (IPV4_DECIMAL.test(s)) {
-    return s.split('.').every((o) => Number(o) <= 255) ? ipaddr.IPv4.parse(s) : undefined;
+    return s.split('.').every((o) => Number(o) <= 255) ? ipaddrLib().IPv4.parse(s) : undefined;
   }
-  if (IPV6_CHARS.test(s) && ipaddr.IPv6.isValid(s)) {
-    const v6 = ipaddr.IPv6.parse(s);
+  if (IPV6_CHARS.test(s) && ipaddrLib().IPv6.isValid(s)) {
+    const v6 = ipaddrLib().IPv6.parse(s);
     return v6.zoneId ? undefined : v6;
   }
   return undefined;
@@ -80,8 +88,8 @@ function parseIpEntryUncached(value: string): Parsed<CanonicalIp> {
   const canonical = `${formatAddress(addr)}/${prefix}`;
   const networkAddr =
     addr.kind() === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${prefix}`)
-      : ipaddr.IPv6.networkAddressFromCIDR(
+      ? ipaddrLib().IPv4.networkAddressFromCIDR(`${addr.toString()}/${prefix}`)
+      : ipaddrLib().IPv6.networkAddressFromCIDR(
           `${(addr as ipaddr.IPv6).toNormalizedString()}/${prefix}`,
         );
   const network = `${formatAddress(networkAddr)}/${prefix}`;

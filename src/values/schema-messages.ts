@@ -4,8 +4,15 @@
  * by the key-file and the config checks.
  */
 import type { ErrorObject } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
+import { createRequire } from 'node:module';
 import { controlCharProblem } from './escape.js';
+
+// fastest-levenshtein is loaded on first use, not at start-up: only a "did you mean" suggestion
+// needs it (docs/performance.md#start-up).
+const requireCjs = createRequire(import.meta.url);
+let levenshteinLoaded: typeof import('fastest-levenshtein') | undefined;
+const levenshtein = (): typeof import('fastest-levenshtein') =>
+  (levenshteinLoaded ??= requireCjs('fastest-levenshtein') as typeof import('fastest-levenshtein'));
 
 /** A translated schema error: where (path segments, and whether at the map key) and what. */
 export interface PlainSchemaError {
@@ -42,6 +49,7 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   if (candidates.length === 0) return undefined;
   // Compare case-insensitively (maxbudget → maxBudget) but answer in the candidate's spelling.
   const lower = candidates.map((c) => c.toLowerCase());
+  const { closest, distance } = levenshtein();
   const best = closest(word.toLowerCase(), lower);
   const d = distance(word.toLowerCase(), best);
   if (d > Math.max(2, Math.floor(best.length / 3))) return undefined;

@@ -1,12 +1,13 @@
 /**
  * What the built CLI loads before it answers (docs/performance.md#start-up): `--help` no package
  * and no ES module (the build's pre-rendered help), other usage only commander; `validate` no
- * ajv compiler (the build's validators), no API client libraries, and cosmiconfig only when a
- * config file could be found. Checked on the packages a run loaded: the CommonJS ones (a preload
- * lists `require.cache` at exit) and those bundled into the chunks of dist/cli-bundle/ it
- * imported (test/helpers/loaded-modules.ts); needs `npm run build` first.
+ * ajv compiler (the build's validators), no API client libraries, cosmiconfig only when a config
+ * file could be found, and yaml, ipaddr.js, tinyglobby and fastest-levenshtein only when the key
+ * files need them. Checked on the packages a run loaded: the CommonJS ones (a preload lists
+ * `require.cache` at exit) and those bundled into the chunks of dist/cli-bundle/ it imported
+ * (test/helpers/loaded-modules.ts); needs `npm run build` first.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runProcess } from '../helpers/cli.js';
@@ -61,21 +62,50 @@ describe('start-up of the built CLI', () => {
     expect([...packagesOf(files)]).toEqual(['commander']);
   });
 
-  it('validate loads YAML and the built key-file validator, not ajv, cosmiconfig or the API', async () => {
+  it('validate of a plain key file loads the built key-file validator, not yaml, ajv, cosmiconfig or the API', async () => {
     const dir = newDir();
     writeFileSync(path.join(dir, 'package.json'), '{"name":"project"}\n');
     writeFileSync(path.join(dir, 'keys.yaml'), KEY_FILE);
     const files = await loadedBy(dir, ['validate']);
     const packages = packagesOf(files);
-    expect(packages.has('yaml')).toBe(true);
     expect(files.some((f) => f.endsWith('keys.generated.cjs'))).toBe(true);
     // Of ajv only the small run-time helpers the generated code requires.
     expect(files.filter((f) => f.startsWith('ajv/') && !f.startsWith('ajv/dist/runtime/'))).toEqual(
       [],
     );
-    for (const name of ['cosmiconfig', 'fast-json-patch', 'ajv-formats']) {
+    // The plain file is read on the fast path; no IP, glob or typo needs the rest.
+    for (const name of [
+      'yaml',
+      'cosmiconfig',
+      'fast-json-patch',
+      'ajv-formats',
+      'ipaddr.js',
+      'fastest-levenshtein',
+      'tinyglobby',
+      'picomatch',
+    ]) {
       expect(packages.has(name), name).toBe(false);
     }
+  });
+
+  it('validate loads each lazy package where the key files need it, and still validates', async () => {
+    const dir = newDir();
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"project"}\n');
+    mkdirSync(path.join(dir, 'keys'));
+    // An anchor is off the fast path (yaml); an allowed IP needs ipaddr.js.
+    writeFileSync(
+      path.join(dir, 'keys', 'a.yaml'),
+      'version: 1\nkeys:\n  - name: ci\n    quota_budget: &b "$5"\n    allow_ips: ["10.0.0.1"]\n',
+    );
+    const globbed = await loadedBy(dir, ['validate', '-f', 'keys/*.yaml']);
+    for (const name of ['yaml', 'ipaddr.js', 'tinyglobby', 'picomatch']) {
+      expect(packagesOf(globbed).has(name), name).toBe(true);
+    }
+    expect(packagesOf(globbed).has('fastest-levenshtein')).toBe(false);
+    // A misspelt field is refused with a suggestion (fastest-levenshtein).
+    writeFileSync(path.join(dir, 'typo.yaml'), KEY_FILE.replace('quota_budget', 'quota_budgt'));
+    const typo = await loadedBy(dir, ['validate', '-f', 'typo.yaml'], 1);
+    expect(packagesOf(typo).has('fastest-levenshtein')).toBe(true);
   });
 
   it('validate loads cosmiconfig when package.json carries a "cometkeys" setting', async () => {
