@@ -14,6 +14,11 @@ const args = process.argv.slice(2);
 
 /** The pre-rendered answer for these args: the text, its stream and exit code; or undefined. */
 function prerendered() {
+  // Every call the file holds has at most two arguments, one of them help, --help or -h (or none).
+  const helpWords = ['help', '--help', '-h'];
+  if (args.length > 2 || (args.length > 0 && !args.some((a) => helpWords.includes(a)))) {
+    return undefined;
+  }
   let file;
   try {
     file = JSON.parse(readFileSync(path.join(__dirname, '../dist/cli/help.json'), 'utf8'));
