@@ -3,16 +3,8 @@
  * another machine (docs/configuration.md#base-url `baseUrl`; issue 3 "`http://` is refused except
  * for loopback").
  */
-import { createRequire } from 'node:module';
-import type ipaddr from 'ipaddr.js';
 import { CometkeysError } from '../errors.js';
-
-// ipaddr.js is loaded on first use, not at start-up: only an http:// base URL needs it
-// (docs/performance.md#start-up).
-const requireCjs = createRequire(import.meta.url);
-let ipaddrLibLoaded: typeof ipaddr | undefined;
-const ipaddrLib = (): typeof ipaddr =>
-  (ipaddrLibLoaded ??= requireCjs('ipaddr.js') as typeof ipaddr);
+import { isLoopbackIp } from '../values/index.js';
 
 /** A base URL cometkeys refuses to use; a configuration problem, not an API failure. */
 export class BaseUrlError extends CometkeysError {}
@@ -64,6 +56,5 @@ export function checkBaseUrl(url: string, setting?: string): URL {
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost') return true;
-  if (!ipaddrLib().isValid(host)) return false;
-  return ipaddrLib().parse(host).range() === 'loopback';
+  return isLoopbackIp(host);
 }

@@ -13,12 +13,16 @@ import { checkConfigShape, findTokenFields } from './check-config.js';
 import { displayPath, parseQuotaAmount } from '../values/index.js';
 import { checkSinks, resolveSinks } from '../sinks/config.js';
 
-// yaml is loaded on first use, not at start-up: only a YAML config file needs it
+// yaml is loaded on first use, not at start-up: only a YAML config file needs it. The call names
+// the package literally, so that the bundled CLI carries it (esbuild bundles `require(...)`,
+// scripts/bundle-cli.mjs); the tsc output, an ES module, has no `require` and uses createRequire
 // (docs/performance.md#start-up).
 const requireCjs = createRequire(import.meta.url);
 let yamlLibLoaded: typeof import('yaml') | undefined;
-const yamlLib = (): typeof import('yaml') =>
-  (yamlLibLoaded ??= requireCjs('yaml') as typeof import('yaml'));
+function yamlLib(): typeof import('yaml') {
+  yamlLibLoaded ??= typeof require === 'function' ? require('yaml') : requireCjs('yaml');
+  return yamlLibLoaded as typeof import('yaml');
+}
 
 export { ConfigError } from './config-error.js';
 export * from './types.js';

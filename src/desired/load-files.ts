@@ -15,11 +15,16 @@ import { loadFileEntries, type LoadedEntry, type LoadTextOptions } from './load-
 import { readKeyFile } from './read-key-file.js';
 
 // tinyglobby is loaded on first use, not at start-up: only a -f value or config glob that names no
-// existing file needs it (docs/performance.md#start-up).
+// existing file needs it. The call names the package literally, so that the bundled CLI carries it
+// (esbuild bundles `require(...)`, scripts/bundle-cli.mjs); the tsc output, an ES module, has no
+// `require` and uses createRequire (docs/performance.md#start-up).
 const requireCjs = createRequire(import.meta.url);
 let tinyglobbyLoaded: typeof import('tinyglobby') | undefined;
-const tinyglobby = (): typeof import('tinyglobby') =>
-  (tinyglobbyLoaded ??= requireCjs('tinyglobby') as typeof import('tinyglobby'));
+function tinyglobby(): typeof import('tinyglobby') {
+  tinyglobbyLoaded ??=
+    typeof require === 'function' ? require('tinyglobby') : requireCjs('tinyglobby');
+  return tinyglobbyLoaded as typeof import('tinyglobby');
+}
 
 /** What the loaders return: normalised keys (sorted by name, id), diagnostics, files read. */
 export interface LoadResult {

@@ -10,12 +10,16 @@ import { formatPath } from '../values/index.js';
 import type { Located } from './diagnostics.js';
 import { parseYamlFast } from './yaml-fast.js';
 
-// yaml is loaded on first use, not at start-up: only a file off the fast path needs it
+// yaml is loaded on first use, not at start-up: only a file off the fast path needs it. The call
+// names the package literally, so that the bundled CLI carries it (esbuild bundles `require(...)`,
+// scripts/bundle-cli.mjs); the tsc output, an ES module, has no `require` and uses createRequire
 // (docs/performance.md#start-up).
 const requireCjs = createRequire(import.meta.url);
 let yamlLibLoaded: typeof import('yaml') | undefined;
-const yamlLib = (): typeof import('yaml') =>
-  (yamlLibLoaded ??= requireCjs('yaml') as typeof import('yaml'));
+function yamlLib(): typeof import('yaml') {
+  yamlLibLoaded ??= typeof require === 'function' ? require('yaml') : requireCjs('yaml');
+  return yamlLibLoaded as typeof import('yaml');
+}
 
 /** At most this many alias expansions per file; far above any honest key file. */
 export const MAX_YAML_ALIASES = 100;

@@ -17,7 +17,7 @@ export {
 export { MAX_EXPIRY_SECONDS, parseExpiry } from './expiry.js';
 export { SECONDS_PER_DAY, formatAgo, formatUnixTime, formatUnixDate, unixSeconds } from './time.js';
 export { lastUsedAt, unusedFinding, type UnusedFinding, type UseTimes } from './last-use.js';
-export { parseIpEntry, canonicalizeIp, type CanonicalIp } from './ip.js';
+export { parseIpEntry, canonicalizeIp, isLoopbackIp, type CanonicalIp } from './ip.js';
 export {
   checkName,
   countCodePoints,

@@ -8,11 +8,16 @@ import type ipaddr from 'ipaddr.js';
 import type { Parsed } from './parsed.js';
 
 // ipaddr.js is loaded on first use, not at start-up: only an entry that passes the patterns below
-// needs it (docs/performance.md#start-up).
+// (or an http:// base URL) needs it. The call names the package literally, so that the bundled CLI
+// carries it (esbuild bundles `require(...)`, scripts/bundle-cli.mjs); the tsc output, an ES
+// module, has no `require` and uses createRequire (docs/performance.md#start-up).
 const requireCjs = createRequire(import.meta.url);
 let ipaddrLibLoaded: typeof ipaddr | undefined;
-const ipaddrLib = (): typeof ipaddr =>
-  (ipaddrLibLoaded ??= requireCjs('ipaddr.js') as typeof ipaddr);
+function ipaddrLib(): typeof ipaddr {
+  ipaddrLibLoaded ??=
+    typeof require === 'function' ? require('ipaddr.js') : requireCjs('ipaddr.js');
+  return ipaddrLibLoaded as typeof ipaddr;
+}
 
 /** A canonical entry and, when host bits are set, the network it names. */
 export interface CanonicalIp {
@@ -100,4 +105,9 @@ function parseIpEntryUncached(value: string): Parsed<CanonicalIp> {
 export function canonicalizeIp(value: string): string {
   const parsed = parseIpEntry(value);
   return parsed.ok ? parsed.value.canonical : value;
+}
+
+/** True when `host` is an IPv4 or IPv6 address in a loopback range (127.0.0.0/8, ::1). */
+export function isLoopbackIp(host: string): boolean {
+  return ipaddrLib().isValid(host) && ipaddrLib().parse(host).range() === 'loopback';
 }

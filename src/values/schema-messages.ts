@@ -8,11 +8,18 @@ import { createRequire } from 'node:module';
 import { controlCharProblem } from './escape.js';
 
 // fastest-levenshtein is loaded on first use, not at start-up: only a "did you mean" suggestion
-// needs it (docs/performance.md#start-up).
+// needs it. The call names the package literally, so that the bundled CLI carries it (esbuild
+// bundles `require(...)`, scripts/bundle-cli.mjs); the tsc output, an ES module, has no `require`
+// and uses createRequire (docs/performance.md#start-up).
 const requireCjs = createRequire(import.meta.url);
 let levenshteinLoaded: typeof import('fastest-levenshtein') | undefined;
-const levenshtein = (): typeof import('fastest-levenshtein') =>
-  (levenshteinLoaded ??= requireCjs('fastest-levenshtein') as typeof import('fastest-levenshtein'));
+function levenshtein(): typeof import('fastest-levenshtein') {
+  levenshteinLoaded ??=
+    typeof require === 'function'
+      ? require('fastest-levenshtein')
+      : requireCjs('fastest-levenshtein');
+  return levenshteinLoaded as typeof import('fastest-levenshtein');
+}
 
 /** A translated schema error: where (path segments, and whether at the map key) and what. */
 export interface PlainSchemaError {
