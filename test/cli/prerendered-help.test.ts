@@ -3,12 +3,14 @@
  * scripts/build-help.mjs) is what commander prints: every command's help rendered through the
  * program here must equal the built file, and the built bin must print, on the same stream and
  * with the same exit code, what the program prints, at 80 columns (not a terminal) and on
- * terminals of other widths (faked by a preload). Needs `npm run build` first.
+ * terminals of other widths (faked by a preload), and run the CLI only where it must. Needs
+ * `npm run build` first.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runProcess } from '../helpers/cli.js';
+import { esmTrace } from '../helpers/loaded-modules.js';
 import { REPO_ROOT, tempDirs } from '../helpers/temp.js';
 import { commandNames } from '../../src/cli/main.js';
 import {
@@ -67,29 +69,31 @@ describe('the pre-rendered help', () => {
   });
 });
 
-/** A preload: stdout and stderr look like terminals FAKE_COLUMNS wide (unless 0); lists loads. */
+/** A preload: stdout and stderr look like terminals FAKE_COLUMNS wide (unless 0). */
 const PRELOAD = `
 const columns = Number(process.env.FAKE_COLUMNS);
 for (const stream of columns === 0 ? [] : [process.stdout, process.stderr]) {
   Object.defineProperty(stream, 'isTTY', { value: true });
   Object.defineProperty(stream, 'columns', { value: columns });
 }
-process.on('exit', () => {
-  const loaded = Object.keys(require.cache).some((f) => f.includes('node_modules/commander/'));
-  require('node:fs').writeFileSync(process.env.LOADED_FILE, loaded ? 'commander' : 'none');
-});
 `;
 
-/** Runs the built bin with stdout and stderr faked as terminals `columns` wide (0: pipes). */
+/**
+ * Runs the built bin with stdout and stderr faked as terminals `columns` wide (0: pipes); says
+ * whether it ran the CLI (imported any ES module: the bin is CommonJS, the CLI's chunks are not).
+ */
 async function runBin(args: string[], columns: number) {
   const dir = newDir();
   const preload = path.join(dir, 'preload.cjs');
-  const loadedFile = path.join(dir, 'loaded.txt');
   writeFileSync(preload, PRELOAD);
-  const run = await runProcess(process.execPath, ['--require', preload, BIN, ...args], {
-    env: { FAKE_COLUMNS: String(columns), LOADED_FILE: loadedFile },
-  });
-  return { ...run, commanderLoaded: readFileSync(loadedFile, 'utf8') === 'commander' };
+  const esm = esmTrace(dir);
+  const run = await runProcess(
+    process.execPath,
+    ['--require', preload, ...esm.nodeArgs, BIN, ...args],
+    { env: { FAKE_COLUMNS: String(columns), ...esm.env } },
+  );
+  const cliLoaded = esm.urls().some((u) => u.startsWith('file:') && u.includes('/dist/'));
+  return { ...run, cliLoaded };
 }
 
 describe('the built bin', () => {
@@ -113,6 +117,6 @@ describe('the built bin', () => {
     const run = await runBin(args, columns);
     const expected = await renderCall(args, columns === 0 ? 80 : columns);
     expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual(expected);
-    expect(run.commanderLoaded).toBe(cli);
+    expect(run.cliLoaded).toBe(cli);
   });
 });
