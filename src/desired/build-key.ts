@@ -29,6 +29,8 @@ export interface BuildOptions {
 
 type Merged = Omit<ParsedFields, 'declared' | 'invalid'>;
 
+const IS_QUOTA: ReadonlySet<string> = new Set(QUOTA_FIELDS);
+
 function quotaOf(f: Merged): QuotaSpec | null {
   if (f.unlimited_quota === true) return { kind: 'unlimited' };
   if (f.quota_budget !== undefined) return { kind: 'budget', amount: f.quota_budget };
@@ -53,9 +55,10 @@ export function buildKey(
   const warn = (at: Located, message: string, kind: string) =>
     ctx.diagnostics.push(warningAt(ctx.file, at, message, kind));
   // A file that passed the shape check has no bad pointers: no pointer need be built.
-  const bad = (path: DocPath) =>
-    ctx.shape.badPointers.size > 0 && isBad(ctx.shape, toPointer(path));
-  const ok = (field: string) => Object.hasOwn(obj, field) && !bad([...base, field]);
+  const anyBad = ctx.shape.badPointers.size > 0;
+  const bad = (path: DocPath) => anyBad && isBad(ctx.shape, toPointer(path));
+  // (Tested first: no path array is built for a file that passed.)
+  const ok = (field: string) => Object.hasOwn(obj, field) && !(anyBad && bad([...base, field]));
 
   const own = parseFields(obj, base, ctx);
   // No name is allowed only on a pinned key whose name is ignored (the schema's if/then).
@@ -94,8 +97,7 @@ export function buildKey(
   );
   const fromDefaults = new Set<string>();
   for (const field of SHARED_FIELDS) {
-    const isQuota = (QUOTA_FIELDS as readonly string[]).includes(field);
-    const source = (isQuota ? ownQuota : own.declared.has(field)) ? own : defaults;
+    const source = (IS_QUOTA.has(field) ? ownQuota : own.declared.has(field)) ? own : defaults;
     if (source.invalid.has(field)) broken = true;
     if (source[field] !== undefined) {
       (merged as Record<string, unknown>)[field] = source[field];
@@ -111,12 +113,16 @@ export function buildKey(
     if (fromDefaults.has(field)) return ctx.locate(['defaults', field]);
     return ctx.locate(base);
   };
-  const who = JSON.stringify(name);
+  // Only messages name the key: quote it when one is written.
+  const who = () => JSON.stringify(name);
   const ignore = merged.ignore_changes ?? [];
   if (ignore.includes('name') && id === undefined) {
     const field = 'ignore_changes';
     const where = at(field);
-    err(where, `"name" may be in ignore_changes only on a key that pins id (key ${who} does not)`);
+    err(
+      where,
+      `"name" may be in ignore_changes only on a key that pins id (key ${who()} does not)`,
+    );
   }
   const quota = quotaOf(merged);
   if (quota === null && !ignore.includes('remain_quota') && !broken) {
@@ -126,7 +132,7 @@ export function buildKey(
     if (!formsInvalid) {
       err(
         ctx.locate(base),
-        `key ${who} has no quota form: declare unlimited_quota: true, quota_budget or remain_quota (on the key or in defaults)`,
+        `key ${who()} has no quota form: declare unlimited_quota: true, quota_budget or remain_quota (on the key or in defaults)`,
       );
     }
   }
@@ -182,7 +188,10 @@ export function buildKey(
     const problems = rotateProblems(rotate, { name, id, deliver: merged.deliver });
     for (const p of problems) err(ctx.locate([...base, ...p.at]), p.message);
   }
-  const newErrors = ctx.diagnostics.slice(diagnosticsBefore).some((d) => d.severity === 'error');
+  let newErrors = false;
+  for (let i = diagnosticsBefore; i < ctx.diagnostics.length && !newErrors; i++) {
+    newErrors = ctx.diagnostics[i]?.severity === 'error';
+  }
   if (broken || newErrors) return undefined;
 
   const key = normalizeDesiredKey({

@@ -113,35 +113,38 @@ function checkList<T>(
   items: string[],
   base: DocPath,
   ctx: FileContext,
-  parse: (s: string, at: Located) => { key: string; value: T } | undefined,
+  parse: (s: string, at: () => Located) => { key: string; value: T } | undefined,
 ): T[] | undefined {
-  const seen = new Map<string, { index: number; at: Located }>();
+  // Positions are looked up only for a diagnostic: most lists have none.
+  const at = (i: number) => ctx.locate([...base, i]);
+  const seen = new Map<string, number>();
   const out: T[] = [];
   let ok = true;
-  items.forEach((item, i) => {
-    const at = ctx.locate([...base, i]);
-    const parsed = parse(item, at);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as string;
+    const parsed = parse(item, () => at(i));
     if (!parsed) {
       ok = false;
-      return;
+      continue;
     }
     const first = seen.get(parsed.key);
     if (first !== undefined) {
-      ctx.diagnostics.push(errorAt(ctx.file, at, listedTwice(item, parsed.key, base, first)));
+      const twice = listedTwice(item, parsed.key, base, { index: first, at: at(first) });
+      ctx.diagnostics.push(errorAt(ctx.file, at(i), twice));
       ok = false;
-      return;
+      continue;
     }
-    seen.set(parsed.key, { index: i, at });
+    seen.set(parsed.key, i);
     out.push(parsed.value);
-  });
+  }
   return ok ? out : undefined;
 }
 
 /** A list entry kept as written when `check` finds nothing wrong with it. */
 function plainEntry(ctx: FileContext, check: (s: string) => string | undefined) {
-  return (s: string, at: Located) => {
+  return (s: string, at: () => Located) => {
     const why = check(s);
-    if (why) ctx.diagnostics.push(errorAt(ctx.file, at, why));
+    if (why) ctx.diagnostics.push(errorAt(ctx.file, at(), why));
     return why ? undefined : { key: s, value: s };
   };
 }
@@ -157,10 +160,13 @@ export function parseFields(
     out.invalid.add(field);
     ctx.diagnostics.push(errorAt(ctx.file, ctx.locate([...base, field]), message));
   };
+  // A file that passed the shape check has no bad pointers: no pointer need be built.
+  const anyBad = ctx.shape.badPointers.size > 0;
+  const values = out as unknown as Record<string, unknown>;
   for (const field of SHARED_FIELDS) {
     if (!Object.hasOwn(obj, field)) continue;
     out.declared.add(field);
-    if (isBad(ctx.shape, toPointer([...base, field]))) {
+    if (anyBad && isBad(ctx.shape, toPointer([...base, field]))) {
       out.invalid.add(field);
       continue;
     }
@@ -185,18 +191,17 @@ export function parseFields(
       else out.invalid.add(field);
       continue;
     }
-    const set = (v: unknown) => ((out as unknown as Record<string, unknown>)[field] = v);
     const setList = (list: string[] | undefined) => {
-      if (list) set(list);
+      if (list) values[field] = list;
       else out.invalid.add(field);
     };
     switch (FIELDS[field].keyFile) {
       case 'status':
-        set(value === 'disabled' ? 2 : 1);
+        values[field] = value === 'disabled' ? 2 : 1;
         break;
       case 'expiry': {
         const p = parseExpiry(value);
-        if (p.ok) set(p.value);
+        if (p.ok) values[field] = p.value;
         else fail(field, p.message);
         break;
       }
@@ -208,13 +213,13 @@ export function parseFields(
         }
         // The newest server refuses more, even in a later disable (docs/key-file.md#quota).
         const above = quotaAboveMax(field, value, p.value, ctx.quotaMaxUnits, ctx.quotaPerUsd);
-        if (above === undefined) set(p.value);
+        if (above === undefined) values[field] = p.value;
         else fail(field, above);
         break;
       }
       case 'boolean':
       case 'string':
-        set(value);
+        values[field] = value;
         break;
       case 'model-ids':
         setList(checkList(value as string[], [...base, field], ctx, plainEntry(ctx, checkModelId)));
@@ -233,14 +238,14 @@ export function parseFields(
           checkList(value as string[], [...base, field], ctx, (s, at) => {
             const p = parseIpEntry(s);
             if (!p.ok) {
-              ctx.diagnostics.push(errorAt(ctx.file, at, p.message));
+              ctx.diagnostics.push(errorAt(ctx.file, at(), p.message));
               return undefined;
             }
             if (p.value.network) {
               ctx.diagnostics.push(
                 warningAt(
                   ctx.file,
-                  at,
+                  at(),
                   `${JSON.stringify(s)} has host bits set; the range is ${p.value.network}`,
                   'host-bits',
                 ),

@@ -44,7 +44,12 @@ export function quoteText(s: string): string {
   return escapeText(`"${s.replace(/["\\]/g, '\\$&')}"`);
 }
 
+/** Plain ASCII text from a space to `~`: none of the characters looked for below. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function distinct(s: string, pattern: RegExp): string[] {
+  // Most names and values are plain ASCII: one test instead of a match and a set.
+  if (PRINTABLE_ASCII.test(s)) return [];
   return [...new Set(s.match(pattern) ?? [])];
 }
 

@@ -22,6 +22,38 @@ function validDate(y: number, mo: number, d: number): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
+/** The number written by `n` ASCII digits of `s` from `at`, or -1 when one is not a digit. */
+function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * `2027-06-30T12:00:00Z`, the form export writes, read without the regular expressions: its
+ * unix seconds, or undefined for anything else (and for an impossible date or time, which the
+ * general path words).
+ */
+function exportedDateTime(s: string): Parsed<number> | undefined {
+  if (s.length !== 20 || s.charCodeAt(10) !== 84 || s.charCodeAt(19) !== 90) return undefined;
+  if (s[4] !== '-' || s[7] !== '-' || s[13] !== ':' || s[16] !== ':') return undefined;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const h = digitsAt(s, 11, 2);
+  const mi = digitsAt(s, 14, 2);
+  const sec = digitsAt(s, 17, 2);
+  if (y < 0 || mo < 0 || day < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) {
+    return undefined;
+  }
+  if (!validDate(y, mo, day)) return undefined;
+  return fromSeconds(Math.floor(Date.UTC(y, mo - 1, day, h, mi, sec) / 1000));
+}
+
 function fromSeconds(n: number): Parsed<number> {
   if (n === -1) return { ok: true, value: -1 };
   if (!Number.isSafeInteger(n) || n < 0) {
@@ -39,6 +71,8 @@ export function parseExpiry(value: unknown): Parsed<number> {
   if (typeof value !== 'string') return { ok: false, message: FORMS };
   const s = value.trim();
   if (s === 'never' || s === '-1') return { ok: true, value: -1 };
+  const exported = exportedDateTime(s);
+  if (exported) return exported;
   if (/^\d+$/.test(s)) return fromSeconds(Number(s));
   const d = DATE.exec(s);
   if (d) {

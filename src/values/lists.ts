@@ -8,6 +8,8 @@ import { canonicalizeIp } from './ip.js';
 
 /** Sorted unique strings (code-unit order, like the loader's). */
 export function sortedSet(values: readonly string[]): string[] {
+  // Most lists of a key are empty or hold one value: no set to build, nothing to sort.
+  if (values.length < 2) return values.slice();
   return [...new Set(values)].sort();
 }
 

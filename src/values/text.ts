@@ -19,7 +19,8 @@ export function countUtf8Bytes(s: string): number {
 /** Errors of a name (or previous name); undefined when it is fine. */
 export function checkName(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
-  const chars = countCodePoints(name);
+  // No more UTF-16 units than the limit: no more code points either (no need to count them).
+  const chars = name.length <= MAX_NAME_CHARS ? 0 : countCodePoints(name);
   if (chars > MAX_NAME_CHARS) return `must be at most ${MAX_NAME_CHARS} characters, got ${chars}`;
   if (name !== name.trim()) return `${quoteText(name)} has leading or trailing white space`;
   return controlCharProblem(name);
@@ -27,6 +28,8 @@ export function checkName(name: string): string | undefined {
 
 /** The warning for a name past the byte limit of older servers, if any. */
 export function nameByteWarning(name: string): string | undefined {
+  // A UTF-16 unit is at most 3 bytes in UTF-8: a short name needs no count.
+  if (name.length * 3 <= MAX_NAME_UTF8_BYTES) return undefined;
   const bytes = countUtf8Bytes(name);
   return bytes > MAX_NAME_UTF8_BYTES
     ? `${JSON.stringify(name)} is ${bytes} bytes in UTF-8; servers that count bytes refuse names over ${MAX_NAME_UTF8_BYTES} bytes`
@@ -38,11 +41,12 @@ export function nameByteWarning(name: string): string | undefined {
  * (`name-bytes`), invisible characters (`invisible-chars`).
  */
 export function nameWarnings(name: string): { kind: string; message: string }[] {
-  const found = [
-    { kind: 'name-bytes', message: nameByteWarning(name) },
-    { kind: 'invisible-chars', message: invisibleCharWarning(name) },
-  ];
-  return found.filter((w): w is { kind: string; message: string } => w.message !== undefined);
+  const found: { kind: string; message: string }[] = [];
+  const bytes = nameByteWarning(name);
+  if (bytes !== undefined) found.push({ kind: 'name-bytes', message: bytes });
+  const invisible = invisibleCharWarning(name);
+  if (invisible !== undefined) found.push({ kind: 'invisible-chars', message: invisible });
+  return found;
 }
 
 /** Errors of a model id; undefined when it is fine. */

@@ -1,4 +1,5 @@
 /** Unit tests of the `expired_time` forms. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseExpiry } from '../../src/values/index.js';
 
@@ -37,5 +38,50 @@ describe('parseExpiry', () => {
     const r = parseExpiry(input);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toContain(why);
+  });
+});
+
+describe('parseExpiry: the exported form', () => {
+  // `2027-06-30T12:00:00Z` is read without the regular expressions; `t` and `z` take the
+  // general path, which must give the same answer (the message quotes the value as written).
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+  const dateTime = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+      two(13),
+      two(32),
+      two(24),
+      two(60),
+      two(60),
+    )
+    .map(([y, mo, d, h, mi, s]) => `${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
+
+  it('gives what the general path gives', () => {
+    fc.assert(
+      fc.property(dateTime, (s) => {
+        const general = parseExpiry(s.replace('T', 't').replace('Z', 'z'));
+        const fast = parseExpiry(s);
+        expect(fast.ok).toBe(general.ok);
+        if (fast.ok && general.ok) expect(fast.value).toBe(general.value);
+        if (!fast.ok && !general.ok) {
+          expect(fast.message).toBe(
+            general.message.replaceAll(s.replace('T', 't').replace('Z', 'z'), s),
+          );
+        }
+      }),
+      { seed: 15, numRuns: 2000 },
+    );
+  });
+
+  it('refuses an impossible one with the general wording', () => {
+    expect(parseExpiry('2027-02-29T00:00:00Z')).toEqual({
+      ok: false,
+      message: '"2027-02-29T00:00:00Z" is not a real date and time',
+    });
+    expect(parseExpiry('0099-01-01T00:00:00Z').ok).toBe(false);
+    expect(parseExpiry('2028-02-29T23:59:59Z')).toEqual({
+      ok: true,
+      value: Date.UTC(2028, 1, 29, 23, 59, 59) / 1000,
+    });
   });
 });
