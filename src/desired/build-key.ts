@@ -31,6 +31,8 @@ type Merged = Omit<ParsedFields, 'declared' | 'invalid'>;
 
 const IS_QUOTA: ReadonlySet<string> = new Set(QUOTA_FIELDS);
 
+type SharedField = (typeof SHARED_FIELDS)[number];
+
 function quotaOf(f: Merged): QuotaSpec | null {
   if (f.unlimited_quota === true) return { kind: 'unlimited' };
   if (f.quota_budget !== undefined) return { kind: 'budget', amount: f.quota_budget };
@@ -96,12 +98,23 @@ export function buildKey(
     (f) => own.declared.has(f) && !(f === 'unlimited_quota' && own.unlimited_quota === false),
   );
   const fromDefaults = new Set<string>();
-  for (const field of SHARED_FIELDS) {
-    const source = (IS_QUOTA.has(field) ? ownQuota : own.declared.has(field)) ? own : defaults;
-    if (source.invalid.has(field)) broken = true;
-    if (source[field] !== undefined) {
-      (merged as Record<string, unknown>)[field] = source[field];
-      if (source === defaults) fromDefaults.add(field);
+  const into = merged as Record<string, unknown>;
+  if (defaults.declared.size === 0) {
+    // No defaults (an exported file): only the key's own fields count.
+    for (const field of own.declared) {
+      if (IS_QUOTA.has(field) && !ownQuota) continue;
+      if (own.invalid.has(field)) broken = true;
+      const value = own[field as SharedField];
+      if (value !== undefined) into[field] = value;
+    }
+  } else {
+    for (const field of SHARED_FIELDS) {
+      const source = (IS_QUOTA.has(field) ? ownQuota : own.declared.has(field)) ? own : defaults;
+      if (source.invalid.has(field)) broken = true;
+      if (source[field] !== undefined) {
+        into[field] = source[field];
+        if (source === defaults) fromDefaults.add(field);
+      }
     }
   }
   if (!ownQuota && own.unlimited_quota === false) {

@@ -32,30 +32,31 @@ export function checkAcrossKeys(
   const out: Diagnostic[] = [];
   if (ignoreNames.length > 0) out.push(...checkIgnoredNames(entries, ignoreNames));
   out.push(...checkGenerationNames(entries));
-  const byName = new Map<string, { file: string; at: Located }>();
-  const byId = new Map<number, { file: string; at: Located; name: string }>();
-  const pinnedNames = new Map<string, { file: string; at: Located; id: number }>();
-  const previousOwner = new Map<string, { file: string; at: Located; name: string }>();
+  // The first entry of each name, id and previous name; positions are read only to report.
+  const byName = new Map<string, LoadedEntry>();
+  const byId = new Map<number, LoadedEntry>();
+  const pinnedNames = new Map<string, LoadedEntry>();
+  const previousOwner = new Map<string, { entry: LoadedEntry; at: () => Located }>();
   for (const e of entries) {
     const { key } = e;
     if (key.id === undefined) {
-      const first = seenBefore(byName, key.name, { file: e.file, at: e.nameAt });
+      const first = seenBefore(byName, key.name, e);
       if (first) {
-        const why = `duplicate name ${JSON.stringify(key.name)}: also declared at ${where(first)}`;
+        const why = `duplicate name ${JSON.stringify(key.name)}: also declared at ${where({ file: first.file, at: first.nameAt })}`;
         out.push(errorAt(e.file, e.nameAt, `${why} (names must be unique among keys without id)`));
       }
       continue;
     }
-    const sameId = seenBefore(byId, key.id, { file: e.file, at: e.idAt, name: key.name });
+    const sameId = seenBefore(byId, key.id, e);
     if (sameId) {
-      const who = `key ${JSON.stringify(sameId.name)} at ${where(sameId)}`;
+      const who = `key ${JSON.stringify(sameId.key.name)} at ${where({ file: sameId.file, at: sameId.idAt })}`;
       out.push(errorAt(e.file, e.idAt, `id ${key.id} is also pinned by ${who}`));
     }
     // A nameless pinned key (name ignored) shares nothing with others.
     if (key.name === '') continue;
-    const sameName = seenBefore(pinnedNames, key.name, { file: e.file, at: e.nameAt, id: key.id });
+    const sameName = seenBefore(pinnedNames, key.name, e);
     if (sameName) {
-      const other = `the key pinning id ${sameName.id} at ${where(sameName)}`;
+      const other = `the key pinning id ${sameName.key.id} at ${where({ file: sameName.file, at: sameName.nameAt })}`;
       const why = `the server allows it, but people may confuse them`;
       out.push(
         warningAt(
@@ -69,19 +70,18 @@ export function checkAcrossKeys(
   }
   for (const e of entries) {
     for (const p of e.key.previous_names) {
-      const at = e.previousAt.get(p) ?? e.nameAt;
+      const at = () => e.previousAt.get(p) ?? e.nameAt;
       const prev = `previous name ${JSON.stringify(p)}`;
       const named = byName.get(p);
       if (named) {
-        out.push(
-          errorAt(e.file, at, `${prev} is the name of another key, declared at ${where(named)}`),
-        );
+        const there = where({ file: named.file, at: named.nameAt });
+        out.push(errorAt(e.file, at(), `${prev} is the name of another key, declared at ${there}`));
         continue;
       }
-      const owner = seenBefore(previousOwner, p, { file: e.file, at, name: e.key.name });
+      const owner = seenBefore(previousOwner, p, { entry: e, at });
       if (owner) {
-        const who = `key ${JSON.stringify(owner.name)} at ${where(owner)}`;
-        out.push(errorAt(e.file, at, `${prev} is also claimed by ${who}`));
+        const who = `key ${JSON.stringify(owner.entry.key.name)} at ${where({ file: owner.entry.file, at: owner.at() })}`;
+        out.push(errorAt(e.file, at(), `${prev} is also claimed by ${who}`));
       }
     }
   }

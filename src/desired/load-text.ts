@@ -27,16 +27,53 @@ export interface LoadTextOptions {
   sinkNames?: readonly string[];
 }
 
-/** A key with where it was declared, for checks across keys and files. */
+/**
+ * A key with where it was declared, for checks across keys and files. The positions are looked
+ * up when first read: only a diagnostic reads them.
+ */
 export interface LoadedEntry {
-  key: DesiredKey;
-  file: string;
+  readonly key: DesiredKey;
+  readonly file: string;
   /** Where its `name` is. */
-  nameAt: Located;
+  readonly nameAt: Located;
   /** Where its `id` is (its name when it has none). */
-  idAt: Located;
+  readonly idAt: Located;
   /** Where each of its previous names is, by name. */
-  previousAt: Map<string, Located>;
+  readonly previousAt: ReadonlyMap<string, Located>;
+}
+
+/** The entry of the key at `keys[i]`, built from `raw`, whose positions `locate` finds. */
+function loadedEntry(
+  key: DesiredKey,
+  file: string,
+  raw: { previous_names?: string[] },
+  i: number,
+  locate: YamlSource['locate'],
+): LoadedEntry {
+  let nameAt: Located | undefined;
+  let idAt: Located | undefined;
+  let previousAt: Map<string, Located> | undefined;
+  const name = () => (nameAt ??= locate(['keys', i, 'name']));
+  return {
+    key,
+    file,
+    get nameAt() {
+      return name();
+    },
+    get idAt() {
+      return key.id === undefined ? name() : (idAt ??= locate(['keys', i, 'id']));
+    },
+    get previousAt() {
+      if (!previousAt) {
+        const map = new Map<string, Located>();
+        raw.previous_names?.forEach((p, j) => {
+          if (!map.has(p)) map.set(p, locate(['keys', i, 'previous_names', j]));
+        });
+        previousAt = map;
+      }
+      return previousAt;
+    },
+  };
 }
 
 /** The keys and diagnostics of one file, before checks across files. */
@@ -109,14 +146,7 @@ export function loadFileEntries(
   if (Array.isArray(doc.keys)) {
     doc.keys.forEach((raw, i) => {
       const key = buildKey(raw, i, defaults, ctx, opts);
-      if (!key) return;
-      const previousAt = new Map<string, Located>();
-      (raw as { previous_names?: string[] }).previous_names?.forEach((p, j) => {
-        if (!previousAt.has(p)) previousAt.set(p, src.locate(['keys', i, 'previous_names', j]));
-      });
-      const nameAt = src.locate(['keys', i, 'name']);
-      const idAt = key.id === undefined ? nameAt : src.locate(['keys', i, 'id']);
-      entries.push({ key, file, nameAt, idAt, previousAt });
+      if (key) entries.push(loadedEntry(key, file, raw as object, i, src.locate));
     });
   }
   return { entries, diagnostics, declared };

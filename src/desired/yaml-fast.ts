@@ -127,8 +127,8 @@ class FastReader {
   private readonly stack: Frame[] = [];
   /** Lines whose key or sequence item was checked from the line's start. */
   private readonly verified: Uint8Array;
-  /** Keys already found to be plain identifiers. */
-  private readonly plainKeys = new Set<string>();
+  /** Keys already found to be plain identifiers; each one's first copy, reused as the key. */
+  private readonly plainKeys = new Map<string, string>();
 
   constructor(
     private readonly text: string,
@@ -308,15 +308,17 @@ class FastReader {
   /** A key of a block mapping: a plain identifier at the mapping's column, then `:`. */
   private key(frame: MapFrame, start: number, end: number): void {
     const { text } = this;
-    const name = text.slice(start, end);
-    if (!this.plainKeys.has(name)) {
+    const slice = text.slice(start, end);
+    let name = this.plainKeys.get(slice);
+    if (name === undefined) {
       const plain =
-        name.length <= MAX_FAST_KEY_LENGTH &&
-        PLAIN_KEY.test(name) &&
-        name !== '__proto__' &&
-        typeof resolvePlain(name) === 'string';
+        slice.length <= MAX_FAST_KEY_LENGTH &&
+        PLAIN_KEY.test(slice) &&
+        slice !== '__proto__' &&
+        typeof resolvePlain(slice) === 'string';
       if (!plain) refuse('a key that is not a plain identifier');
-      this.plainKeys.add(name);
+      this.plainKeys.set(slice, slice);
+      name = slice;
     }
     if (Object.hasOwn(frame.value, name)) refuse('a duplicate key');
     const after = text.charCodeAt(end + 1);
