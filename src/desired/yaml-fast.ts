@@ -14,6 +14,7 @@ import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 
 import type { Located } from './diagnostics.js';
 import { resolvePlain, UNSAFE_INTEGER } from './yaml-core.js';
 import { SourceIndex, type MapPos, type SeqPos } from './yaml-fast-index.js';
+import { scanEvents } from './yaml-fast-scan.js';
 import {
   checkAfterColon,
   checkDash,
@@ -83,11 +84,19 @@ function readFast(text: string): FastYaml | string {
   if (UNUSUAL_CHAR.test(text)) return 'a tab, control character or lone CR';
   if (DOCUMENT_MARKER.test(text)) return 'a document marker or directive';
   if (SURROGATE.test(text) && LONE_SURROGATE.test(text)) return 'a lone surrogate';
-  let events: Event[];
+  // The scanner reads the plainest files; js-yaml's parser what it refuses.
+  let events: Event[] | undefined;
   try {
-    events = parseEvents(text, { maxDepth: MAX_FAST_DEPTH });
-  } catch {
-    return 'js-yaml cannot read it';
+    events = scanEvents(text);
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+  }
+  if (!events) {
+    try {
+      events = parseEvents(text, { maxDepth: MAX_FAST_DEPTH });
+    } catch {
+      return 'js-yaml cannot read it';
+    }
   }
   try {
     return new FastReader(text, events).read();

@@ -15,7 +15,9 @@ import { stringify } from 'yaml';
 import { loadFileEntries } from '../../src/desired/load-text.js';
 import { KEY_FIELDS } from '../../src/fields.js';
 import { decodeKeyFileBytes } from '../../src/desired/read-key-file.js';
+import { parseEvents, SCALAR_STYLE } from 'js-yaml';
 import { fastPathRefusal, parseYamlFast } from '../../src/desired/yaml-fast.js';
+import { scanEvents } from '../../src/desired/yaml-fast-scan.js';
 import { parseWithYaml, type DocPath } from '../../src/desired/yaml-source.js';
 import { REPO_ROOT } from '../helpers/temp.js';
 
@@ -414,5 +416,90 @@ describe('the fast path against yaml: generated documents', () => {
       { seed: SEED + 2, numRuns: RUNS * 4 },
     );
     expect(fast).toBeGreaterThan(RUNS / 10);
+  });
+});
+
+/**
+ * The fast path's own scanner (yaml-fast-scan.ts) against js-yaml's parser: wherever it reads a
+ * file, it gives js-yaml's events, and it reads every plain key file.
+ */
+function scannedLikeJsYaml(text: string): boolean {
+  let scanned;
+  try {
+    scanned = scanEvents(text);
+  } catch {
+    return false;
+  }
+  // `fast` of a plain scalar is js-yaml's note on how it read it; the reader never uses it.
+  const comparable = (events: object[]) =>
+    events.map((e) => {
+      if (!('style' in e && 'fast' in e) || e.style !== SCALAR_STYLE.PLAIN) return e;
+      const { fast: _fast, ...rest } = e;
+      return rest;
+    });
+  expect(comparable(scanned)).toEqual(comparable(parseEvents(text, { maxDepth: 8 })));
+  return true;
+}
+
+describe("the fast path's scanner against js-yaml", () => {
+  it.each(corpus)('%s: the same events where it reads the file', (file) => {
+    const abs = path.join(REPO_ROOT, file);
+    if (statSync(abs).isDirectory()) return;
+    const read = decodeKeyFileBytes(readFileSync(abs));
+    if (!read.ok || fastPathRefusal(read.text) !== undefined) return;
+    const scanned = scannedLikeJsYaml(read.text);
+    if (plainKeyFiles.includes(file)) expect(scanned).toBe(true);
+  });
+
+  it.each([
+    'key: a:',
+    'key: a: b',
+    'key: - a',
+    'key: ? a',
+    'key: [a, ]',
+    'key: [a, , b]',
+    'key: [a:, b]',
+    'key: [a #c]',
+    "key: 'a'b",
+    "key: 'a' b",
+    'key: "a" b',
+    'key: [a, [b]]',
+    'key: [a, {b: c}]',
+    'key: [a',
+    'key: "a',
+    'keys:\n- a\n  b: c',
+    'keys:\n  - a\n - b',
+    'a: 1\n  b: 2',
+    'a:\n  b: 1\n c: 2',
+    '- a',
+    'a: 1\n- b',
+    'a:\n- - b',
+    'a:\n-\n  b: 1',
+    'a: 1 # c\nb:#c',
+    "a: 'it''s'",
+    'a: [ x , y ]',
+    'a: x #c\r\nb: [y]\r\n',
+  ])('%j: refused, or js-yaml reads the same', (text) => {
+    expect(() => scannedLikeJsYaml(text)).not.toThrow();
+  });
+
+  it('reads every plain key file, with the same events', () => {
+    fc.assert(
+      fc.property(plainDocument, (text) => {
+        expect(scannedLikeJsYaml(text)).toBe(true);
+      }),
+      { seed: SEED + 4, numRuns: RUNS },
+    );
+  });
+
+  it('gives the same events, or refuses, on yaml.stringify output and spliced documents', () => {
+    let scanned = 0;
+    fc.assert(
+      fc.property(fc.oneof(stringified, mutated), (text) => {
+        if (scannedLikeJsYaml(text)) scanned++;
+      }),
+      { seed: SEED + 5, numRuns: RUNS * 4 },
+    );
+    expect(scanned).toBeGreaterThan(RUNS / 10);
   });
 });
