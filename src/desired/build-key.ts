@@ -207,6 +207,7 @@ export function buildKey(
   }
   if (broken || newErrors) return undefined;
 
+  const declaredAt = ctx.locate(base);
   const key = normalizeDesiredKey({
     name,
     ...(id !== undefined ? { id } : {}),
@@ -225,13 +226,9 @@ export function buildKey(
     ignore_changes: ignore,
     ...(merged.deliver && merged.deliver.length > 0 ? { deliver: merged.deliver } : {}),
     ...(rotate ? { rotate: rotateSpec(rotate) } : {}),
-    source: { file: ctx.file, ...pos(ctx.locate(base)) },
+    source: { file: ctx.file, line: declaredAt.line, col: declaredAt.col },
   });
   const violations = checkPolicy(key, opts.policy, opts.now, ctx.quotaPerUsd);
   for (const v of violations) err(at(v.field), v.message);
   return violations.length > 0 ? undefined : key;
-}
-
-function pos(l: Located): { line: number; col: number } {
-  return { line: l.line, col: l.col };
 }
