@@ -7,7 +7,7 @@
  * as before. The reader checks every line of what the scanner gives it just as it checks
  * js-yaml's events, and test/desired/yaml-fast.test.ts holds the scanner to js-yaml's events.
  */
-import { EVENT_ID, SCALAR_STYLE, type Event } from 'js-yaml';
+import { SCALAR_STYLE } from 'js-yaml';
 import {
   CLOSE_BRACKET,
   COLON,
@@ -22,9 +22,16 @@ import {
   SPACE,
 } from './yaml-fast-lines.js';
 
-/** js-yaml's style of a block collection, and of a flow one. */
-const BLOCK = 1;
-const FLOW = 2;
+/**
+ * Where the scanner's events go, as js-yaml would give them: a collection opened, a scalar (its
+ * offsets, -1 for an empty value; `fast` when a quoted one needs no unescaping), the innermost
+ * collection closed (after the root mapping: the document's end).
+ */
+export interface EventSink {
+  open(isMap: boolean, start: number, flow: boolean): void;
+  scalar(valueStart: number, valueEnd: number, style: number, fast: boolean): void;
+  pop(): void;
+}
 
 /** Deeper nesting is left to js-yaml (a key file needs 5 levels). */
 const MAX_SCAN_DEPTH = 7;
@@ -64,33 +71,11 @@ function isKeyChar(c: number): boolean {
   );
 }
 
-function collection(type: 2 | 3, start: number, style: number): Event {
-  return { type, start, anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1, style } as Event;
-}
-
-function scalar(valueStart: number, valueEnd: number, style: number, fast: boolean): Event {
-  return {
-    type: EVENT_ID.SCALAR,
-    valueStart,
-    valueEnd,
-    anchorStart: -1,
-    anchorEnd: -1,
-    tagStart: -1,
-    tagEnd: -1,
-    style,
-    chomping: 1,
-    indent: -1,
-    fast,
-  } as Event;
-}
-
-const POP = { type: EVENT_ID.POP } as Event;
-
-/** js-yaml's events for `text`; throws a Refusal for anything outside the scanner's subset. */
-export function scanEvents(text: string): Event[] {
-  const events: Event[] = [
-    { type: EVENT_ID.DOCUMENT, explicitStart: false, explicitEnd: false, directives: [] } as Event,
-  ];
+/**
+ * Gives `sink` js-yaml's events for `text` (but the document's start); throws a Refusal for
+ * anything outside the scanner's subset, possibly after some events.
+ */
+export function scanEvents(text: string, sink: EventSink): void {
   const stack: Open[] = [];
   const n = text.length;
   let eol = 0;
@@ -98,13 +83,13 @@ export function scanEvents(text: string): Event[] {
 
   const close = () => {
     const top = stack.pop() as Open;
-    if (top.pending) events.push(scalar(-1, -1, SCALAR_STYLE.PLAIN, false));
-    events.push({ type: EVENT_ID.POP } as Event);
+    if (top.pending) sink.scalar(-1, -1, SCALAR_STYLE.PLAIN, false);
+    sink.pop();
     if (stack.length === 0) rootDone = true;
   };
   const open = (map: boolean, start: number, indent: number) => {
     if (stack.length >= MAX_SCAN_DEPTH) refuse('nesting too deep to scan');
-    events.push(collection(map ? EVENT_ID.MAPPING : EVENT_ID.SEQUENCE, start, BLOCK));
+    sink.open(map, start, false);
     stack.push({ map, indent, pending: false });
   };
   /** Spaces, then the line's end or a comment after at least one space. */
@@ -121,7 +106,7 @@ export function scanEvents(text: string): Event[] {
       if (end === -1 || end >= eol) refuse('a quoted scalar over several lines');
       const escape = text.indexOf('\\', at + 1);
       if (escape !== -1 && escape < end) refuse('an escape');
-      events.push(scalar(at + 1, end, SCALAR_STYLE.DOUBLE_QUOTED, true));
+      sink.scalar(at + 1, end, SCALAR_STYLE.DOUBLE_QUOTED, true);
       return end + 1;
     }
     let fast = true;
@@ -130,7 +115,7 @@ export function scanEvents(text: string): Event[] {
       const end = text.indexOf("'", j);
       if (end === -1 || end >= eol) refuse('a quoted scalar over several lines');
       if (text.charCodeAt(end + 1) !== SINGLE_QUOTE) {
-        events.push(scalar(at + 1, end, SCALAR_STYLE.SINGLE_QUOTED, fast));
+        sink.scalar(at + 1, end, SCALAR_STYLE.SINGLE_QUOTED, fast);
         return end + 1;
       }
       fast = false;
@@ -140,11 +125,11 @@ export function scanEvents(text: string): Event[] {
   /** A flow sequence of scalars on one line from its `[`; returns the offset after its `]`. */
   const flow = (at: number): number => {
     if (stack.length >= MAX_SCAN_DEPTH) refuse('nesting too deep to scan');
-    events.push(collection(EVENT_ID.SEQUENCE, at, FLOW));
+    sink.open(false, at, true);
     let j = at + 1;
     while (j < eol && text.charCodeAt(j) === SPACE) j++;
     if (text.charCodeAt(j) === CLOSE_BRACKET && j < eol) {
-      events.push(POP);
+      sink.pop();
       return j + 1;
     }
     for (;;) {
@@ -169,12 +154,12 @@ export function scanEvents(text: string): Event[] {
           if (d !== SPACE) end = j + 1;
         }
         if (end === start) refuse('an empty flow item');
-        events.push(scalar(start, end, SCALAR_STYLE.PLAIN, true));
+        sink.scalar(start, end, SCALAR_STYLE.PLAIN, true);
       }
       while (j < eol && text.charCodeAt(j) === SPACE) j++;
       const sep = text.charCodeAt(j);
       if (j < eol && sep === CLOSE_BRACKET) {
-        events.push(POP);
+        sink.pop();
         return j + 1;
       }
       if (j >= eol || sep !== COMMA) refuse('an odd flow sequence');
@@ -203,7 +188,7 @@ export function scanEvents(text: string): Event[] {
       }
       end = j + 1;
     }
-    events.push(scalar(at, end, SCALAR_STYLE.PLAIN, true));
+    sink.scalar(at, end, SCALAR_STYLE.PLAIN, true);
     return undefined;
   };
   /** The end of the identifier key at `at` if a `:` and a space or the line's end follow it. */
@@ -215,7 +200,7 @@ export function scanEvents(text: string): Event[] {
   };
   /** `key:` and its value at `at`, in the mapping on top of the stack. */
   const entry = (at: number, end: number) => {
-    events.push(scalar(at, end, SCALAR_STYLE.PLAIN, true));
+    sink.scalar(at, end, SCALAR_STYLE.PLAIN, true);
     let j = end + 1;
     while (j < eol && text.charCodeAt(j) === SPACE) j++;
     if (j >= eol || text.charCodeAt(j) === HASH) {
@@ -275,7 +260,7 @@ export function scanEvents(text: string): Event[] {
     if (!top) open(true, q, col);
     else if (top.map && top.indent === col) {
       if (top.pending) {
-        events.push(scalar(-1, -1, SCALAR_STYLE.PLAIN, false));
+        sink.scalar(-1, -1, SCALAR_STYLE.PLAIN, false);
         top.pending = false;
       }
     } else if (top.map && top.pending && col > top.indent) {
@@ -286,6 +271,5 @@ export function scanEvents(text: string): Event[] {
   }
   if (stack.length === 0) refuse('no mapping');
   while (stack.length > 0) close();
-  events.push({ type: EVENT_ID.POP } as Event);
-  return events;
+  sink.pop();
 }

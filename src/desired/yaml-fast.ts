@@ -14,7 +14,7 @@ import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 
 import type { Located } from './diagnostics.js';
 import { resolvePlain, UNSAFE_INTEGER } from './yaml-core.js';
 import { SourceIndex, type MapPos, type SeqPos } from './yaml-fast-index.js';
-import { scanEvents } from './yaml-fast-scan.js';
+import { scanEvents, type EventSink } from './yaml-fast-scan.js';
 import {
   checkAfterColon,
   checkDash,
@@ -84,22 +84,23 @@ function readFast(text: string): FastYaml | string {
   if (UNUSUAL_CHAR.test(text)) return 'a tab, control character or lone CR';
   if (DOCUMENT_MARKER.test(text)) return 'a document marker or directive';
   if (SURROGATE.test(text) && LONE_SURROGATE.test(text)) return 'a lone surrogate';
-  // The scanner reads the plainest files; js-yaml's parser what it refuses.
-  let events: Event[] | undefined;
+  // The scanner reads the plainest files straight into the reader; js-yaml's parser gives the
+  // events of what it refuses.
   try {
-    events = scanEvents(text);
+    const reader = new FastReader(text);
+    scanEvents(text, reader);
+    return reader.finish();
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
   }
-  if (!events) {
-    try {
-      events = parseEvents(text, { maxDepth: MAX_FAST_DEPTH });
-    } catch {
-      return 'js-yaml cannot read it';
-    }
+  let events: Event[];
+  try {
+    events = parseEvents(text, { maxDepth: MAX_FAST_DEPTH });
+  } catch {
+    return 'js-yaml cannot read it';
   }
   try {
-    return new FastReader(text, events).read();
+    return new FastReader(text).read(events);
   } catch (err) {
     if (err instanceof Refusal) return err.message;
     throw err;
@@ -131,7 +132,7 @@ interface SeqFrame {
 
 type Frame = MapFrame | SeqFrame;
 
-class FastReader {
+class FastReader implements EventSink {
   private readonly index: SourceIndex;
   private readonly stack: Frame[] = [];
   /** Lines whose key or sequence item was checked from the line's start. */
@@ -139,58 +140,86 @@ class FastReader {
   /** Keys already found to be plain identifiers; each one's first copy, reused as the key. */
   private readonly plainKeys = new Map<string, string>();
 
-  constructor(
-    private readonly text: string,
-    private readonly events: readonly Event[],
-  ) {
+  /** The root mapping, once closed; and whether the document's end was seen. */
+  private root: Record<string, unknown> | undefined;
+  private ended = false;
+
+  constructor(private readonly text: string) {
     this.index = new SourceIndex(text);
     this.verified = new Uint8Array(this.index.lineStarts.length);
   }
 
-  read(): FastYaml {
-    const { events } = this;
+  /** Reads js-yaml's events (the scanner calls the reader's methods itself). */
+  read(events: readonly Event[]): FastYaml {
     const doc = events[0];
     if (doc?.type !== EVENT_ID.DOCUMENT || doc.explicitStart || doc.explicitEnd) {
       refuse('not one plain document');
     }
     if (doc.directives.length > 0) refuse('a directive');
     if (events[1]?.type !== EVENT_ID.MAPPING) refuse('the document is not a mapping');
-    let root: Record<string, unknown> | undefined;
     let i = 1;
     for (; i < events.length; i++) {
       const e = events[i] as Event;
       if (e.type === EVENT_ID.POP) {
-        const done = this.stack.pop();
-        if (!done) break; // the document's end
-        this.close(done);
-        if (this.stack.length === 0) root = done.value as Record<string, unknown>;
+        this.pop();
+        if (this.ended) break;
         continue;
       }
-      if (root !== undefined) refuse('more than one document');
-      if (e.type === EVENT_ID.SCALAR) this.scalar(e);
-      else if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) this.open(e);
-      else refuse(e.type === EVENT_ID.ALIAS ? 'an alias' : 'more than one document');
+      this.notAfterRoot();
+      if (
+        e.type === EVENT_ID.SCALAR ||
+        e.type === EVENT_ID.MAPPING ||
+        e.type === EVENT_ID.SEQUENCE
+      ) {
+        if (e.anchorStart !== -1 || e.tagStart !== -1) refuse('an anchor or tag');
+      }
+      if (e.type === EVENT_ID.SCALAR) this.scalar(e.valueStart, e.valueEnd, e.style, e.fast);
+      else if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) {
+        this.open(e.type === EVENT_ID.MAPPING, e.start, e.style !== 1);
+      } else refuse(e.type === EVENT_ID.ALIAS ? 'an alias' : 'more than one document');
     }
-    if (root === undefined || i !== events.length - 1) refuse('more than one document');
+    if (i !== events.length - 1) refuse('more than one document');
+    return this.finish();
+  }
+
+  /** The document read, once every event is in. */
+  finish(): FastYaml {
+    const value = this.root;
+    if (value === undefined || !this.ended) refuse('more than one document');
     checkEveryLine(this.text, this.index.lineStarts, this.verified);
-    const value = root;
     const { index } = this;
     return { value, locate: (path, at) => index.locate(value, path, at) };
   }
 
+  /** Nothing may follow the root mapping. */
+  private notAfterRoot(): void {
+    if (this.root !== undefined || this.ended) refuse('more than one document');
+  }
+
+  /** Closes the innermost collection, or ends the document. */
+  pop(): void {
+    const done = this.stack.pop();
+    if (!done) {
+      this.ended = true; // the document's end
+      return;
+    }
+    this.close(done);
+    if (this.stack.length === 0) this.root = done.value as Record<string, unknown>;
+  }
+
   /** Opens a mapping or sequence as the value the current frame expects. */
-  private open(e: Event & { type: 2 | 3 }): void {
-    if (e.anchorStart !== -1 || e.tagStart !== -1) refuse('an anchor or tag');
+  open(isMap: boolean, start: number, flow: boolean): void {
+    this.notAfterRoot();
     const parent = this.stack[this.stack.length - 1];
+    if (!parent && !isMap) refuse('the document is not a mapping');
     if (parent && !parent.map && parent.flow) refuse('a collection inside a flow sequence');
-    const flow = e.style !== 1;
-    if (e.type === EVENT_ID.MAPPING) {
+    if (isMap) {
       if (flow) refuse('a flow mapping');
       const value: Record<string, unknown> = {};
-      const pos: MapPos = { start: e.start, entries: [] };
+      const pos: MapPos = { start, entries: [] };
       const afterDash = parent !== undefined && !parent.map;
       this.attach(parent, value, pos, afterDash ? 'dash' : 'line');
-      const col = e.start - this.index.lineStart(e.start);
+      const col = start - this.index.lineStart(start);
       this.stack.push({
         map: true,
         value,
@@ -204,14 +233,14 @@ class FastReader {
       return;
     }
     const value: unknown[] = [];
-    const pos: SeqPos = { start: e.start, items: [] };
+    const pos: SeqPos = { start, items: [] };
     if (flow) {
-      if (this.text.charCodeAt(e.start) !== OPEN_BRACKET) refuse('an odd flow sequence');
+      if (this.text.charCodeAt(start) !== OPEN_BRACKET) refuse('an odd flow sequence');
       this.attach(parent, value, pos, 'inline');
-      this.stack.push({ map: false, value, pos, flow, col: e.start + 1 });
+      this.stack.push({ map: false, value, pos, flow, col: start + 1 });
     } else {
       this.attach(parent, value, pos, 'line');
-      const col = e.start - this.index.lineStart(e.start);
+      const col = start - this.index.lineStart(start);
       this.stack.push({ map: false, value, pos, flow, col });
     }
   }
@@ -246,13 +275,13 @@ class FastReader {
     parent.pos.items.push(pos.start);
   }
 
-  private scalar(e: Event & { type: 4 }): void {
-    if (e.anchorStart !== -1 || e.tagStart !== -1) refuse('an anchor or tag');
+  /** A scalar from `valueStart` to `valueEnd` (-1: empty); `fast`: a quoted one has no escapes. */
+  scalar(valueStart: number, valueEnd: number, style: number, fast: boolean): void {
+    this.notAfterRoot();
     const frame = this.stack[this.stack.length - 1];
     if (!frame) refuse('a scalar document');
     const { text } = this;
-    const style = e.style;
-    if (e.valueStart === -1) {
+    if (valueStart === -1) {
       // An empty value: only `key:` with nothing after it.
       if (!frame.map || frame.key === undefined || style !== SCALAR_STYLE.PLAIN) {
         refuse('an empty item or key');
@@ -261,8 +290,8 @@ class FastReader {
       this.setMapValue(frame, null, -1);
       return;
     }
-    let start = e.valueStart;
-    let end = e.valueEnd;
+    let start = valueStart;
+    let end = valueEnd;
     const { index } = this;
     if (index.lineOf(end) !== index.lineOf(start)) refuse('a scalar over several lines');
     let value: unknown;
@@ -293,7 +322,11 @@ class FastReader {
       }
       const escape = quote === DOUBLE_QUOTE ? text.indexOf('\\', start) : -1;
       if (escape !== -1 && escape < end) refuse('an escape in a double-quoted scalar');
-      value = getScalarValue(text, e);
+      value = fast
+        ? text.slice(valueStart, valueEnd)
+        : getScalarValue(text, { valueStart, valueEnd, style } as Parameters<
+            typeof getScalarValue
+          >[1]);
     } else {
       refuse('a block scalar');
     }

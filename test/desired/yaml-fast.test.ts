@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { loadFileEntries } from '../../src/desired/load-text.js';
 import { KEY_FIELDS } from '../../src/fields.js';
 import { decodeKeyFileBytes } from '../../src/desired/read-key-file.js';
-import { parseEvents, SCALAR_STYLE } from 'js-yaml';
+import { EVENT_ID, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import { fastPathRefusal, parseYamlFast } from '../../src/desired/yaml-fast.js';
 import { scanEvents } from '../../src/desired/yaml-fast-scan.js';
 import { parseWithYaml, type DocPath } from '../../src/desired/yaml-source.js';
@@ -424,9 +424,33 @@ describe('the fast path against yaml: generated documents', () => {
  * file, it gives js-yaml's events, and it reads every plain key file.
  */
 function scannedLikeJsYaml(text: string): boolean {
-  let scanned;
+  // The events the scanner gives the reader, written down as js-yaml writes them.
+  const scanned: object[] = [
+    { type: EVENT_ID.DOCUMENT, explicitStart: false, explicitEnd: false, directives: [] },
+  ];
+  const none = { anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1 };
   try {
-    scanned = scanEvents(text);
+    scanEvents(text, {
+      open: (isMap, start, flow) =>
+        scanned.push({
+          type: isMap ? EVENT_ID.MAPPING : EVENT_ID.SEQUENCE,
+          start,
+          ...none,
+          style: flow ? 2 : 1,
+        }),
+      scalar: (valueStart, valueEnd, style, fast) =>
+        scanned.push({
+          type: EVENT_ID.SCALAR,
+          valueStart,
+          valueEnd,
+          ...none,
+          style,
+          chomping: 1,
+          indent: -1,
+          fast,
+        }),
+      pop: () => scanned.push({ type: EVENT_ID.POP }),
+    });
   } catch {
     return false;
   }
