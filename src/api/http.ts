@@ -167,8 +167,7 @@ export function createHttp(ctx: HttpContext): Http {
           throw transportError(status, cause);
         }
         const parsed = parseBody(text, res.header('content-type'));
-        if (parsed.type === 'json') rememberSecrets(parsed.value, secrets);
-        if (parsed.type === 'json' && hasUnsafeInteger(parsed.value)) {
+        if (parsed.type === 'json' && scanAnswer(parsed.value, secrets)) {
           throw fail(
             status,
             'protocol',
@@ -297,11 +296,12 @@ function authHint(hasUserId: boolean): string {
 const KEY_LIKE = /\bsk-[A-Za-z0-9_-]{16,}|(?<![A-Za-z0-9])[A-Za-z0-9]{32,64}(?![A-Za-z0-9])/g;
 
 /**
- * Collects the unmasked secrets in an answer (and their `sk-` forms): every `key` string (a
- * record's, or a reveal's `data.key`) and the values of a `keys` map (a batch reveal's
- * `data.keys`, id → key).
+ * One walk over a parsed answer (every value visited once, nothing allocated but the stack):
+ * collects its unmasked secrets (and their `sk-` forms) — every `key` string (a record's, or a
+ * reveal's `data.key`) and the values of a `keys` map (a batch reveal's `data.keys`, id → key) —
+ * and returns true when it holds an integer JSON.parse could not represent exactly.
  */
-function rememberSecrets(value: unknown, into: Set<string>): void {
+function scanAnswer(value: unknown, into: Set<string>): boolean {
   const remember = (item: unknown): boolean => {
     if (typeof item !== 'string' || item.length < 8 || item.includes('*')) return false;
     // The `sk-` form first, so it is replaced whole before the bare key.
@@ -310,38 +310,36 @@ function rememberSecrets(value: unknown, into: Set<string>): void {
     into.add(bare);
     return true;
   };
-  const stack: unknown[] = [value];
+  let unsafe = false;
+  const stack: unknown[] = [];
+  // Numbers are judged where they are found; only arrays and objects wait on the stack.
+  const visit = (item: unknown): void => {
+    if (typeof item === 'number') {
+      if (Number.isInteger(item) && !Number.isSafeInteger(item)) unsafe = true;
+    } else if (typeof item === 'object' && item !== null) {
+      stack.push(item);
+    }
+  };
+  visit(value);
   while (stack.length > 0) {
-    const v = stack.pop();
+    const v = stack.pop() as object;
     if (Array.isArray(v)) {
-      for (const item of v) stack.push(item);
-    } else if (typeof v === 'object' && v !== null) {
-      for (const [field, item] of Object.entries(v)) {
-        if (field === 'key' && remember(item)) continue;
-        if (field === 'keys' && isObject(item)) {
-          for (const secret of Object.values(item)) if (!remember(secret)) stack.push(secret);
-          continue;
-        }
-        stack.push(item);
+      for (let i = 0; i < v.length; i++) visit(v[i]);
+      continue;
+    }
+    const fields = v as Record<string, unknown>;
+    // JSON.parse gives plain objects: for…in sees exactly their own fields.
+    for (const field in fields) {
+      const item = fields[field];
+      if (field === 'key' && remember(item)) continue;
+      if (field === 'keys' && isObject(item)) {
+        for (const id in item) if (!remember(item[id])) visit(item[id]);
+        continue;
       }
+      visit(item);
     }
   }
-}
-
-/** True when a parsed JSON value holds an integer JSON.parse could not represent exactly. */
-function hasUnsafeInteger(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'number') {
-      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return true;
-    } else if (Array.isArray(v)) {
-      for (const item of v) stack.push(item);
-    } else if (typeof v === 'object' && v !== null) {
-      for (const item of Object.values(v)) stack.push(item);
-    }
-  }
-  return false;
+  return unsafe;
 }
 
 type ParsedBody =

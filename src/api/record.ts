@@ -61,8 +61,9 @@ export function parseRecord(raw: unknown): ParsedRecord | { problem: string } {
     }
   }
   const record: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(source)) {
-    if (field !== 'key') record[field] = value;
+  // for…in rather than Object.entries: no array per field (10,000 records make a lot of them).
+  for (const field in source) {
+    if (field !== 'key') record[field] = source[field];
   }
   const filled: string[] = [];
   for (const { field, check, absent } of OPTIONAL) {

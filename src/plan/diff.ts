@@ -20,6 +20,7 @@ import {
   sortedSet,
   serveBlockers,
   statusName,
+  type ServeState,
 } from '../values/index.js';
 
 /** The order fields are listed in, everywhere: the table's. */
@@ -43,8 +44,17 @@ const SPECIAL_RULES = new Set<KeyField>([
   'cross_group_retry',
 ]);
 
-/** Key fields diffed by their row alone: compared as the table says, planned in wire form. */
-const ROW_FIELDS = KEY_FIELDS.filter((f) => !SPECIAL_RULES.has(f));
+/**
+ * Key fields diffed by their row alone: compared as the table says, planned in wire form. The
+ * row's parts the diff reads are taken out once here, not looked up per key and field.
+ */
+const ROW_FIELDS = KEY_FIELDS.filter((f) => !SPECIAL_RULES.has(f)).map((field) => {
+  const row = fieldRow(field);
+  return { field, ignore: row.ignore as ManagedField, compare: row.compare };
+});
+
+/** The `ignore_changes` of a key that declares none (most keys): no Set built per key. */
+const NO_IGNORES: ReadonlySet<ManagedField> = new Set();
 
 /** A desired key's value of `field` in its normal form (lists as sorted arrays). */
 export function desiredValue(d: DesiredKey, field: KeyField): unknown {
@@ -56,16 +66,25 @@ export function toWire(field: KeyField, value: unknown): unknown {
   return isListField(field) && Array.isArray(value) ? wireList(field, value as string[]) : value;
 }
 
-/** A stored value in the form desired values take (lists as sorted sets, IPs canonical). */
-function storedValue(s: ServerKey, field: KeyField): unknown {
-  const compare = fieldRow(field).compare;
-  if (compare === 'ip-set') return normalizeStoredIps(s[field] as string | null);
+/** How a field's values compare (its row's `compare`). */
+type Comparison = ReturnType<typeof fieldRow>['compare'];
+
+/**
+ * A stored value in the form desired values take (lists as sorted sets, IPs canonical); `compare`
+ * is the field's row's.
+ */
+function storedValue(s: ServerKey, field: KeyField, compare: Comparison): unknown {
+  if (compare === 'ip-set') {
+    const stored = s[field] as string | null;
+    // No restriction (null or ""), as most keys have: no list to parse.
+    return stored === null || stored === '' ? [] : normalizeStoredIps(stored);
+  }
   if (compare === 'set') return sortedSet(storedList(field, s[field]) ?? []);
   return s[field];
 }
 
-function sameValue(field: KeyField, stored: unknown, desired: unknown): boolean {
-  return fieldRow(field).compare === 'plain'
+function sameValue(compare: Comparison, stored: unknown, desired: unknown): boolean {
+  return compare === 'plain'
     ? stored === desired
     : sameSet(stored as string[], desired as string[]);
 }
@@ -130,7 +149,8 @@ export function diffKey(
   nowSec: number,
   quotaMaxUnits: number,
 ): KeyDiff {
-  const ignore = new Set<ManagedField>(d.ignore_changes);
+  const ignore =
+    d.ignore_changes.length === 0 ? NO_IGNORES : new Set<ManagedField>(d.ignore_changes);
   const fields: FieldChange[] = [];
   const planned: PlannedValues = {};
   const warnings: KeyDiff['warnings'] = [];
@@ -138,12 +158,12 @@ export function diffKey(
     fields.push({ field, before, after });
   };
 
-  for (const field of ROW_FIELDS) {
+  for (const { field, ignore: entry, compare } of ROW_FIELDS) {
     const after = desiredValue(d, field);
     // A field managed only when declared is undefined when the key file leaves it out.
-    if (ignore.has(fieldRow(field).ignore as ManagedField) || after === undefined) continue;
-    const before = storedValue(s, field);
-    if (!sameValue(field, before, after)) {
+    if (ignore.has(entry) || after === undefined) continue;
+    const before = storedValue(s, field, compare);
+    if (!sameValue(compare, before, after)) {
       add(field, before, after);
       (planned as Record<string, unknown>)[field] = toWire(field, after);
     }
@@ -212,12 +232,12 @@ export function diffKey(
 
   let statusTo: 1 | 2 | undefined;
   if (!ignore.has('status')) {
-    const state = {
+    const state: ServeState = {
       expired_time: planned.expired_time ?? s.expired_time,
       unlimited_quota: planned.unlimited_quota ?? s.unlimited_quota,
       remain_quota: remainAfter(s, planned),
-      ...(d.quota?.kind === 'budget' ? { budget: d.quota.amount } : {}),
     };
+    if (d.quota?.kind === 'budget') state.budget = d.quota.amount;
     const blockers = serveBlockers(state, nowSec);
     // An expiry the key file declares in the past is the loader's warning already.
     const untold = expiryReported(d, nowSec)
@@ -259,12 +279,11 @@ export function diffKey(
     }
   }
 
-  return {
-    fields: sortFields(fields),
-    planned,
-    ...(statusTo !== undefined ? { statusTo } : {}),
-    // Reviving a key the refill un-exhausts is part of the refill (scheduled top-ups do this).
-    refillOnly: refillOnly && (statusTo === undefined || (statusTo === 1 && s.status === 4)),
-    warnings,
-  };
+  // Reviving a key the refill un-exhausts is part of the refill (scheduled top-ups do this).
+  const refill = refillOnly && (statusTo === undefined || (statusTo === 1 && s.status === 4));
+  // A key in sync (most of them) has no fields to sort.
+  const sorted = fields.length > 1 ? sortFields(fields) : fields;
+  return statusTo !== undefined
+    ? { fields: sorted, planned, statusTo, refillOnly: refill, warnings }
+    : { fields: sorted, planned, refillOnly: refill, warnings };
 }
