@@ -1,10 +1,10 @@
 /**
  * The default transport (src/api/node-transport.ts) against servers on 127.0.0.1: connections
- * kept alive and reused, no more of them than the parallelism, gzip asked for and decoded as it
- * streams (an endless gzip body is cut off at the limit), and idle connections that never keep
- * the process alive. Without nock: its interception of node:http opens a new connection per
- * request, so keep-alive cannot be seen through it; every server here is the test's own, on
- * 127.0.0.1.
+ * kept alive and reused, no more of them than the parallelism, gzip asked for and decoded (a short
+ * body at its end, a long one as it streams; an endless gzip body is cut off at the limit), and
+ * idle connections that never keep the process alive. Without nock: its interception of
+ * node:http opens a new connection per request, so keep-alive cannot be seen through it; every
+ * server here is the test's own, on 127.0.0.1.
  */
 import {
   createServer,
@@ -142,6 +142,43 @@ describe('gzip', () => {
     const srv = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
       res.end(encode(Buffer.from(JSON.stringify(ok(wire(KEY))))));
+    });
+    expect(await setupClient({ baseUrl: srv.url }).client.getKey(42)).toEqual(KEY);
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ])(
+    'a %s answer too long to decode at its end is decoded as it streams, whole',
+    async (encoding, encode) => {
+      // Seeded bytes that do not compress (xorshift32): a body of about 300 KB either way.
+      let x = 2463534242;
+      const noise = Buffer.alloc(300 * 1024).map(() => {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return x & 0xff;
+      });
+      const record = { ...wire(KEY), note: noise.toString('base64') };
+      const body = encode(Buffer.from(JSON.stringify(ok(record))));
+      expect(body.length).toBeGreaterThan(200 * 1024);
+      const srv = await serve((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+        // In pieces, as a long answer arrives.
+        for (let at = 0; at < body.length; at += 16 * 1024)
+          res.write(body.subarray(at, at + 16 * 1024));
+        res.end();
+      });
+      const got = await setupClient({ baseUrl: srv.url }).client.getKey(42);
+      expect((got as unknown as { note: string }).note).toBe(record.note);
+    },
+  );
+
+  it('a coding named like an object property is unknown: the body is read as it came', async () => {
+    const srv = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': '__proto__' });
+      res.end(JSON.stringify(ok(wire(KEY))));
     });
     expect(await setupClient({ baseUrl: srv.url }).client.getKey(42)).toEqual(KEY);
   });
