@@ -192,9 +192,12 @@ export async function preparePlan(
   const settings = await resolveSettings(ctx);
   const desired = await loadDesired(ctx, settings, opts, now);
   const client = await openClient(ctx, settings);
+  // The planner and the renderer load while the listing waits on the network, not after it.
+  const planner = preload(import('../plan/create-plan.js'));
+  void preload(import('../render/index.js'));
   const server = await listAccount(ctx, client);
   const undelivered = await readUndelivered(auditLogPath(ctx, settings, opts.auditLog));
-  const { createPlan } = await import('../plan/create-plan.js');
+  const { createPlan } = await planner;
   const plan = createPlan({
     desired,
     server,
@@ -208,6 +211,15 @@ export async function preparePlan(
     ...(undelivered.size > 0 ? { undelivered } : {}),
   });
   return { plan, settings, client, server };
+}
+
+/**
+ * A module import begun ahead of its use: a failure surfaces where it is awaited (or at the
+ * importer's own import of it), never as an unhandled rejection.
+ */
+function preload<T>(loading: Promise<T>): Promise<T> {
+  loading.catch(() => undefined);
+  return loading;
 }
 
 /**
