@@ -189,6 +189,8 @@ export async function preparePlan(
   opts: DesiredOptions & { targets?: string[]; rotate?: string[]; auditLog?: string },
 ): Promise<PreparedPlan> {
   const now = ctx.io.now?.() ?? new Date();
+  // The client's modules load while the settings and key files are read.
+  void preload(import('../api/client.js'));
   const settings = await resolveSettings(ctx);
   const desired = await loadDesired(ctx, settings, opts, now);
   const client = await openClient(ctx, settings);
