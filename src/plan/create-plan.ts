@@ -211,10 +211,12 @@ export function createPlan(input: PlanInput): Plan {
   }
 
   // Predecessors of rotating keys: retired once their overlap or delete_after_days ended.
-  const currentOf = new Map(match.pairs.map((p) => [p.desired, p.server]));
-  for (const d of input.desired) {
+  const rotating = input.desired.filter((d) => d.rotate && isTargeted(d.name));
+  const currentOf = new Map(
+    rotating.length === 0 ? [] : match.pairs.map((p) => [p.desired, p.server]),
+  );
+  for (const d of rotating) {
     const generations = split.generations.get(d.name) ?? [];
-    if (!d.rotate || !isTargeted(d.name)) continue;
     const retired = retirePredecessors(d, currentOf.get(d), generations, {
       nowSec,
       quotaMaxUnits,
