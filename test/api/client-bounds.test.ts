@@ -53,6 +53,21 @@ describe('response bounds', () => {
     );
   });
 
+  it.each([
+    ['in an array in an unknown field', '"extra":[[1,2,9007199254740993]]'],
+    ['deep in objects', '"extra":{"a":{"b":[{"c":-9007199254740993}]}}'],
+    ['as a float that is an integer', '"extra":[1e300]'],
+    ['as a value of a keys map', '"keys":{"42":9007199254740993}'],
+  ])('refuses a number beyond 2^53 %s', async (_where, field) => {
+    const text = JSON.stringify(ok(wire(KEY))).replace('{"id":42', `{"id":42,${field}`);
+    expect(text).toContain(field);
+    nock(BASE).get('/api/token/42').reply(200, text, { 'content-type': 'application/json' });
+    const err = await failureOf(setupClient().client.getKey(42));
+    expect(err.message).toBe(
+      '[GET] /api/token/42: HTTP 200 — a number in the response is beyond 2^53 and cannot be read exactly',
+    );
+  });
+
   it('accepts the largest safe integer', async () => {
     const text = JSON.stringify(ok(wire({ ...KEY, remain_quota: Number.MAX_SAFE_INTEGER })));
     nock(BASE).get('/api/token/42').reply(200, text, { 'content-type': 'application/json' });
