@@ -62,8 +62,10 @@ export function parseRecord(raw: unknown): ParsedRecord | { problem: string } {
   }
   const record: Record<string, unknown> = {};
   // for…in rather than Object.entries: no array per field (10,000 records make a lot of them).
+  // JSON.parse makes "__proto__" an own field; assigning it would set the copy's prototype, so
+  // a server could hand the record inherited fields. It is no field of a key: dropped.
   for (const field in source) {
-    if (field !== 'key') record[field] = source[field];
+    if (field !== 'key' && field !== '__proto__') record[field] = source[field];
   }
   const filled: string[] = [];
   for (const { field, check, absent } of OPTIONAL) {

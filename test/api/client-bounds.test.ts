@@ -75,6 +75,21 @@ describe('response bounds', () => {
   });
 });
 
+describe('records with a "__proto__" field', () => {
+  it("keeps the prototype of the copy: no field is inherited from the server's object", async () => {
+    const text = JSON.stringify(ok(wire(KEY))).replace(
+      '"id":42',
+      '"__proto__":{"inherited_field":"yes","allow_ips":"10.0.0.1"},"id":42',
+    );
+    expect(text).toContain('"__proto__"');
+    nock(BASE).get('/api/token/42').reply(200, text, { 'content-type': 'application/json' });
+    const key = await setupClient().client.getKey(42);
+    expect(Object.getPrototypeOf(key)).toBe(Object.prototype);
+    expect((key as unknown as Record<string, unknown>)['inherited_field']).toBeUndefined();
+    expect(key.name).toBe('backend');
+  });
+});
+
 describe('secrets in server messages', () => {
   it('redacts a key the server listed unmasked when an error message echoes it', async () => {
     const secret = 'Qw3rTy8uIoP1aSdF'; // short and unusual: only known because it was listed
