@@ -4,7 +4,6 @@
  * and flags: flag > environment > config file > default.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PolicySettings, SafetySettings, Settings, UnmanagedAction } from './types.js';
 import { DEFAULT_BASE_URL, defaultSettings } from './types.js';
@@ -12,17 +11,7 @@ import { ConfigError } from './config-error.js';
 import { checkConfigShape, findTokenFields } from './check-config.js';
 import { displayPath, parseQuotaAmount } from '../values/index.js';
 import { checkSinks, resolveSinks } from '../sinks/config.js';
-
-// yaml is loaded on first use, not at start-up: only a YAML config file needs it. The call names
-// the package literally, so that the bundled CLI carries it (esbuild bundles `require(...)`,
-// scripts/bundle-cli.mjs); the tsc output, an ES module, has no `require` and uses createRequire
-// (docs/performance.md#start-up).
-const requireCjs = createRequire(import.meta.url);
-let yamlLibLoaded: typeof import('yaml') | undefined;
-function yamlLib(): typeof import('yaml') {
-  yamlLibLoaded ??= typeof require === 'function' ? require('yaml') : requireCjs('yaml');
-  return yamlLibLoaded as typeof import('yaml');
-}
+import { loadYamlConfig } from './yaml-config.js';
 
 export { ConfigError } from './config-error.js';
 export * from './types.js';
@@ -73,28 +62,6 @@ export function findProjectRoot(cwd: string): string {
     dir = parent;
   }
 }
-
-/**
- * YAML configs are parsed with the `yaml` package and its alias limit, like key files: an
- * alias bomb is refused instead of expanding (cosmiconfig's own loader would expand it).
- */
-function loadYamlConfig(filepath: string, content: string): unknown {
-  const { parseDocument } = yamlLib();
-  const doc = parseDocument(content, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    throw new Error(`YAML error: ${first?.message.split('\n')[0] ?? 'invalid YAML'}`);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new Error(`YAML error in ${path.basename(filepath)}: ${msg}`);
-  }
-}
-
-/** Aliases a YAML config may expand; a real config needs few, a "billion laughs" needs many. */
-const MAX_CONFIG_ALIASES = 100;
 
 /**
  * cosmiconfig, loaded only when there is a file to read (docs/performance.md#start-up). Through

@@ -1,0 +1,45 @@
+/**
+ * The loader of YAML configs (cometkeys.config.yaml/.yml, .cometkeysrc*), called by cosmiconfig.
+ * A config in the plain subset key files keep to (docs/performance.md#the-yaml-fast-path) is read
+ * on the key files' fast path, which gives what `yaml` gives (the differential tests,
+ * test/desired/yaml-fast.test.ts and test/config/yaml-config.test.ts); anything else (block
+ * scalars, anchors, flow mappings, a YAML error...) is read by `yaml`, which words its problems.
+ * The `yaml` package is loaded only then (docs/performance.md#start-up).
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseYamlFast } from '../desired/yaml-fast.js';
+
+// The call names the package literally, so that the bundled CLI carries it (esbuild bundles
+// `require(...)`, scripts/bundle-cli.mjs); the tsc output, an ES module, has no `require` and
+// uses createRequire.
+const requireCjs = createRequire(import.meta.url);
+let yamlLibLoaded: typeof import('yaml') | undefined;
+function yamlLib(): typeof import('yaml') {
+  yamlLibLoaded ??= typeof require === 'function' ? require('yaml') : requireCjs('yaml');
+  return yamlLibLoaded as typeof import('yaml');
+}
+
+/** Aliases a YAML config may expand; a real config needs few, a "billion laughs" needs many. */
+const MAX_CONFIG_ALIASES = 100;
+
+/**
+ * A YAML config's value. `yaml` reads it with its alias limit, like key files: an alias bomb is
+ * refused instead of expanding (cosmiconfig's own loader would expand it).
+ */
+export function loadYamlConfig(filepath: string, content: string): unknown {
+  const fast = parseYamlFast(content);
+  if (fast) return fast.value;
+  const { parseDocument } = yamlLib();
+  const doc = parseDocument(content, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    throw new Error(`YAML error: ${first?.message.split('\n')[0] ?? 'invalid YAML'}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new Error(`YAML error in ${path.basename(filepath)}: ${msg}`);
+  }
+}
