@@ -4,11 +4,11 @@
  * on the key files' fast path, which gives what `yaml` gives (the differential tests,
  * test/desired/yaml-fast.test.ts and test/config/yaml-config.test.ts); anything else (block
  * scalars, anchors, flow mappings, a YAML error...) is read by `yaml`, which words its problems.
- * The `yaml` package is loaded only then (docs/performance.md#start-up).
+ * The `yaml` package is loaded only then, and the fast path only when there is a YAML config
+ * (docs/performance.md#start-up).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseYamlFast } from '../desired/yaml-fast.js';
 
 // The call names the package literally, so that the bundled CLI carries it (esbuild bundles
 // `require(...)`, scripts/bundle-cli.mjs); the tsc output, an ES module, has no `require` and
@@ -27,7 +27,8 @@ const MAX_CONFIG_ALIASES = 100;
  * A YAML config's value. `yaml` reads it with its alias limit, like key files: an alias bomb is
  * refused instead of expanding (cosmiconfig's own loader would expand it).
  */
-export function loadYamlConfig(filepath: string, content: string): unknown {
+export async function loadYamlConfig(filepath: string, content: string): Promise<unknown> {
+  const { parseYamlFast } = await import('../desired/yaml-fast.js');
   const fast = parseYamlFast(content);
   if (fast) return fast.value;
   const { parseDocument } = yamlLib();

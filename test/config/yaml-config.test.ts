@@ -39,17 +39,17 @@ const notPlain: [string, string][] = [
 ];
 
 describe('loadYamlConfig', () => {
-  it.each(plain)('%s: takes the fast path and gives what yaml gives', (_, text) => {
+  it.each(plain)('%s: takes the fast path and gives what yaml gives', async (_, text) => {
     expect(fastPathRefusal(text)).toBeUndefined();
-    expect(loadYamlConfig('c.yaml', text)).toStrictEqual(withYaml(text));
+    expect(await loadYamlConfig('c.yaml', text)).toStrictEqual(withYaml(text));
   });
 
-  it.each(notPlain)('%s: is read by yaml', (_, text) => {
+  it.each(notPlain)('%s: is read by yaml', async (_, text) => {
     expect(fastPathRefusal(text)).toBeDefined();
-    expect(loadYamlConfig('c.yaml', text)).toStrictEqual(withYaml(text));
+    expect(await loadYamlConfig('c.yaml', text)).toStrictEqual(withYaml(text));
   });
 
-  it('words a YAML error as before', () => {
-    expect(() => loadYamlConfig('c.yaml', 'retries: [1,\n')).toThrow(/^YAML error: /);
+  it('words a YAML error as before', async () => {
+    await expect(loadYamlConfig('c.yaml', 'retries: [1,\n')).rejects.toThrow(/^YAML error: /);
   });
 });
