@@ -4,18 +4,33 @@
  * in. Node's `fetch` cost about 3 ms of CPU per request and loads undici; this costs a fraction of
  * that (bench/notes.md "Transport").
  */
-import http from 'node:http';
+import type * as Http from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
-import zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import {
   BODY_TOO_LARGE,
   type Transport,
   type TransportRequest,
   type TransportResponse,
 } from './transport.js';
+
+/*
+ * Node's modules are loaded at first need, not with this module (docs/performance.md#start-up):
+ * node:https (and with it tls) only for an https URL, node:http only for an http one, node:zlib
+ * only for an answer with a Content-Encoding. Each costs a few milliseconds of start-up for Node
+ * to compile its own code. Loaded synchronously, so the code that uses them is as it was.
+ */
+const requireBuiltin = createRequire(import.meta.url);
+let httpModule: typeof Http | undefined;
+let httpsModule: typeof Https | undefined;
+let zlibModule: typeof Zlib | undefined;
+const nodeHttp = () => (httpModule ??= requireBuiltin('node:http') as typeof Http);
+const nodeHttps = () => (httpsModule ??= requireBuiltin('node:https') as typeof Https);
+const zlib = () => (zlibModule ??= requireBuiltin('node:zlib') as typeof Zlib);
 
 /**
  * An idle connection is closed after this long (a server's shorter `Keep-Alive: timeout=` hint
@@ -42,18 +57,18 @@ export function createNodeTransport(opts: NodeTransportOptions): Transport {
     scheduling: 'lifo' as const,
   };
   // Idle sockets of an agent are unref'd by Node: they never keep the process alive.
-  let httpAgent: http.Agent | undefined;
-  let httpsAgent: https.Agent | undefined;
+  let httpAgent: Http.Agent | undefined;
+  let httpsAgent: Https.Agent | undefined;
 
   function request(req: TransportRequest): Promise<TransportResponse> {
     const secure = req.url.startsWith('https:');
     const agent = secure
-      ? (httpsAgent ??= new https.Agent(agentOptions))
-      : (httpAgent ??= new http.Agent(agentOptions));
+      ? (httpsAgent ??= new (nodeHttps().Agent)(agentOptions))
+      : (httpAgent ??= new (nodeHttp().Agent)(agentOptions));
     const headers: Record<string, string> = { ...req.headers, 'Accept-Encoding': 'gzip' };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
     return new Promise((resolve, reject) => {
-      const outgoing = (secure ? https : http).request(req.url, {
+      const outgoing = (secure ? nodeHttps() : nodeHttp()).request(req.url, {
         method: req.method,
         headers,
         agent,
@@ -188,16 +203,17 @@ function decodeWhole(coding: string, body: Buffer, limit: number): Buffer {
  */
 const DECODE_CHUNK_BYTES = 64 * 1024;
 
-const ZLIB_FLUSH = {
-  flush: zlib.constants.Z_SYNC_FLUSH,
-  finishFlush: zlib.constants.Z_SYNC_FLUSH,
+/** The flush options of zlib's decoders (zlib's constants, so made at first use). */
+const zlibFlush = () => ({
+  flush: zlib().constants.Z_SYNC_FLUSH,
+  finishFlush: zlib().constants.Z_SYNC_FLUSH,
   chunkSize: DECODE_CHUNK_BYTES,
-};
-const BROTLI_FLUSH = {
-  flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-  finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+});
+const brotliFlush = () => ({
+  flush: zlib().constants.BROTLI_OPERATION_FLUSH,
+  finishFlush: zlib().constants.BROTLI_OPERATION_FLUSH,
   chunkSize: DECODE_CHUNK_BYTES,
-};
+});
 
 /** A coding as a decoding stream and as one call over a whole body. */
 interface Decoder {
@@ -206,8 +222,8 @@ interface Decoder {
 }
 
 const GZIP: Decoder = {
-  stream: () => zlib.createGunzip(ZLIB_FLUSH),
-  whole: (b, max) => zlib.gunzipSync(b, { ...ZLIB_FLUSH, maxOutputLength: max }),
+  stream: () => zlib().createGunzip(zlibFlush()),
+  whole: (b, max) => zlib().gunzipSync(b, { ...zlibFlush(), maxOutputLength: max }),
 };
 
 /** The codings this transport undoes. */
@@ -215,12 +231,13 @@ const DECODERS = {
   gzip: GZIP,
   'x-gzip': GZIP,
   deflate: {
-    stream: () => zlib.createInflate(ZLIB_FLUSH),
-    whole: (b, max) => zlib.inflateSync(b, { ...ZLIB_FLUSH, maxOutputLength: max }),
+    stream: () => zlib().createInflate(zlibFlush()),
+    whole: (b, max) => zlib().inflateSync(b, { ...zlibFlush(), maxOutputLength: max }),
   },
   br: {
-    stream: () => zlib.createBrotliDecompress(BROTLI_FLUSH),
-    whole: (b, max) => zlib.brotliDecompressSync(b, { ...BROTLI_FLUSH, maxOutputLength: max }),
+    stream: () => zlib().createBrotliDecompress(brotliFlush()),
+    whole: (b, max) =>
+      zlib().brotliDecompressSync(b, { ...brotliFlush(), maxOutputLength: max }),
   },
 } satisfies Record<string, Decoder>;
 

@@ -9,7 +9,6 @@
  * rotated key overwrites its own earlier file). Only the last path component is checked: the
  * directories above it are the config author's. A missing directory is created (mode 0700).
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -85,6 +84,8 @@ async function syncDirectory(dir: string): Promise<void> {
  */
 export async function replaceFile(target: string, content: string, mode = 0o600): Promise<void> {
   const dir = path.dirname(target);
+  // node:crypto at first need: plan and apply load this module, few runs write a file.
+  const { randomBytes } = await import('node:crypto');
   const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   await writeNew(temp, content, mode);
   try {

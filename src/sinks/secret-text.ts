@@ -2,12 +2,17 @@
  * Text around secrets: the fingerprint, redaction of both spellings of a secret (`sk-...` and the
  * bare stored key), and placeholder expansion.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// node:crypto at first need (a new key's fingerprint): plan and apply load this module.
+const requireBuiltin = createRequire(import.meta.url);
 
 /**
  * The first 12 hex digits of the SHA-256 of the secret (docs/write-protocol.md#new-keys-secrets).
  */
 export function fingerprintOf(secret: string): string {
+  const { createHash } = requireBuiltin('node:crypto') as typeof Crypto;
   return createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 12);
 }
 
