@@ -236,8 +236,7 @@ const DECODERS = {
   },
   br: {
     stream: () => zlib().createBrotliDecompress(brotliFlush()),
-    whole: (b, max) =>
-      zlib().brotliDecompressSync(b, { ...brotliFlush(), maxOutputLength: max }),
+    whole: (b, max) => zlib().brotliDecompressSync(b, { ...brotliFlush(), maxOutputLength: max }),
   },
 } satisfies Record<string, Decoder>;
 
