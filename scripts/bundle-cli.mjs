@@ -24,6 +24,22 @@ const BANNER =
   "import { createRequire as __cometkeysCreateRequire } from 'node:module';\n" +
   'const require = __cometkeysCreateRequire(import.meta.url);';
 
+// commander requires node:child_process (with net and dgram) at load, for executable
+// subcommands, which cometkeys has none of: the bundle requires it at its first spawn instead.
+const COMMANDER_SPAWN = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(COMMANDER_SPAWN)) throw new Error(`${args.path}: no "${COMMANDER_SPAWN}"`);
+      const lazy =
+        "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(COMMANDER_SPAWN, lazy), loader: 'js' };
+    });
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
@@ -39,6 +55,7 @@ const result = await build({
   // Not bundled: the user's own typescript (optional, for a .ts config file).
   external: ['typescript'],
   banner: { js: BANNER },
+  plugins: [lazyChildProcess],
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',

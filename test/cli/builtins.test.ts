@@ -1,7 +1,8 @@
 /**
  * Which of Node's own modules the built CLI loads (docs/performance.md#start-up): node:https
  * (and tls) only for an https base URL, node:http only for an http one, node:zlib only when an
- * answer arrives compressed, node:crypto not for a plan over http. A preload lists
+ * answer arrives compressed, node:crypto not for a plan over http, node:child_process (which the
+ * bundle's commander requires at its first spawn, scripts/bundle-cli.mjs) not for validate or plan. A preload lists
  * `process.moduleLoadList` at exit; each run must also succeed, so both transports are exercised
  * end to end (the https one through a TLS proxy in front of the emulator, its certificate made
  * by openssl and trusted through NODE_EXTRA_CA_CERTS). Needs `npm run build` first.
@@ -72,19 +73,23 @@ async function exported(emu: Emulator): Promise<string> {
 const TLS_MODULES = ['https', 'tls', '_tls_wrap', 'crypto'];
 
 describe("Node's modules the built CLI loads", () => {
-  it('plan over http loads node:http, not https, tls, crypto or zlib', async () => {
+  it('plan over http loads node:http, not https, tls, crypto, zlib or child_process', async () => {
     const dir = await exported(plain);
     const env = { COMETAPI_BASE_URL: plain.url, COMETAPI_ACCESS_TOKEN: plain.token };
     const { run, loaded } = await builtinsOf(dir, ['plan', '-f', 'keys.yaml'], env);
     expect(run.stdout).toContain('No changes');
     expect(loaded.has('http')).toBe(true);
-    for (const name of [...TLS_MODULES, 'zlib']) expect(loaded.has(name), name).toBe(false);
+    for (const name of [...TLS_MODULES, 'zlib', 'child_process']) {
+      expect(loaded.has(name), name).toBe(false);
+    }
   });
 
-  it('validate loads neither http nor https', async () => {
+  it('validate loads neither http nor https, nor child_process (commander requires it lazily)', async () => {
     const dir = await exported(plain);
     const { loaded } = await builtinsOf(dir, ['validate', '-f', 'keys.yaml'], {});
-    for (const name of ['http', ...TLS_MODULES, 'zlib']) expect(loaded.has(name), name).toBe(false);
+    for (const name of ['http', ...TLS_MODULES, 'zlib', 'child_process']) {
+      expect(loaded.has(name), name).toBe(false);
+    }
   });
 
   it('plan loads node:zlib when the answers come gzipped, and decodes them', async () => {

@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { CometClient } from '../../api/types.js';
 import { NEW_KEYS_SINK, applyPlan } from '../../apply/apply-plan.js';
 import { openAuditLog, type AuditLog } from '../../apply/audit-log.js';
@@ -73,6 +72,8 @@ async function confirm(ctx: CommandContext): Promise<boolean> {
     );
   }
   stderr.write("Apply these changes? Only 'yes' will be accepted: ");
+  // node:readline at first need: an apply with --auto-approve never asks.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: stdin, terminal: false });
   try {
     const answer = await new Promise<string>((resolve) => {
