@@ -70,14 +70,23 @@ async function exported(emu: Emulator): Promise<string> {
   return dir;
 }
 
+/** Node's modules a `plan` (no changes) of `emu`'s export loaded, run against `url`. */
+async function planLoads(emu: Emulator, url = emu.url, env: Record<string, string> = {}) {
+  const dir = await exported(emu);
+  const { run, loaded } = await builtinsOf(dir, ['plan', '-f', 'keys.yaml'], {
+    COMETAPI_BASE_URL: url,
+    COMETAPI_ACCESS_TOKEN: emu.token,
+    ...env,
+  });
+  expect(run.stdout).toContain('No changes');
+  return loaded;
+}
+
 const TLS_MODULES = ['https', 'tls', '_tls_wrap', 'crypto'];
 
 describe("Node's modules the built CLI loads", () => {
   it('plan over http loads node:http, not https, tls, crypto, zlib or child_process', async () => {
-    const dir = await exported(plain);
-    const env = { COMETAPI_BASE_URL: plain.url, COMETAPI_ACCESS_TOKEN: plain.token };
-    const { run, loaded } = await builtinsOf(dir, ['plan', '-f', 'keys.yaml'], env);
-    expect(run.stdout).toContain('No changes');
+    const loaded = await planLoads(plain);
     expect(loaded.has('http')).toBe(true);
     for (const name of [...TLS_MODULES, 'zlib', 'child_process']) {
       expect(loaded.has(name), name).toBe(false);
@@ -93,10 +102,7 @@ describe("Node's modules the built CLI loads", () => {
   });
 
   it('plan loads node:zlib when the answers come gzipped, and decodes them', async () => {
-    const dir = await exported(gzipped);
-    const env = { COMETAPI_BASE_URL: gzipped.url, COMETAPI_ACCESS_TOKEN: gzipped.token };
-    const { run, loaded } = await builtinsOf(dir, ['plan', '-f', 'keys.yaml'], env);
-    expect(run.stdout).toContain('No changes');
+    const loaded = await planLoads(gzipped);
     expect(loaded.has('zlib')).toBe(true);
     expect(loaded.has('https')).toBe(false);
   });
@@ -144,14 +150,7 @@ describe("Node's modules the built CLI loads", () => {
     });
 
     it('plan loads node:https and tls, not node:http', async () => {
-      const dir = await exported(plain);
-      const env = {
-        COMETAPI_BASE_URL: url,
-        COMETAPI_ACCESS_TOKEN: plain.token,
-        NODE_EXTRA_CA_CERTS: caFile,
-      };
-      const { run, loaded } = await builtinsOf(dir, ['plan', '-f', 'keys.yaml'], env);
-      expect(run.stdout).toContain('No changes');
+      const loaded = await planLoads(plain, url, { NODE_EXTRA_CA_CERTS: caFile });
       for (const name of TLS_MODULES) expect(loaded.has(name), name).toBe(true);
       expect(loaded.has('http')).toBe(false);
       expect(loaded.has('zlib')).toBe(false);
