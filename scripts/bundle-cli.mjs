@@ -1,15 +1,20 @@
 // Bundles the built CLI (dist/cli/main.js, tsc output) with its dependencies into
 // dist/cli-bundle/ (run by `npm run build`, after tsc and the validators), which bin/cometkeys.js
-// runs: a few files to load instead of ~150 modules and their packages (docs/performance.md#start-up).
-// ESM with code splitting, so each lazily imported command module stays its own chunk, loaded only
-// when it runs. Not minified and without source maps: stack traces name the functions and point at
-// readable lines, each module under a comment naming its dist/ or node_modules/ file.
+// runs (docs/performance.md#bundle-shape):
+// - main.js: one ES module, the CLI and the packages every run needs (commander, js-yaml, p-limit),
+//   so that a run resolves and reads one file instead of a chunk per lazily imported module;
+// - vendor/<package>.cjs: one CommonJS file per package only some runs need (yaml off the fast
+//   path and for YAML configs, cosmiconfig, tinyglobby, fastest-levenshtein, ipaddr.js), required
+//   on first use, so that the other runs neither resolve nor compile it.
+// Not minified and without source maps: stack traces name the functions and point at readable
+// lines, each module under a comment naming its dist/ or node_modules/ file.
 //
-// The chunks sit two levels below the package root, as dist/cli/ and dist/validators/ do, so the
+// main.js sits two levels below the package root, as dist/cli/ and dist/validators/ do, so the
 // paths the code resolves from import.meta.url (package.json, schemas/, dist/validators/) hold from
 // both layouts. Also writes dist/cli-bundle/THIRD-PARTY-NOTICES.md: each bundled package's name,
 // version, licence and licence text; the build fails when a bundled package has no licence file.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -40,22 +45,70 @@ const lazyChildProcess = {
   },
 };
 
+const VENDOR_DIR = 'vendor';
+/** The packages only some runs load (docs/performance.md#bundle-shape). */
+const VENDORED = ['yaml', 'tinyglobby', 'fastest-levenshtein', 'ipaddr.js', 'cosmiconfig'];
+const requireHere = createRequire(path.join(ROOT, 'package.json'));
+const vendorFile = (name) => `./${VENDOR_DIR}/${name}.cjs`;
+
+/**
+ * The packages loaded on first use go to files of their own, required (CommonJS) from the bundle
+ * only when a run needs them: neither resolved nor compiled otherwise. A `require(...)` of one
+ * becomes a require of its file; an `import(...)` (cosmiconfig) or a static import (export, the
+ * emulator) a small module that requires the file and re-exports its names: a require, not an
+ * import of the .cjs file, which Node 20 would scan for its export names first.
+ */
+const vendorPlugin = {
+  name: 'vendor',
+  setup(b) {
+    const filter = new RegExp(`^(${VENDORED.map((n) => n.replace('.', '\\.')).join('|')})$`);
+    b.onResolve({ filter: /^\.\/vendor\// }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter }, (args) => {
+      if (args.importer.includes('node_modules')) return undefined;
+      if (args.kind === 'require-call') return { path: vendorFile(args.path), external: true };
+      return { path: args.path, namespace: 'vendor-shim' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'vendor-shim' }, (args) => {
+      const names = Object.keys(requireHere(args.path)).filter((n) => n !== 'default');
+      return {
+        contents:
+          `const m = require(${JSON.stringify(vendorFile(args.path))});\n` +
+          `export default m;\nexport const { ${names.join(', ')} } = m;\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
+const vendorResult = await build({
+  absWorkingDir: ROOT,
+  entryPoints: Object.fromEntries(VENDORED.map((n) => [n, requireHere.resolve(n)])),
+  outdir: path.join(OUT, VENDOR_DIR),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.12',
+  external: ['typescript'],
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: ['dist/cli/main.js'],
   outdir: OUT,
   entryNames: '[name]',
-  chunkNames: '[name]-[hash]',
   bundle: true,
-  splitting: true,
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20.12',
   // Not bundled: the user's own typescript (optional, for a .ts config file).
   external: ['typescript'],
   banner: { js: BANNER },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, vendorPlugin],
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
@@ -77,7 +130,7 @@ function licenceText(dir) {
 
 const dirs = [
   ...new Set(
-    Object.keys(result.metafile.inputs)
+    [...Object.keys(result.metafile.inputs), ...Object.keys(vendorResult.metafile.inputs)]
       .filter((f) => f.includes('node_modules/'))
       .map(packageDirOf),
   ),

@@ -2,7 +2,7 @@
  * Which ES modules a child Node process loads: `esmTrace(dir)` gives the node flags that register
  * a module hook appending each loaded module's URL to a file in `dir`, and reads that file back
  * after the run. `bundledFiles` names the node_modules/ files bundled into the chunks of
- * dist/cli-bundle/ among them: each module of a chunk sits under a `// node_modules/...` comment
+ * dist/cli-bundle/ among them (and among the files of its vendor/ a run required): each module of a chunk sits under a `// node_modules/...` comment
  * (scripts/bundle-cli.mjs builds the chunks unminified).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -41,12 +41,12 @@ export function esmTrace(dir: string): EsmTrace {
   };
 }
 
-/** The files of dist/cli-bundle/ among `urls` (file: URLs). */
-export function bundleChunks(urls: string[]): string[] {
-  return urls
-    .filter((u) => u.startsWith('file:'))
-    .map((u) => fileURLToPath(u))
-    .filter((f) => path.basename(path.dirname(f)) === 'cli-bundle');
+/** The files of dist/cli-bundle/ among `urls` (file: URLs) and `required` (paths). */
+export function bundleChunks(urls: string[], required: string[] = []): string[] {
+  return [
+    ...urls.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)),
+    ...required,
+  ].filter((f) => /(^|\/)cli-bundle(\/vendor)?$/.test(path.dirname(f)));
 }
 
 /** The node_modules/ files bundled into `chunks`, as the chunks name them (from the package root). */
