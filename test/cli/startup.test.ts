@@ -1,11 +1,13 @@
 /**
  * What the built CLI loads before it answers (docs/performance.md#start-up): `--help` no package
- * and no ES module (the build's pre-rendered help), other usage only commander; `validate` no
+ * and no ES module (the build's pre-rendered help), other usage only the bundle's main.js
+ * (commander and the packages every run needs); `validate` no
  * ajv compiler (the build's validators), no API client libraries, cosmiconfig only when a config
  * file could be found, and evaluates yaml, ipaddr.js, tinyglobby and fastest-levenshtein only
- * when the key files need them. Checked on the packages a run loaded: the CommonJS ones (a preload lists
- * `require.cache` at exit) and those bundled into the chunks of dist/cli-bundle/ it imported
- * (test/helpers/loaded-modules.ts); needs `npm run build` first.
+ * when the key files need them. Checked on the packages a run loaded: the CommonJS ones (a
+ * preload lists `require.cache` at exit) and those bundled into the files of dist/cli-bundle/ it
+ * imported or required (main.js, vendor/*.cjs; test/helpers/loaded-modules.ts); needs
+ * `npm run build` first.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
