@@ -80,6 +80,35 @@ const vendorPlugin = {
   },
 };
 
+/**
+ * One file loads, at its start, every Node module that a module of it imports statically: an
+ * import of a Node module that Node does not load anyway (node:http, node:https, node:zlib...) is
+ * made a small module that requires it, evaluated with the module that imports it, so that a
+ * lazily imported command loads its Node modules only when it runs, as its own chunk did.
+ */
+const EAGER_BUILTINS = new Set(['node:fs', 'node:path', 'node:url', 'node:module']);
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      if (args.kind !== 'import-statement' || args.importer.includes('node_modules')) {
+        return undefined;
+      }
+      if (EAGER_BUILTINS.has(args.path)) return undefined;
+      return { path: args.path, namespace: 'builtin-shim' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-shim' }, (args) => {
+      const names = Object.keys(requireHere(args.path)).filter((n) => n !== 'default');
+      return {
+        contents:
+          `const m = require(${JSON.stringify(args.path)});\n` +
+          `export default m;\nexport const { ${names.join(', ')} } = m;\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const vendorResult = await build({
   absWorkingDir: ROOT,
@@ -108,7 +137,7 @@ const result = await build({
   // Not bundled: the user's own typescript (optional, for a .ts config file).
   external: ['typescript'],
   banner: { js: BANNER },
-  plugins: [lazyChildProcess, vendorPlugin],
+  plugins: [lazyChildProcess, vendorPlugin, lazyBuiltins],
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
