@@ -65,8 +65,8 @@ export function findProjectRoot(cwd: string): string {
 
 /**
  * cosmiconfig, loaded only when there is a file to read (docs/performance.md#start-up). Through
- * the CommonJS module's default export (its module.exports): the bundled CLI's chunk of it
- * (scripts/bundle-cli.mjs) has no named exports.
+ * the CommonJS module's default export (its module.exports): the bundled CLI's module for it
+ * (dist/cli-bundle/vendor/cosmiconfig.cjs, scripts/bundle-cli.mjs) has no named exports.
  */
 async function createExplorer() {
   const { cosmiconfig } = (await import('cosmiconfig')).default;
