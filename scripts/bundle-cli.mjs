@@ -52,11 +52,25 @@ const requireHere = createRequire(path.join(ROOT, 'package.json'));
 const vendorFile = (name) => `./${VENDOR_DIR}/${name}.cjs`;
 
 /**
+ * A small module that requires `specifier` when it is evaluated and re-exports what `exportsOf`
+ * (a package or Node module as this script loads it) exports: a require, not an import of a .cjs
+ * file, which Node 20 would scan for its export names first.
+ */
+function requireShim(specifier, exportsOf) {
+  const names = Object.keys(requireHere(exportsOf)).filter((n) => n !== 'default');
+  return {
+    contents:
+      `const m = require(${JSON.stringify(specifier)});\n` +
+      `export default m;\nexport const { ${names.join(', ')} } = m;\n`,
+    loader: 'js',
+  };
+}
+
+/**
  * The packages loaded on first use go to files of their own, required (CommonJS) from the bundle
  * only when a run needs them: neither resolved nor compiled otherwise. A `require(...)` of one
  * becomes a require of its file; an `import(...)` (cosmiconfig) or a static import (export, the
- * emulator) a small module that requires the file and re-exports its names: a require, not an
- * import of the .cjs file, which Node 20 would scan for its export names first.
+ * emulator) a small module that requires the file and re-exports its names (requireShim).
  */
 const vendorPlugin = {
   name: 'vendor',
@@ -68,15 +82,9 @@ const vendorPlugin = {
       if (args.kind === 'require-call') return { path: vendorFile(args.path), external: true };
       return { path: args.path, namespace: 'vendor-shim' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'vendor-shim' }, (args) => {
-      const names = Object.keys(requireHere(args.path)).filter((n) => n !== 'default');
-      return {
-        contents:
-          `const m = require(${JSON.stringify(vendorFile(args.path))});\n` +
-          `export default m;\nexport const { ${names.join(', ')} } = m;\n`,
-        loader: 'js',
-      };
-    });
+    b.onLoad({ filter: /.*/, namespace: 'vendor-shim' }, (args) =>
+      requireShim(vendorFile(args.path), args.path),
+    );
   },
 };
 
@@ -97,15 +105,9 @@ const lazyBuiltins = {
       if (EAGER_BUILTINS.has(args.path)) return undefined;
       return { path: args.path, namespace: 'builtin-shim' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'builtin-shim' }, (args) => {
-      const names = Object.keys(requireHere(args.path)).filter((n) => n !== 'default');
-      return {
-        contents:
-          `const m = require(${JSON.stringify(args.path)});\n` +
-          `export default m;\nexport const { ${names.join(', ')} } = m;\n`,
-        loader: 'js',
-      };
-    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-shim' }, (args) =>
+      requireShim(args.path, args.path),
+    );
   },
 };
 
