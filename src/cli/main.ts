@@ -62,53 +62,14 @@ type Runner = (
 export interface RunOptions {
   /** The width commander wraps help to, instead of the terminal's (80 when not a terminal). */
   helpWidth?: number;
-  /** Build every command, whatever argv runs (the reference the sole-command build is held to). */
-  wholeProgram?: boolean;
 }
 
-/** Commands whose runner reads the whole program: never built alone. */
-const NEEDS_WHOLE_PROGRAM = new Set(['completion']);
-
-/**
- * The command `argv` certainly runs, when it is the only one that needs building: the first
- * argument after the program's own options (which must all be spelled exactly) names a command
- * in `names`, and no argument could ask for help. Undefined otherwise: help, completion, an
- * unknown command or a usage mistake before the command get the whole program, so that their
- * output and hints are commander's own (docs/performance.md#start-up).
- */
-function soleCommand(
-  program: Command,
-  names: ReadonlySet<string>,
-  argv: readonly string[],
-): string | undefined {
-  if (argv.some((a) => a === 'help' || /^-[^-]*h/.test(a) || a.startsWith('--help'))) {
-    return undefined;
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) {
-      return names.has(arg) && !NEEDS_WHOLE_PROGRAM.has(arg) ? arg : undefined;
-    }
-    const flag = arg.split('=', 1)[0]!;
-    const option = program.options.find((o) => o.long === flag);
-    if (option === undefined || option.optional || flag === '--version') return undefined;
-    if (flag !== arg && !option.required) return undefined;
-    if (option.required && flag === arg) i++;
-  }
-  return undefined;
-}
-
-/**
- * Builds the commander program; each action stores the runner to call and its inputs. Given the
- * argv, only the command it runs is built when soleCommand names one: parsing that argv then goes
- * exactly as through the whole program, which the other commands' options would only slow down.
- */
+/** Builds the commander program; each action stores the runner to call and its inputs. */
 function buildProgram(
   io: CliIo,
   version: string,
   onAction: (run: () => Promise<number>) => void,
   { helpWidth }: RunOptions = {},
-  argv?: readonly string[],
 ) {
   const program = new Command('cometkeys');
   const fixedWidth =
@@ -157,15 +118,7 @@ function buildProgram(
     };
   };
 
-  const defined: [name: string, register: () => void][] = [];
   const define = (
-    name: string,
-    describe: (cmd: Command) => Command,
-    load: () => Promise<Runner>,
-  ): void => {
-    defined.push([name.split(' ')[0]!, () => register(name, describe, load)]);
-  };
-  const register = (
     name: string,
     describe: (cmd: Command) => Command,
     load: () => Promise<Runner>,
@@ -386,24 +339,14 @@ function buildProgram(
       };
     },
   );
-  const only =
-    argv === undefined ? undefined : soleCommand(program, new Set(defined.map(([n]) => n)), argv);
-  for (const [name, registerCommand] of defined) {
-    if (only === undefined || name === only) registerCommand();
-  }
   return program;
 }
 
 /** The names of the CLI's commands, in the order help lists them. */
 export function commandNames(): string[] {
-  return commandsBuiltFor(undefined);
-}
-
-/** The names of the commands built to run `argv`: all of them, unless one certainly runs. */
-export function commandsBuiltFor(argv: readonly string[] | undefined): string[] {
   const quiet = { write: () => true };
   const io: CliIo = { stdout: quiet, stderr: quiet, env: {}, cwd: '.' };
-  return buildProgram(io, '', () => undefined, {}, argv).commands.map((c) => c.name());
+  return buildProgram(io, '', () => undefined).commands.map((c) => c.name());
 }
 
 /** Runs the CLI with the given argv (without node and script) and io; returns the exit code. */
@@ -417,7 +360,6 @@ export async function runCli(argv: string[], io: CliIo, options?: RunOptions): P
       pending = run;
     },
     options,
-    options?.wholeProgram === true ? undefined : argv,
   );
   const hint = singleDashHint(program, argv);
   if (hint !== undefined) {
