@@ -241,9 +241,10 @@ export function auditLogPath(
 
 /**
  * Keys whose secret the audit log shows not delivered (docs/rotation.md#when-a-step-fails): the
- * planner keeps their predecessors enabled. No audit log, or none yet: none.
+ * planner keeps their predecessors enabled and hands them over again, and apply accepts a saved
+ * plan's handoffs only for them. No audit log, or none yet: none.
  */
-async function readUndelivered(file: string | undefined): Promise<Set<number>> {
+export async function readUndelivered(file: string | undefined): Promise<Set<number>> {
   if (!file) return new Set();
   const [{ stat }, { createReadStream }, { createInterface }, { deliveryTracker }] =
     await Promise.all([

@@ -1,6 +1,7 @@
 /**
- * A saved plan's `handoffs` reveal secrets, so apply checks them against the account and the
- * config before anything is sent (docs/plan-format.md#what-apply-checks-in-a-saved-plan).
+ * A saved plan's `handoffs` reveal secrets, so apply checks them against the account, the config
+ * and the audit log, and every sink a saved plan names against the config, before anything is
+ * sent (docs/plan-format.md#what-apply-checks-in-a-saved-plan).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,10 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'package.json'), '{"name":"fixture"}\n');
   writeFileSync(
     path.join(dir, '.cometkeysrc.json'),
-    JSON.stringify({ sinks: { local: { file: 'out-{name}.txt', format: 'raw' } } }),
+    JSON.stringify({
+      auditLog: 'audit.jsonl',
+      sinks: { local: { file: 'out-{name}.txt', format: 'raw' } },
+    }),
   );
 });
 afterAll(async () => {
@@ -42,16 +46,29 @@ beforeAll(async () => {
   expect((await cli(['export', '--out', 'keys.yaml'])).code).toBe(0);
 });
 
-async function planWithHandoff(handoff: { id: number; name: string; deliver: string[] }) {
-  const saved = await cli(['plan', '--out', 'plan.json']);
+/** The audit log as a failed delivery of key `id` to `sink` leaves it (docs/rotation.md). */
+function auditFailedDelivery(id: number, sink: string) {
+  const line = { time: new Date().toISOString(), id, name: 'svc', action: 'deliver', sink };
+  const record = { ...line, outcome: 'error', fingerprint: null, git_commit: null };
+  writeFileSync(path.join(dir, 'audit.jsonl'), `${JSON.stringify(record)}\n`);
+}
+
+async function savedPlan(edit: (plan: Record<string, unknown>) => void, files: string[] = []) {
+  const saved = await cli(['plan', '--out', 'plan.json', ...files.flatMap((f) => ['-f', f])]);
   expect(saved.err).not.toContain('error');
   expect(saved.code).toBe(0);
   const plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as Record<
     string,
     unknown
   >;
-  plan.handoffs = [handoff];
+  edit(plan);
   writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
+}
+
+function planWithHandoff(handoff: { id: number; name: string; deliver: string[] }) {
+  return savedPlan((plan) => {
+    plan.handoffs = [handoff];
+  });
 }
 
 describe('apply of a saved plan with handoffs', () => {
@@ -84,7 +101,39 @@ describe('apply of a saved plan with handoffs', () => {
     expect(existsSync(path.join(dir, 'out-svc.txt'))).toBe(false);
   });
 
+  it('a handoff of a key the audit log shows undelivered is refused without that line', async () => {
+    writeFileSync(path.join(dir, 'audit.jsonl'), '');
+    await planWithHandoff({ id: id(), name: 'svc', deliver: ['local'] });
+    emu.clearRequests();
+    const run = await cli(['apply', 'plan.json', '--auto-approve']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(`the audit log shows no undelivered secret for it`);
+    expect(emu.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(existsSync(path.join(dir, 'out-svc.txt'))).toBe(false);
+  });
+
+  it('a create or rotate naming a sink the config does not define is refused before any write', async () => {
+    writeFileSync(
+      path.join(dir, 'extra.yaml'),
+      'version: 1\nkeys:\n  - name: new-key\n    quota_budget: 500000\n    deliver: [local]\n',
+    );
+    await savedPlan(
+      (plan) => {
+        const [create] = plan.changes as Record<string, unknown>[];
+        expect(create).toMatchObject({ action: 'create', name: 'new-key', deliver: ['local'] });
+        create!.deliver = ['elsewhere'];
+      },
+      ['keys.yaml', 'extra.yaml'],
+    );
+    emu.clearRequests();
+    const run = await cli(['apply', 'plan.json', '--auto-approve']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('names sink "elsewhere", which the config does not define');
+    expect(emu.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   it('a handoff of a key it holds, to a defined sink, delivers', async () => {
+    auditFailedDelivery(id(), 'local');
     await planWithHandoff({ id: id(), name: 'svc', deliver: ['local'] });
     const run = await cli(['apply', 'plan.json', '--auto-approve']);
     expect(run.err).not.toContain('refusing');

@@ -1,6 +1,8 @@
 /** The plan shows, per create, where its secret will go (SPEC §11). */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { validatePlanObject } from '../../src/plan/plan-file.js';
+import { SINK_NAME } from '../../src/sinks/index.js';
 import { renderPlan } from '../../src/render/index.js';
 import { aDesiredKey, aServerKey } from '../helpers/builders.js';
 import { planOf } from './helpers.js';
@@ -44,5 +46,26 @@ describe('deliver in the plan', () => {
     expect(create.deliver).toEqual(['backend-ci', 'vault']);
     expect(validatePlanObject(json)).toEqual([]);
     expect(validatePlanObject({ ...json, changes: [{ ...create, deliver: [1] }] })).not.toEqual([]);
+  });
+
+  it("refuses a saved plan whose sink names are not the config's kind (they are printed as they are)", () => {
+    const json = JSON.parse(renderPlan(plan(), { format: 'json', color: false, quotaPerUsd: Q }));
+    const create = json.changes.find((c: { name: string }) => c.name === 'new-a');
+    const hostile = 'vault\u001b[2J\nFAKE: all good';
+    expect(
+      validatePlanObject({ ...json, changes: [{ ...create, deliver: [hostile] }] }),
+    ).not.toEqual([]);
+    const handoff = { id: 5, name: 'old', deliver: [hostile] };
+    expect(validatePlanObject({ ...json, handoffs: [handoff] })).not.toEqual([]);
+    expect(validatePlanObject({ ...json, handoffs: [{ ...handoff, deliver: ['vault'] }] })).toEqual(
+      [],
+    );
+  });
+
+  it("holds sink names in the plan schema to the config's rule", () => {
+    const schema = JSON.parse(
+      readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(schema.definitions.sinkName.pattern).toBe(SINK_NAME.source);
   });
 });

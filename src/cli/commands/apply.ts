@@ -28,9 +28,10 @@ import {
   auditLogPath,
   openClient,
   preparePlan,
+  readUndelivered,
   resolveSettings,
 } from '../pipeline.js';
-import { escapeText } from '../../values/index.js';
+import { escapeText, quoteText } from '../../values/index.js';
 import { readSavedPlanText } from '../plan-arg.js';
 import { createProgress } from '../progress.js';
 
@@ -93,6 +94,7 @@ async function confirm(ctx: CommandContext): Promise<boolean> {
 async function loadSavedPlan(
   ctx: CommandContext,
   file: string,
+  auditLogFlag: string | undefined,
 ): Promise<{ plan: Plan; settings: Settings; client: CometClient; listing?: ServerKey[] }> {
   const text = await readSavedPlanText(ctx, file, 'apply');
   const { parsePlanFile } = await import('../../plan/plan-file.js');
@@ -114,37 +116,49 @@ async function loadSavedPlan(
       `${file} was made for account ${plan.account.user_id}, not ${current}; re-run plan against this account`,
     );
   }
-  refuseUnknownHandoffs(plan, listing, settings, file);
+  const undelivered = await readUndelivered(auditLogPath(ctx, settings, auditLogFlag));
+  refuseUnfoundedSecrets(plan, { listing, settings, undelivered }, file);
   return { plan, settings, client, listing };
 }
 
 /**
- * A saved plan's handoffs reveal secrets, so each must name a key the account holds under that
- * name now and sinks the config defines: otherwise the plan is refused before anything is sent
- * (docs/plan-format.md#what-apply-checks-in-a-saved-plan).
+ * A saved plan hands secrets to sinks, so before anything is sent
+ * (docs/plan-format.md#what-apply-checks-in-a-saved-plan) every sink it names (a create's, a
+ * rotate's, a handoff's) must be one the config defines, and each handoff must name a key the
+ * account holds under that name now whose secret the audit log shows not delivered: the only
+ * keys the planner hands over again. Otherwise the plan is refused.
  */
-function refuseUnknownHandoffs(
+function refuseUnfoundedSecrets(
   plan: Plan,
-  listing: ServerKey[],
-  settings: Settings,
+  now: { listing: ServerKey[]; settings: Settings; undelivered: ReadonlySet<number> },
   file: string,
 ): void {
-  const byId = new Map(listing.map((k) => [k.id, k]));
+  const byId = new Map(now.listing.map((k) => [k.id, k]));
   const problems: string[] = [];
-  for (const h of plan.handoffs ?? []) {
-    const key = byId.get(h.id);
-    if (!key)
-      problems.push(`handoff of "${h.name}" names id ${h.id}, which the account does not hold`);
-    else if (key.name !== h.name) {
-      problems.push(`handoff of id ${h.id} says "${h.name}", but the key is named "${key.name}"`);
-    }
-    for (const sink of h.deliver) {
-      if (!Object.hasOwn(settings.sinks, sink)) {
-        problems.push(
-          `handoff of "${h.name}" names sink "${sink}", which the config does not define`,
-        );
+  const checkSinks = (what: string, sinks: readonly string[]) => {
+    for (const sink of sinks) {
+      if (!Object.hasOwn(now.settings.sinks, sink)) {
+        problems.push(`${what} names sink ${quoteText(sink)}, which the config does not define`);
       }
     }
+  };
+  for (const c of plan.changes) {
+    if (c.action === 'create' || c.action === 'rotate') {
+      checkSinks(`${c.action} of ${quoteText(c.name)}`, c.deliver ?? []);
+    }
+  }
+  for (const h of plan.handoffs ?? []) {
+    const what = `handoff of ${quoteText(h.name)}`;
+    const key = byId.get(h.id);
+    if (!key) problems.push(`${what} names id ${h.id}, which the account does not hold`);
+    else if (key.name !== h.name) {
+      problems.push(
+        `handoff of id ${h.id} says ${quoteText(h.name)}, but the key is named ${quoteText(key.name)}`,
+      );
+    } else if (!now.undelivered.has(h.id)) {
+      problems.push(`${what} (id ${h.id}): the audit log shows no undelivered secret for it`);
+    }
+    checkSinks(what, h.deliver);
   }
   if (problems.length > 0) {
     throw new CliError(
@@ -214,7 +228,10 @@ function deliverCommand(names: readonly string[]): string {
  */
 function trackHandoff(plan: Plan, newKeysOut: boolean) {
   const declared = new Map<string, readonly string[]>();
-  for (const c of plan.changes) if (c.action === 'create') declared.set(c.name, c.deliver ?? []);
+  for (const c of plan.changes) {
+    // A rotate's successor is a new key too: its secret goes to the rotate's sinks.
+    if (c.action === 'create' || c.action === 'rotate') declared.set(c.name, c.deliver ?? []);
+  }
   const left = new Map<number, { name: string; sinks: Set<string> }>();
   return {
     created(key: CreatedKey) {
@@ -294,7 +311,7 @@ export async function runApply(
     listing?: ServerKey[];
     server?: ServerKey[];
   } = planFile
-    ? await loadSavedPlan(ctx, planFile)
+    ? await loadSavedPlan(ctx, planFile, opts.auditLog)
     : await preparePlan(ctx, {
         files: opts.file,
         targets: opts.target,
