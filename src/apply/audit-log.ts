@@ -58,18 +58,9 @@ export async function openAuditLog(file: string): Promise<AuditLog> {
 
 /**
  * Ids of keys whose secret the audit log shows not delivered: the last delivery line of one of
- * their sinks failed (docs/rotation.md#when-a-step-fails). Lines that are not delivery records,
- * or not JSON, are skipped.
- */
-export function undeliveredIds(text: string): Set<number> {
-  const tracker = deliveryTracker();
-  for (const line of text.split('\n')) tracker.add(line);
-  return tracker.undelivered();
-}
-
-/**
- * The same, fed one line at a time, so an audit log of any size is read as a stream: the last
- * delivery line of each (key, sink) decides.
+ * their sinks failed (docs/rotation.md#when-a-step-fails). Fed one line at a time, so an audit
+ * log of any size is read as a stream; lines that are not delivery records, or not JSON, are
+ * skipped.
  */
 export function deliveryTracker(): { add(line: string): void; undelivered(): Set<number> } {
   const last = new Map<string, { id: number; ok: boolean }>();

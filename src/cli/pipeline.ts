@@ -197,8 +197,10 @@ export async function preparePlan(
   // The planner and the renderer load while the listing waits on the network, not after it.
   const planner = preload(import('../plan/create-plan.js'));
   void preload(import('../render/index.js'));
+  // The audit log is read while the listing waits on the network too.
+  const reading = preload(readUndelivered(auditLogPath(ctx, settings, opts.auditLog)));
   const server = await listAccount(ctx, client);
-  const undelivered = await readUndelivered(auditLogPath(ctx, settings, opts.auditLog));
+  const undelivered = await reading;
   const { createPlan } = await planner;
   const plan = createPlan({
     desired,
@@ -246,15 +248,21 @@ export function auditLogPath(
  */
 export async function readUndelivered(file: string | undefined): Promise<Set<number>> {
   if (!file) return new Set();
-  const [{ stat }, { createReadStream }, { createInterface }, { deliveryTracker }] =
-    await Promise.all([
-      import('node:fs/promises'),
-      import('node:fs'),
-      import('node:readline'),
-      import('../apply/audit-log.js'),
-    ]);
+  const [
+    { stat },
+    { createReadStream },
+    { createInterface },
+    { deliveryTracker },
+    { describeFileError },
+  ] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:fs'),
+    import('node:readline'),
+    import('../apply/audit-log.js'),
+    import('../apply/new-keys-file.js'),
+  ]);
   const fail = (err: NodeJS.ErrnoException): never => {
-    throw new CliError(`cannot read the audit log ${file}: ${err.message}`);
+    throw new CliError(`cannot read the audit log ${file}: ${describeFileError(err)}`);
   };
   const info = await stat(file).catch((err: NodeJS.ErrnoException) =>
     err.code === 'ENOENT' ? undefined : fail(err),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
-import { undeliveredIds } from '../../src/apply/audit-log.js';
+import { deliveryTracker } from '../../src/apply/audit-log.js';
 import type { AuditRecord } from '../../src/apply/types.js';
 import { EDITABLE_FIELDS } from '../../src/api/body.js';
 import { renderPlan } from '../../src/render/index.js';
@@ -99,7 +99,7 @@ describe('applyPlan: rotation', () => {
   });
 });
 
-describe('undeliveredIds', () => {
+describe('deliveryTracker', () => {
   it('takes the last delivery line per key and sink', () => {
     const line = (id: number, sink: string, outcome: string) =>
       JSON.stringify({ time: 't', id, name: 'n', action: 'deliver', sink, outcome });
@@ -114,6 +114,8 @@ describe('undeliveredIds', () => {
       line(4, 'a', 'error'),
       '',
     ].join('\n');
-    expect([...undeliveredIds(text)].sort()).toEqual([2, 4]);
+    const tracker = deliveryTracker();
+    for (const l of text.split('\n')) tracker.add(l);
+    expect([...tracker.undelivered()].sort()).toEqual([2, 4]);
   });
 });

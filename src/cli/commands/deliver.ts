@@ -4,10 +4,15 @@
  * into a new store. Exit 0 when every secret reached every sink, 3 when one did not (the keys are
  * unchanged).
  */
-import path from 'node:path';
 import { quoteText } from '../../values/index.js';
 import { CliError, type CommandContext } from '../context.js';
-import { listAccount, loadDesired, openClient, resolveSettings } from '../pipeline.js';
+import {
+  auditLogPath,
+  listAccount,
+  loadDesired,
+  openClient,
+  resolveSettings,
+} from '../pipeline.js';
 
 /** Runs `deliver`. */
 export async function runDeliver(
@@ -60,15 +65,7 @@ export async function runDeliver(
     import('../../apply/deliver-secrets.js'),
     import('../../apply/audit-log.js'),
   ]);
-  const auditLog = opts.auditLog as string | undefined;
-  const auditFile = auditLog
-    ? path.resolve(ctx.io.cwd, auditLog)
-    : settings.auditLog
-      ? path.resolve(
-          settings.configFile ? path.dirname(settings.configFile) : ctx.io.cwd,
-          settings.auditLog,
-        )
-      : undefined;
+  const auditFile = auditLogPath(ctx, settings, opts.auditLog as string | undefined);
   const audit = auditFile ? await openAuditLog(auditFile) : undefined;
   const failures = await deliverSecrets({
     client,
