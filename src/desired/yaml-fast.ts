@@ -1,6 +1,7 @@
 /**
- * The fast path of the key-file parser (docs/performance.md#the-yaml-fast-path): js-yaml's event
- * stream, used only when the file keeps to the plain subset key files need. That subset is one
+ * The fast path of the key-file parser (docs/performance.md#the-yaml-fast-path): the events of
+ * its own line scanner (yaml-fast-scan.ts, held to js-yaml's events by the differential test),
+ * used only when the file keeps to the plain subset key files need. That subset is one
  * block mapping of block mappings, block sequences, one-line flow sequences of scalars and
  * one-line scalars, with plain identifier keys, and no anchors, aliases, tags, directives,
  * document markers, duplicate keys, escapes, tabs or control characters. Every line of the file
@@ -10,7 +11,7 @@
  * (yaml-fast-index.ts); the differential test (test/desired/yaml-fast.test.ts) holds both paths
  * to the same results.
  */
-import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 'js-yaml';
+import { getScalarValue, SCALAR_STYLE } from 'js-yaml';
 import type { Located } from './diagnostics.js';
 import { resolvePlain, UNSAFE_INTEGER } from './yaml-core.js';
 import { SourceIndex, type MapPos, type SeqPos } from './yaml-fast-index.js';
@@ -39,9 +40,6 @@ export interface FastYaml {
   value: Record<string, unknown>;
   locate(path: DocPath, at?: 'value' | 'key'): Located;
 }
-
-/** Deeper than any key file (root, keys, key, list); deeper documents take the slow path. */
-const MAX_FAST_DEPTH = 8;
 
 /** Longer keys take the slow path (`yaml` refuses implicit keys over 1024 characters). */
 const MAX_FAST_KEY_LENGTH = 128;
@@ -84,23 +82,11 @@ function readFast(text: string): FastYaml | string {
   if (UNUSUAL_CHAR.test(text)) return 'a tab, control character or lone CR';
   if (DOCUMENT_MARKER.test(text)) return 'a document marker or directive';
   if (SURROGATE.test(text) && LONE_SURROGATE.test(text)) return 'a lone surrogate';
-  // The scanner reads the plainest files straight into the reader; js-yaml's parser gives the
-  // events of what it refuses.
+  // The scanner reads the file straight into the reader; what either refuses goes to `yaml`.
   try {
     const reader = new FastReader(text);
     scanEvents(text, reader);
     return reader.finish();
-  } catch (err) {
-    if (!(err instanceof Refusal)) throw err;
-  }
-  let events: Event[];
-  try {
-    events = parseEvents(text, { maxDepth: MAX_FAST_DEPTH });
-  } catch {
-    return 'js-yaml cannot read it';
-  }
-  try {
-    return new FastReader(text).read(events);
   } catch (err) {
     if (err instanceof Refusal) return err.message;
     throw err;
@@ -147,39 +133,6 @@ class FastReader implements EventSink {
   constructor(private readonly text: string) {
     this.index = new SourceIndex(text);
     this.verified = new Uint8Array(this.index.lineStarts.length);
-  }
-
-  /** Reads js-yaml's events (the scanner calls the reader's methods itself). */
-  read(events: readonly Event[]): FastYaml {
-    const doc = events[0];
-    if (doc?.type !== EVENT_ID.DOCUMENT || doc.explicitStart || doc.explicitEnd) {
-      refuse('not one plain document');
-    }
-    if (doc.directives.length > 0) refuse('a directive');
-    if (events[1]?.type !== EVENT_ID.MAPPING) refuse('the document is not a mapping');
-    let i = 1;
-    for (; i < events.length; i++) {
-      const e = events[i] as Event;
-      if (e.type === EVENT_ID.POP) {
-        this.pop();
-        if (this.ended) break;
-        continue;
-      }
-      this.notAfterRoot();
-      if (
-        e.type === EVENT_ID.SCALAR ||
-        e.type === EVENT_ID.MAPPING ||
-        e.type === EVENT_ID.SEQUENCE
-      ) {
-        if (e.anchorStart !== -1 || e.tagStart !== -1) refuse('an anchor or tag');
-      }
-      if (e.type === EVENT_ID.SCALAR) this.scalar(e.valueStart, e.valueEnd, e.style, e.fast);
-      else if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) {
-        this.open(e.type === EVENT_ID.MAPPING, e.start, e.style !== 1);
-      } else refuse(e.type === EVENT_ID.ALIAS ? 'an alias' : 'more than one document');
-    }
-    if (i !== events.length - 1) refuse('more than one document');
-    return this.finish();
   }
 
   /** The document read, once every event is in. */
