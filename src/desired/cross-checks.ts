@@ -88,6 +88,18 @@ export function checkAcrossKeys(
   return out;
 }
 
+/**
+ * The names a key may be matched by, each with where it is written (looked up only when a
+ * diagnostic needs it): its name, unless it pins its id (a key that pins its id is matched by id,
+ * never by name), and its previous names.
+ */
+function namesMatchedBy(e: LoadedEntry): [string, () => Located][] {
+  const names: [string, () => Located][] = [];
+  if (e.key.id === undefined) names.push([e.key.name, () => e.nameAt]);
+  for (const p of e.key.previous_names) names.push([p, () => e.previousAt.get(p) ?? e.nameAt]);
+  return names;
+}
+
 function checkIgnoredNames(
   entries: readonly LoadedEntry[],
   ignoreNames: readonly string[],
@@ -96,17 +108,13 @@ function checkIgnoredNames(
   const pattern = (name: string) =>
     ignoreNames.find((g) => g === name) ?? ignoreNames.find((g) => matchesTarget(name, [g]));
   for (const e of entries) {
-    const names: [string, Located][] = [];
-    // A key that pins its id is matched by id, never by name: no duplicate can come of it.
-    if (e.key.id === undefined) names.push([e.key.name, e.nameAt]);
-    for (const p of e.key.previous_names) names.push([p, e.previousAt.get(p) ?? e.nameAt]);
-    for (const [name, at] of names) {
+    for (const [name, at] of namesMatchedBy(e)) {
       const g = pattern(name);
       if (g === undefined) continue;
       out.push(
         errorAt(
           e.file,
-          at,
+          at(),
           `${JSON.stringify(name)} matches unmanaged.ignoreNames ${JSON.stringify(g)}: keys of that name are never matched, so this would create a duplicate of a live key; remove the pattern or rename the key`,
         ),
       );
@@ -130,17 +138,14 @@ function checkGenerationNames(entries: readonly LoadedEntry[]): Diagnostic[] {
   if (rotating.size === 0) return [];
   const out: Diagnostic[] = [];
   for (const e of entries) {
-    const names: [string, Located][] = [];
-    if (e.key.id === undefined) names.push([e.key.name, e.nameAt]);
-    for (const p of e.key.previous_names) names.push([p, e.previousAt.get(p) ?? e.nameAt]);
-    for (const [name, at] of names) {
+    for (const [name, at] of namesMatchedBy(e)) {
       const base = generationBases(name).find((b) => rotating.has(b));
       const owner = base === undefined ? undefined : rotating.get(base);
-      if (!owner || base === undefined) continue;
+      if (!owner) continue;
       out.push(
         errorAt(
           e.file,
-          at,
+          at(),
           `${JSON.stringify(name)} is a generation name of the rotating key ${JSON.stringify(base)} (declared at ${where(owner)}): server keys so named belong to it; choose a name without ~YYYYMMDD`,
         ),
       );

@@ -8,7 +8,7 @@
 import { KEY_FIELDS, sameWireValue, type KeyField } from '../fields.js';
 import { createSequence, updateSequence } from './changes.js';
 import { rotationSteps } from './rotation.js';
-import { checkName, isGenerationOf, generationBases } from '../values/index.js';
+import { checkName, isGenerationOf, generationBases, quoteText } from '../values/index.js';
 import { PlanFileError } from './errors.js';
 import type { KeyChange, Plan, WriteStep } from './model.js';
 import { planMoney } from './money.js';
@@ -278,7 +278,7 @@ export function checkPlanAuthority(
   const problems = [...duplicateProblems(plan.changes), ...moneyProblems(plan)];
   const handedOver = new Set<number>();
   for (const h of plan.handoffs ?? []) {
-    if (handedOver.has(h.id)) problems.push(`two handoffs for id ${h.id} ("${h.name}")`);
+    if (handedOver.has(h.id)) problems.push(`two handoffs for id ${h.id} (${quoteText(h.name)})`);
     handedOver.add(h.id);
   }
   for (const c of plan.changes) {

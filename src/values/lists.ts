@@ -42,22 +42,14 @@ export function normalizeStoredIps(stored: string | null): string[] {
 /** A plain dotted quad (optionally /0–32) without leading zeros is already canonical. */
 const CANONICAL_IPV4 =
   /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]?\d))?$/;
-const IP_CACHE_MAX_ENTRIES = 50_000;
-const ipCache = new Map<string, string>();
 
 /**
- * `canonicalizeIp` with a fast path and a bounded memo: parsing costs ~20 µs per entry, and a
- * 10,000-key account repeats the same few addresses (docs/performance.md: plan CPU under 1 s).
+ * `canonicalizeIp` with a fast path: a plain dotted quad is returned as it is; anything else goes
+ * through `parseIpEntry`, which keeps a bounded memo (a 10,000-key account repeats the same few
+ * addresses).
  */
 function canonicalIpCached(entry: string): string {
-  if (CANONICAL_IPV4.test(entry)) return entry;
-  let canonical = ipCache.get(entry);
-  if (canonical === undefined) {
-    canonical = canonicalizeIp(entry);
-    if (ipCache.size >= IP_CACHE_MAX_ENTRIES) ipCache.clear();
-    ipCache.set(entry, canonical);
-  }
-  return canonical;
+  return CANONICAL_IPV4.test(entry) ? entry : canonicalizeIp(entry);
 }
 
 /** The stored model list as a set. */
