@@ -7,18 +7,7 @@
  * The `yaml` package is loaded only then, and the fast path only when there is a YAML config
  * (docs/performance.md#start-up).
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
-
-// The call names the package literally, so that the bundled CLI carries it (esbuild bundles
-// `require(...)`, scripts/bundle-cli.mjs); the tsc output, an ES module, has no `require` and
-// uses createRequire.
-const requireCjs = createRequire(import.meta.url);
-let yamlLibLoaded: typeof import('yaml') | undefined;
-function yamlLib(): typeof import('yaml') {
-  yamlLibLoaded ??= typeof require === 'function' ? require('yaml') : requireCjs('yaml');
-  return yamlLibLoaded as typeof import('yaml');
-}
 
 /** Aliases a YAML config may expand; a real config needs few, a "billion laughs" needs many. */
 const MAX_CONFIG_ALIASES = 100;
@@ -28,7 +17,10 @@ const MAX_CONFIG_ALIASES = 100;
  * refused instead of expanding (cosmiconfig's own loader would expand it).
  */
 export async function loadYamlConfig(filepath: string, content: string): Promise<unknown> {
-  const { parseYamlFast } = await import('../desired/yaml-fast.js');
+  const [{ parseYamlFast }, { yamlLib }] = await Promise.all([
+    import('../desired/yaml-fast.js'),
+    import('../desired/yaml-source.js'),
+  ]);
   const fast = parseYamlFast(content);
   if (fast) return fast.value;
   const { parseDocument } = yamlLib();

@@ -16,7 +16,8 @@ import { parseYamlFast } from './yaml-fast.js';
 // (docs/performance.md#start-up).
 const requireCjs = createRequire(import.meta.url);
 let yamlLibLoaded: typeof import('yaml') | undefined;
-function yamlLib(): typeof import('yaml') {
+/** The `yaml` package, loaded on first use (key files off the fast path, YAML configs). */
+export function yamlLib(): typeof import('yaml') {
   yamlLibLoaded ??= typeof require === 'function' ? require('yaml') : requireCjs('yaml');
   return yamlLibLoaded as typeof import('yaml');
 }
